@@ -1,0 +1,20 @@
+# One image for the API and the worker (the command chooses). Multi-stage: dependencies are built with the
+# full toolchain, the runtime stage carries production dependencies only and runs as a non-root user.
+FROM node:20.19-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json prisma.config.ts ./
+COPY scripts/prisma-generate.js scripts/
+COPY prisma/schema.prisma prisma/
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run typecheck && npm prune --omit=dev
+
+FROM node:20.19-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+WORKDIR /app
+COPY --from=build --chown=node:node /app /app
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+CMD ["npx", "tsx", "api/main.ts"]

@@ -1,0 +1,12 @@
+import { createRecordActivities, type RecordDeps } from './records';
+
+export type ActivityDeps = RecordDeps;
+
+/** Builds every activity from its clients; the worker passes real ones, tests may pass fakes. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createRecordActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,14 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { Db } from '../services/db';
+import type { Logger } from '../services/logger';
+import type { TokenService } from './auth';
+
+/** What the HTTP layer needs, created once per process and injected. */
+export interface ApiDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  tokens: TokenService;
+  logger: Logger;
+}

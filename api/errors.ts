@@ -1,0 +1,111 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+import { Prisma } from '../services/db';
+import type { Logger } from '../services/logger';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** An error with its HTTP status and the `{error: {code, message, details}}` body of API.md. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} not found`);
+export const forbidden = (message = 'your role may not do this') => new HttpError(403, 'FORBIDDEN', message);
+export const conflict = (code: string, message: string) => new HttpError(409, code, message);
+export const unprocessable = (code: string, message: string, details: ErrorDetail[] = []) =>
+  new HttpError(422, code, message, details);
+
+export function validationError(
+  error: z.ZodError,
+  location: 'body' | 'query' | 'params' | 'headers',
+): HttpError {
+  const details = error.issues.map((i) => ({
+    path: [location, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
+  return new HttpError(
+    400,
+    'VALIDATION_FAILED',
+    `invalid ${location}: ${details.map((d) => d.path).join(', ')}`,
+    details,
+  );
+}
+
+/** Maps a database error a request could cause to an HTTP error; anything else stays a 500. */
+function fromPrisma(err: Prisma.PrismaClientKnownRequestError): HttpError | undefined {
+  switch (err.code) {
+    case 'P2002':
+      return conflict('CONFLICT', 'a record with these values already exists');
+    case 'P2025':
+      return notFound('record');
+    case 'P2000':
+      return new HttpError(400, 'VALIDATION_FAILED', 'a value is too long for its field');
+    default:
+      return undefined;
+  }
+}
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof Prisma.PrismaClientInitializationError) return true;
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'ECONNREFUSED' || code === 'P1001' || code === '57P01' || code === '57P03';
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof z.ZodError) return validationError(err, 'body');
+  const bp = err as BodyParserError;
+  if (bp?.type === 'entity.too.large')
+    return new HttpError(413, 'PAYLOAD_TOO_LARGE', 'request body is too large');
+  if (bp?.type === 'entity.parse.failed')
+    return new HttpError(400, 'INVALID_JSON', 'request body is not valid JSON');
+  if (bp?.type === 'encoding.unsupported' || bp?.type === 'charset.unsupported') {
+    return new HttpError(415, 'UNSUPPORTED_ENCODING', 'request body encoding is not supported');
+  }
+  if (bp?.status && bp.status >= 400 && bp.status < 500 && bp.type) {
+    return new HttpError(bp.status, 'BAD_REQUEST', 'request body could not be read');
+  }
+  if (err instanceof Prisma.PrismaClientKnownRequestError) return fromPrisma(err);
+  if (err instanceof Prisma.PrismaClientValidationError) {
+    return new HttpError(400, 'VALIDATION_FAILED', 'request contains a value the database cannot store');
+  }
+  if (isDatabaseUnavailable(err))
+    return new HttpError(503, 'UNAVAILABLE', 'the database is unavailable; try again');
+  return undefined;
+}
+
+export const sendError = (res: Parameters<RequestHandler>[1], e: HttpError) =>
+  res.status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const known = toHttpError(err);
+    if (known) {
+      if (known.status >= 500) logger.warn({ err, url: req.originalUrl }, known.message);
+      sendError(res, known);
+      return;
+    }
+    logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+    if (res.headersSent) return;
+    sendError(res, new HttpError(500, 'INTERNAL', 'internal error'));
+  };
+}
+
+export const unknownRoute: RequestHandler = (req, res) =>
+  sendError(res, new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));

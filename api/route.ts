@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import type { Express, Request, Response } from 'express';
+import { z } from 'zod';
+import type { Caller, Role } from '../domain/roles';
+import { bearerToken } from './auth';
+import type { ApiDeps } from './deps';
+import { forbidden, HttpError, validationError } from './errors';
+
+export interface Ctx<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The caller; null only on public routes called without a token. */
+  actor: Caller | null;
+  req: Request;
+  deps: ApiDeps;
+}
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Sent as is (CSV, HTML, PDF) instead of JSON. */
+  raw?: { contentType: string; data: string | Buffer };
+}
+
+export type Access = readonly Role[] | 'public' | 'authenticated';
+
+/**
+ * One HTTP route: its zod schemas validate the request, give the handler its types, and feed the
+ * OpenAPI document. Handlers return a reply; errors are thrown as HttpError.
+ */
+export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** OpenAPI-style path, e.g. `/api/v1/applications/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  response?: z.ZodType;
+  /** Error statuses the route may answer besides 400/401/403, for the documentation. */
+  errors?: number[];
+  /** Accepts an `Idempotency-Key` header (POSTs that create something). */
+  idempotent?: boolean;
+  handler(ctx: Ctx<P, Q, B>): Promise<Reply>;
+}
+
+export const defineRoute = <P, Q, B>(def: RouteDef<P, Q, B>): RouteDef<P, Q, B> => def;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteDef<any, any, any>;
+
+const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error, where);
+  return result.data;
+}
+
+async function authenticate(req: Request, deps: ApiDeps, access: Access): Promise<Caller | null> {
+  const token = bearerToken(req.header('authorization'));
+  if (!token) {
+    if (access === 'public') return null;
+    throw new HttpError(401, 'UNAUTHORIZED', 'a bearer token is required');
+  }
+  const actor = await deps.tokens.verify(token);
+  if (access !== 'public' && access !== 'authenticated' && !access.includes(actor.role)) throw forbidden();
+  return actor;
+}
+
+function send(res: Response, reply: Reply): void {
+  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  res.status(reply.status ?? 200);
+  if (reply.raw) {
+    res.type(reply.raw.contentType).send(reply.raw.data);
+  } else if (reply.body === undefined) {
+    res.end();
+  } else {
+    res.json(reply.body);
+  }
+}
+
+/** Runs the handler at most once per key: the same key and body replay the stored reply. */
+async function withIdempotency(
+  deps: ApiDeps,
+  scope: string,
+  key: string,
+  body: unknown,
+  run: () => Promise<Reply>,
+): Promise<Reply> {
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify(body ?? null))
+    .digest('hex');
+  const { count } = await deps.db.idempotencyRecord.createMany({
+    data: [{ scope, key, requestHash }],
+    skipDuplicates: true,
+  });
+  if (count === 0) {
+    const existing = await deps.db.idempotencyRecord.findUniqueOrThrow({
+      where: { scope_key: { scope, key } },
+    });
+    if (existing.requestHash !== requestHash) {
+      throw new HttpError(
+        409,
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was used with a different request body',
+      );
+    }
+    if (existing.responseStatus === null) {
+      throw new HttpError(
+        409,
+        'IDEMPOTENCY_IN_PROGRESS',
+        'a request with this Idempotency-Key is still being processed',
+      );
+    }
+    return {
+      status: existing.responseStatus,
+      body: existing.responseBody,
+      headers: { 'Idempotent-Replayed': 'true' },
+    };
+  }
+  try {
+    const reply = await run();
+    await deps.db.idempotencyRecord.update({
+      where: { scope_key: { scope, key } },
+      data: { responseStatus: reply.status ?? 200, responseBody: (reply.body ?? null) as object },
+    });
+    return reply;
+  } catch (err) {
+    // The request had no effect (or a repeatable one): let the client try again with the same key.
+    await deps.db.idempotencyRecord.delete({ where: { scope_key: { scope, key } } }).catch(() => undefined);
+    throw err;
+  }
+}
+
+export const expressPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
+
+export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): void {
+  for (const def of routes) {
+    app[def.method](expressPath(def.path), async (req: Request, res: Response) => {
+      const actor = await authenticate(req, deps, def.access);
+      const params: unknown = parse(def.params, req.params, 'params');
+      const query: unknown = parse(def.query, req.query as unknown, 'query');
+      const body: unknown = parse(def.body, req.body as unknown, 'body');
+      const ctx = { params, query, body, actor, req, deps };
+      const header = req.header('idempotency-key');
+      if (def.idempotent && header !== undefined) {
+        const key = IdempotencyKey.safeParse(header);
+        if (!key.success) throw validationError(key.error, 'headers');
+        const scope = `${actor?.subject ?? 'public'} ${def.method.toUpperCase()} ${req.path}`;
+        send(res, await withIdempotency(deps, scope, key.data, req.body, () => def.handler(ctx)));
+        return;
+      }
+      send(res, await def.handler(ctx));
+    });
+  }
+}

@@ -1,0 +1,260 @@
+import { z } from 'zod';
+import { shanghaiYear } from '../../domain/calendar';
+import { fromDbFen } from '../../domain/money';
+import { defaultProgram } from '../../domain/program';
+import { APPLICATION_STATUSES, TRACKS } from '../../domain/status';
+import type { Prisma } from '../../prisma/generated/client';
+import { startApplicationWorkflow } from '../../services/applicationWorkflows';
+import { applicationWorkflowId } from '../../workflows/application/contract';
+import type { ApiDeps } from '../deps';
+import { conflict, forbidden, notFound, unprocessable } from '../errors';
+import { defineRoute } from '../route';
+import { CreditCode, Fen, IdParam, IsoDate, IsoDateTime, Page, Text } from '../schemas';
+import type { Actor } from '../../domain/roles';
+
+const Policy = z
+  .object({
+    insurerCode: z.string().regex(/^[A-Za-z0-9_-]{2,32}$/, 'must be 2-32 letters, digits, _ or -'),
+    policyNumber: z.string().regex(/^[A-Za-z0-9_\-/]{4,64}$/, 'must be 4-64 letters, digits, _, - or /'),
+    productCode: z.string().regex(/^[A-Za-z0-9_-]{2,64}$/, 'must be 2-64 letters, digits, _ or -'),
+    startDate: IsoDate,
+    endDate: IsoDate,
+    premiumFen: Fen.positive(),
+    paidPremiumFen: Fen,
+    paidAt: IsoDateTime,
+    sumInsuredFen: Fen.positive(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.endDate <= p.startDate)
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be after startDate' });
+    if (p.paidPremiumFen > p.premiumFen) {
+      ctx.addIssue({ code: 'custom', path: ['paidPremiumFen'], message: 'cannot exceed premiumFen' });
+    }
+  });
+
+export const ApplicationBody = z.object({
+  creditCode: CreditCode,
+  track: z.enum(TRACKS),
+  policy: Policy,
+  loanInterest: z
+    .object({
+      amountFen: Fen.positive(),
+      termMonths: z.number().int().min(1).max(360),
+      purpose: Text(500),
+    })
+    .optional(),
+});
+
+const ListQuery = Page.extend({
+  status: z.enum(APPLICATION_STATUSES).optional(),
+  track: z.enum(TRACKS).optional(),
+  creditCode: CreditCode.optional(),
+});
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Where an applicant may only see its own enterprise's applications. */
+function scope(actor: Actor): Prisma.ApplicationWhereInput {
+  return actor.role === 'applicant' ? { creditCode: actor.creditCode ?? '-' } : {};
+}
+
+async function nextApplicationId(deps: ApiDeps, year: number): Promise<string> {
+  const [row] = await deps.db.$queryRaw<{ n: bigint }[]>`SELECT nextval('application_number_seq') AS n`;
+  return `HD-${year}-${String(row!.n).padStart(6, '0')}`;
+}
+
+export async function loadApplicationView(deps: ApiDeps, id: string, actor: Actor) {
+  const app = await deps.db.application.findFirst({
+    where: { id, ...scope(actor) },
+    include: {
+      enterprise: { select: { name: true } },
+      tasks: { where: { state: { in: ['OPEN', 'CLAIMED'] } }, orderBy: { createdAt: 'desc' }, take: 1 },
+      auditEvents: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
+    },
+  });
+  if (!app) throw notFound('application');
+  const task = app.tasks[0];
+  let status: string = 'SUBMITTED';
+  return {
+    id: app.id,
+    creditCode: app.creditCode,
+    enterpriseName: app.enterprise.name,
+    track: app.track,
+    status: app.status,
+    programYear: app.programYear,
+    workflowId: app.workflowId,
+    policy: {
+      insurerCode: app.insurerCode,
+      policyNumber: app.policyNumber,
+      productCode: app.productCode,
+      startDate: day(app.policyStartDate),
+      endDate: day(app.policyEndDate),
+      premiumFen: fromDbFen(app.premiumFen),
+      paidPremiumFen: fromDbFen(app.paidPremiumFen),
+      paidAt: app.paidAt.toISOString(),
+      sumInsuredFen: fromDbFen(app.sumInsuredFen),
+    },
+    loanInterest: app.loanInterest,
+    subsidy: {
+      computedFen: fromDbFen(app.computedFen),
+      grantedFen: fromDbFen(app.grantedFen),
+      rateBp: app.rateBp,
+      reasons: app.reasons,
+    },
+    currentTask: task
+      ? {
+          id: task.id,
+          queue: task.queue,
+          state: task.state.toLowerCase(),
+          assignee: task.assignee,
+          dueAt: task.dueAt.toISOString(),
+          overdue: task.dueAt.getTime() < Date.now(),
+        }
+      : null,
+    infoRequest: null,
+    timeline: app.auditEvents.map((e) => {
+      status = e.toStatus ?? status;
+      return {
+        at: e.at.toISOString(),
+        status,
+        action: e.action,
+        actor: e.actor,
+        actorRole: e.actorRole,
+        note: e.note,
+      };
+    }),
+    createdAt: app.createdAt.toISOString(),
+    updatedAt: app.updatedAt.toISOString(),
+  };
+}
+
+export const applicationRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/applications',
+    summary: 'Submit a subsidy application for an insurance policy',
+    tag: 'applications',
+    access: ['applicant'],
+    body: ApplicationBody,
+    idempotent: true,
+    response: z.object({ id: z.string(), status: z.string(), workflowId: z.string() }),
+    errors: [409, 422],
+    async handler({ body, actor, deps }) {
+      if (actor!.creditCode !== body.creditCode)
+        throw forbidden('an applicant may only apply for its own enterprise');
+      const enterprise = await deps.db.enterprise.findUnique({ where: { creditCode: body.creditCode } });
+      if (!enterprise) {
+        throw unprocessable(
+          'ENTERPRISE_NOT_REGISTERED',
+          'register the enterprise (PUT /api/v1/enterprises/{creditCode}) first',
+        );
+      }
+      const now = new Date();
+      const programYear = shanghaiYear(now);
+      const id = await nextApplicationId(deps, programYear);
+      const p = body.policy;
+      const app = {
+        id,
+        creditCode: body.creditCode,
+        track: body.track,
+        programYear,
+        submittedBy: actor!.subject,
+        programSnapshot: defaultProgram(programYear),
+      };
+      try {
+        await deps.db.application.create({
+          data: {
+            ...app,
+            programSnapshot: app.programSnapshot as unknown as Prisma.InputJsonValue,
+            insurerCode: p.insurerCode,
+            policyNumber: p.policyNumber,
+            productCode: p.productCode,
+            policyStartDate: new Date(`${p.startDate}T00:00:00Z`),
+            policyEndDate: new Date(`${p.endDate}T00:00:00Z`),
+            premiumFen: BigInt(p.premiumFen),
+            paidPremiumFen: BigInt(p.paidPremiumFen),
+            paidAt: new Date(p.paidAt),
+            sumInsuredFen: BigInt(p.sumInsuredFen),
+            loanInterest: body.loanInterest,
+            workflowId: applicationWorkflowId(id),
+          },
+        });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'P2002') {
+          throw conflict(
+            'DUPLICATE_POLICY',
+            `policy ${p.insurerCode}/${p.policyNumber} is already in a live application`,
+          );
+        }
+        throw err;
+      }
+      await startApplicationWorkflow(
+        {
+          db: deps.db,
+          temporal: deps.temporal,
+          taskQueue: deps.config.temporal.taskQueue,
+          timeAcceleration: deps.config.timeAcceleration,
+        },
+        app,
+      );
+      return { status: 201, body: { id, status: 'SUBMITTED', workflowId: applicationWorkflowId(id) } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/applications/{id}',
+    summary: 'Read an application with its subsidy, current task and timeline',
+    tag: 'applications',
+    access: 'authenticated',
+    params: IdParam,
+    errors: [404],
+    async handler({ params, actor, deps }) {
+      if (actor!.role === 'bank') throw forbidden();
+      return { body: await loadApplicationView(deps, params.id, actor!) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/applications',
+    summary: 'List applications (applicants see their own)',
+    tag: 'applications',
+    access: ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'admin'],
+    query: ListQuery,
+    async handler({ query, actor, deps }) {
+      const where: Prisma.ApplicationWhereInput = {
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.track ? { track: query.track } : {}),
+        ...(query.creditCode ? { creditCode: query.creditCode } : {}),
+        ...scope(actor!),
+      };
+      const [rows, total] = await Promise.all([
+        deps.db.application.findMany({
+          where,
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          skip: (query.page - 1) * query.pageSize,
+          take: query.pageSize,
+          include: { enterprise: { select: { name: true } } },
+        }),
+        deps.db.application.count({ where }),
+      ]);
+      return {
+        body: {
+          items: rows.map((a) => ({
+            id: a.id,
+            creditCode: a.creditCode,
+            enterpriseName: a.enterprise.name,
+            track: a.track,
+            status: a.status,
+            computedFen: fromDbFen(a.computedFen),
+            grantedFen: fromDbFen(a.grantedFen),
+            createdAt: a.createdAt.toISOString(),
+            statusChangedAt: a.statusChangedAt.toISOString(),
+          })),
+          total,
+          page: query.page,
+          pageSize: query.pageSize,
+        },
+      };
+    },
+  }),
+];

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { Actor } from '../../domain/roles';
+import type { Enterprise } from '../../prisma/generated/client';
+import { forbidden, notFound } from '../errors';
+import { defineRoute } from '../route';
+import { CreditCode, Email, Field, IsoDate, Text } from '../schemas';
+
+const BankAccount = z.object({
+  bankName: Text(100),
+  accountName: Text(200),
+  accountNumber: z.string().regex(/^\d{8,32}$/, 'must be 8-32 digits'),
+});
+
+const EnterpriseBody = z
+  .object({
+    name: Text(200),
+    district: Text(50),
+    size: z.enum(['MICRO', 'SMALL', 'MEDIUM', 'LARGE']),
+    foundedOn: IsoDate,
+    mainField: Field,
+    techCertifiedUntil: IsoDate.optional(),
+    srdiLevel: z.enum(['NATIONAL', 'MUNICIPAL']).optional(),
+    srdiValidUntil: IsoDate.optional(),
+    contactEmail: Email,
+    bankAccount: BankAccount.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (Boolean(b.srdiLevel) !== Boolean(b.srdiValidUntil)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['srdiValidUntil'],
+        message: 'srdiLevel and srdiValidUntil go together',
+      });
+    }
+  });
+
+const CodeParam = z.object({ creditCode: CreditCode });
+
+const maskAccount = (n: string): string => `${'*'.repeat(Math.max(0, n.length - 4))}${n.slice(-4)}`;
+const day = (d: Date | null): string | null => (d ? d.toISOString().slice(0, 10) : null);
+
+export function presentEnterprise(e: Enterprise, viewer: Actor) {
+  const account = e.bankAccount as z.infer<typeof BankAccount> | null;
+  return {
+    creditCode: e.creditCode,
+    name: e.name,
+    district: e.district,
+    size: e.size,
+    foundedOn: day(e.foundedOn),
+    mainField: e.mainField,
+    techCertifiedUntil: day(e.techCertifiedUntil),
+    srdiLevel: e.srdiLevel,
+    srdiValidUntil: day(e.srdiValidUntil),
+    contactEmail: e.contactEmail,
+    bankAccount: account && {
+      ...account,
+      accountNumber: viewer.role === 'finance' ? account.accountNumber : maskAccount(account.accountNumber),
+    },
+    updatedAt: e.updatedAt.toISOString(),
+  };
+}
+
+const dateOrNull = (s: string | undefined) => (s ? new Date(`${s}T00:00:00Z`) : null);
+
+export const enterpriseRoutes = [
+  defineRoute({
+    method: 'put',
+    path: '/api/v1/enterprises/{creditCode}',
+    summary: 'Register or update an enterprise (its applicant, or an administrator)',
+    tag: 'enterprises',
+    access: ['applicant', 'admin'],
+    params: CodeParam,
+    body: EnterpriseBody,
+    async handler({ params, body, actor, deps }) {
+      if (actor!.role === 'applicant' && actor!.creditCode !== params.creditCode) {
+        throw forbidden('an applicant may only register its own enterprise');
+      }
+      const data = {
+        name: body.name,
+        district: body.district,
+        size: body.size,
+        foundedOn: new Date(`${body.foundedOn}T00:00:00Z`),
+        mainField: body.mainField,
+        techCertifiedUntil: dateOrNull(body.techCertifiedUntil),
+        srdiLevel: body.srdiLevel ?? null,
+        srdiValidUntil: dateOrNull(body.srdiValidUntil),
+        contactEmail: body.contactEmail,
+        bankAccount: body.bankAccount ?? undefined,
+      };
+      const existed = await deps.db.enterprise.findUnique({
+        where: { creditCode: params.creditCode },
+        select: { creditCode: true },
+      });
+      const stored = await deps.db.enterprise.upsert({
+        where: { creditCode: params.creditCode },
+        create: { creditCode: params.creditCode, ...data },
+        update: data,
+      });
+      return { status: existed ? 200 : 201, body: presentEnterprise(stored, actor!) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/enterprises/{creditCode}',
+    summary: 'Read an enterprise (its applicant, or staff)',
+    tag: 'enterprises',
+    access: ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'admin'],
+    params: CodeParam,
+    errors: [404],
+    async handler({ params, actor, deps }) {
+      if (actor!.role === 'applicant' && actor!.creditCode !== params.creditCode)
+        throw notFound('enterprise');
+      const e = await deps.db.enterprise.findUnique({ where: { creditCode: params.creditCode } });
+      if (!e) throw notFound('enterprise');
+      return { body: presentEnterprise(e, actor!) };
+    },
+  }),
+];

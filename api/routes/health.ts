@@ -1,0 +1,41 @@
+import type { Express } from 'express';
+import type { ApiDeps } from '../deps';
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `/healthz`: the process is up. `/readyz`: the database and Temporal answer. */
+export function mountHealth(app: Express, deps: ApiDeps): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const check = async (fn: () => Promise<unknown>) => {
+      try {
+        await withTimeout(fn(), 3000);
+        return { ok: true as const };
+      } catch (err) {
+        return { ok: false as const, error: err instanceof Error ? err.message : String(err) };
+      }
+    };
+    const [database, temporal] = await Promise.all([
+      check(() => deps.db.$queryRaw`SELECT 1`),
+      check(() =>
+        deps.temporal.workflowService.describeNamespace({ namespace: deps.config.temporal.namespace }),
+      ),
+    ]);
+    const ready = database.ok && temporal.ok;
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', checks: { database, temporal } });
+  });
+}

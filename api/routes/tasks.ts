@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { QUEUES, queuesOf, type Actor } from '../../domain/roles';
+import type { Prisma } from '../../prisma/generated/client';
+import { claimUpdate, decideUpdate, unclaimUpdate } from '../../workflows/application/contract';
+import type { ApiDeps } from '../deps';
+import { forbidden, notFound } from '../errors';
+import { defineRoute } from '../route';
+import { IdParam, Page, Text } from '../schemas';
+import { updateApplication } from '../workflowUpdates';
+
+const TaskQuery = Page.extend({
+  queue: z.enum(QUEUES).optional(),
+  state: z.enum(['open', 'claimed']).optional(),
+  assignee: z.literal('me').optional(),
+});
+
+const DecisionBody = z.object({
+  decision: z.enum(['approve', 'reject', 'request_info']),
+  comment: z.string().trim().max(2000).default(''),
+  reasonCode: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'must be an UPPER_SNAKE_CASE code')
+    .optional(),
+  infoRequest: z.object({ message: Text(2000) }).optional(),
+  appraisal: z.object({ grade: z.enum(['A', 'B', 'C']), opinion: Text(4000) }).optional(),
+});
+
+/** Tasks the actor may see: the role's queues, and for organisation-bound tasks only its own organisation. */
+function visibleTasks(actor: Actor): Prisma.TaskWhereInput {
+  const queues = queuesOf(actor.role);
+  if (actor.role === 'admin') return {};
+  return { queue: { in: queues }, OR: [{ org: null }, { org: actor.org ?? '-' }] };
+}
+
+async function findVisibleTask(deps: ApiDeps, id: string, actor: Actor) {
+  const task = await deps.db.task.findFirst({ where: { id, ...visibleTasks(actor) } });
+  if (!task) throw notFound('task');
+  return task;
+}
+
+const STAFF_WORKERS = ['reviewer', 'expert', 'approver', 'finance'] as const;
+
+export const taskRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/tasks',
+    summary: 'List the tasks of your queues, oldest due first',
+    tag: 'tasks',
+    access: [...STAFF_WORKERS, 'admin'],
+    query: TaskQuery,
+    async handler({ query, actor, deps }) {
+      if (query.queue && !queuesOf(actor!.role).includes(query.queue))
+        throw forbidden(`${actor!.role} does not work ${query.queue}`);
+      const where: Prisma.TaskWhereInput = {
+        ...visibleTasks(actor!),
+        ...(query.queue ? { queue: query.queue } : {}),
+        state: query.state ? (query.state === 'open' ? 'OPEN' : 'CLAIMED') : { in: ['OPEN', 'CLAIMED'] },
+        ...(query.assignee === 'me' ? { assignee: actor!.subject } : {}),
+      };
+      const [rows, total] = await Promise.all([
+        deps.db.task.findMany({
+          where,
+          orderBy: [{ dueAt: 'asc' }, { createdAt: 'asc' }],
+          skip: (query.page - 1) * query.pageSize,
+          take: query.pageSize,
+        }),
+        deps.db.task.count({ where }),
+      ]);
+      const now = Date.now();
+      return {
+        body: {
+          items: rows.map((t) => ({
+            id: t.id,
+            queue: t.queue,
+            applicationId: t.applicationId,
+            org: t.org,
+            state: t.state.toLowerCase(),
+            assignee: t.assignee,
+            createdAt: t.createdAt.toISOString(),
+            dueAt: t.dueAt.toISOString(),
+            overdue: t.dueAt.getTime() < now,
+          })),
+          total,
+          page: query.page,
+          pageSize: query.pageSize,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/tasks/{id}/claim',
+    summary: 'Claim a task',
+    tag: 'tasks',
+    access: STAFF_WORKERS,
+    params: IdParam,
+    errors: [404, 409],
+    async handler({ params, actor, deps }) {
+      const task = await findVisibleTask(deps, params.id, actor!);
+      const view = await updateApplication(deps.temporal, task.applicationId, claimUpdate, [
+        { taskId: task.id, actor: actor! },
+      ]);
+      return { body: { ...view, applicationId: task.applicationId, state: 'claimed' } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/tasks/{id}/unclaim',
+    summary: 'Give a claimed task back to its queue (the claimer or a supervisor)',
+    tag: 'tasks',
+    access: STAFF_WORKERS,
+    params: IdParam,
+    errors: [404, 409],
+    async handler({ params, actor, deps }) {
+      const task = await findVisibleTask(deps, params.id, actor!);
+      const view = await updateApplication(deps.temporal, task.applicationId, unclaimUpdate, [
+        { taskId: task.id, actor: actor! },
+      ]);
+      return { body: { ...view, applicationId: task.applicationId, state: 'open' } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/tasks/{id}/decision',
+    summary: 'Decide a claimed task (a workflow update; refused decisions write nothing)',
+    tag: 'tasks',
+    access: STAFF_WORKERS,
+    params: IdParam,
+    body: DecisionBody,
+    errors: [404, 409, 422],
+    async handler({ params, body, actor, deps, req }) {
+      const task = await findVisibleTask(deps, params.id, actor!);
+      const result = await updateApplication(
+        deps.temporal,
+        task.applicationId,
+        decideUpdate,
+        [
+          {
+            taskId: task.id,
+            actor: actor!,
+            decision: body.decision,
+            comment: body.comment,
+            reasonCode: body.reasonCode,
+          },
+        ],
+        req.header('idempotency-key') ? `decision-${task.id}-${req.header('idempotency-key')}` : undefined,
+      );
+      return { body: { applicationId: task.applicationId, taskId: task.id, status: result.status } };
+    },
+  }),
+];

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { CREDIT_CODE_MESSAGES, creditCodeProblem } from '../domain/creditCode';
+import { FIELDS } from '../domain/fields';
+
+/** Shared request fields. */
+let creditCodeAllowList: ReadonlySet<string> = new Set();
+/** Legal early codes that fail the GB 32100 check (configuration, set once at start). */
+export function setCreditCodeAllowList(codes: Iterable<string>): void {
+  creditCodeAllowList = new Set(codes);
+}
+
+export const CreditCode = z.string().superRefine((value, ctx) => {
+  const problem = creditCodeProblem(value, creditCodeAllowList);
+  if (problem)
+    ctx.addIssue({ code: 'custom', message: `unified social credit code ${CREDIT_CODE_MESSAGES[problem]}` });
+});
+
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'is not a calendar date');
+
+/** An instant with an explicit offset (or a date, taken as 00:00 Asia/Shanghai). */
+export const IsoDateTime = z.union([
+  z.iso.datetime({ offset: true }),
+  IsoDate.transform((d) => `${d}T00:00:00+08:00`),
+]);
+
+export const Fen = z
+  .number()
+  .int('must be an integer number of fen')
+  .nonnegative()
+  .max(Number.MAX_SAFE_INTEGER);
+export const Field = z.enum(FIELDS);
+export const Email = z.email().max(254);
+export const Text = (max: number) => z.string().trim().min(1).max(max);
+
+export const Page = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+export const IdParam = z.object({ id: z.string().min(1).max(100) });

@@ -1,0 +1,49 @@
+import type { Client } from '@temporalio/client';
+import type { Server } from 'node:http';
+import type { Config } from '../config';
+import { createDb, type Db } from '../services/db';
+import type { Logger } from '../services/logger';
+import { connectClient } from '../services/temporal';
+import { createApp } from './app';
+import { createTokenService } from './auth';
+import { setCreditCodeAllowList } from './schemas';
+
+export interface ApiServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP API with its own database and Temporal clients; `close` drains in-flight requests. */
+export async function startApi(
+  config: Config,
+  logger: Logger,
+  shared: { db?: Db; temporal?: Client } = {},
+): Promise<ApiServer> {
+  const db = shared.db ?? createDb(config.database.url);
+  const temporal =
+    shared.temporal ?? (await connectClient(config.temporal.address, config.temporal.namespace));
+  setCreditCodeAllowList(config.creditCodeAllowList);
+  const app = createApp({ config, db, temporal, tokens: createTokenService(config.auth), logger });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 5_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  logger.info({ port }, 'API listening');
+  return {
+    port,
+    url: `http://${config.http.host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      });
+      if (!shared.db) await db.$disconnect();
+      if (!shared.temporal) await temporal.connection.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import {
+  applicationWorkflowId,
+  WorkflowErrors,
+  type WorkflowErrorType,
+} from '../workflows/application/contract';
+import { HttpError } from './errors';
+
+const STATUS_OF: Record<WorkflowErrorType, number> = {
+  [WorkflowErrors.TASK_NOT_CURRENT]: 409,
+  [WorkflowErrors.ALREADY_CLAIMED]: 409,
+  [WorkflowErrors.NOT_CLAIMED_BY_CALLER]: 409,
+  [WorkflowErrors.INVALID_STATE]: 409,
+  [WorkflowErrors.WRONG_ROLE]: 403,
+  [WorkflowErrors.FOUR_EYES]: 403,
+  [WorkflowErrors.INVALID_DECISION]: 422,
+};
+
+/**
+ * Sends an update to an application's workflow and maps a refusal by its validator to the HTTP error the
+ * contract names (nothing was written to history in that case).
+ */
+export async function updateApplication<Ret, Args extends [unknown, ...unknown[]]>(
+  temporal: Client,
+  applicationId: string,
+  def: UpdateDefinition<Ret, Args>,
+  args: Args,
+  updateId?: string,
+): Promise<Ret> {
+  const handle = temporal.workflow.getHandle(applicationWorkflowId(applicationId));
+  try {
+    return await handle.executeUpdate(def, { args, ...(updateId ? { updateId } : {}) });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const type = err.cause.type as WorkflowErrorType | undefined;
+      if (type && type in STATUS_OF) throw new HttpError(STATUS_OF[type], type, err.cause.message);
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      throw new HttpError(409, 'INVALID_STATE', 'the application is no longer open for this action');
+    }
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+      throw new HttpError(503, 'UNAVAILABLE', 'the workflow did not answer in time; try again');
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type DevSecrets } from './index';
+
+const FILE = 'dev-secrets.json';
+
+/** Reads the secrets the embedded stack generated on its first start, if any. */
+export function readDevSecrets(dataDir: string): DevSecrets | undefined {
+  const file = path.join(path.resolve(dataDir), FILE);
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as DevSecrets;
+}
+
+/** Returns the embedded stack's secrets, generating them (mode 0600) on first use. */
+export function ensureDevSecrets(dataDir: string): DevSecrets {
+  const existing = readDevSecrets(dataDir);
+  if (existing) return existing;
+  const secrets: DevSecrets = {
+    pgPassword: randomBytes(18).toString('base64url'),
+    jwtSecret: randomBytes(32).toString('base64url'),
+    paymentCallbackSecret: randomBytes(32).toString('base64url'),
+  };
+  fs.mkdirSync(path.resolve(dataDir), { recursive: true });
+  fs.writeFileSync(path.join(path.resolve(dataDir), FILE), JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** Entry-point helper: the configuration of this process, with the embedded stack's secrets if present. */
+export function loadProcessConfig(
+  env: NodeJS.ProcessEnv,
+  options: { defaultAuthMode?: 'dev' | 'jwt'; createSecrets?: boolean } = {},
+) {
+  const dataDir = env.DATA_DIR || '.data';
+  const devSecrets = options.createSecrets ? ensureDevSecrets(dataDir) : readDevSecrets(dataDir);
+  return loadConfig(env, { defaultAuthMode: options.defaultAuthMode, devSecrets });
+}

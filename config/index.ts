@@ -1,0 +1,175 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration is read once, at each entry point, from the environment into this validated object,
+ * then injected. Every variable is documented in `.env.example`.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_BASE_URL: optionalUrl,
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: optionalUrl,
+  EMBEDDED_PG_PORT: port.default(5433),
+  TEMPORAL_ADDRESS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^\s:]+:\d+$/, 'must be host:port, e.g. temporal:7233')
+      .optional(),
+  ),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: optionalUrl,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('subsidy'),
+  TEMPORAL_CLI: optionalString,
+  SMTP_URL: optionalUrl,
+  SMTP_PORT: port.default(1025),
+  MAILDEV_WEB_PORT: port.default(1080),
+  MAIL_FROM: z.string().min(3).default('海淀区科技保险补贴 <no-reply@kjbx.haidian.gov.cn>'),
+  AUTH_MODE: z.enum(['dev', 'jwt']).optional(),
+  JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  JWT_PUBLIC_KEY: optionalString,
+  JWT_ISSUER: z.string().min(1).default('haidian-kjbx'),
+  SIMULATOR_URL: optionalUrl,
+  SIMULATOR_PORT: port.default(4010),
+  REGISTRY_URL: optionalUrl,
+  INSURER_URL: optionalUrl,
+  PAYMENT_SERVICE_URL: optionalUrl,
+  PAYMENT_CALLBACK_SECRET: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  TIME_ACCELERATION: z.coerce.number().positive().max(10_000_000).default(1),
+  CREDIT_CODE_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Secrets generated on first start of the embedded stack (kept under DATA_DIR, never in the repo). */
+export interface DevSecrets {
+  pgPassword: string;
+  jwtSecret: string;
+  paymentCallbackSecret: string;
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  http: { host: string; port: number; publicBaseUrl: string; bodyLimitBytes: number };
+  database: { url: string; embedded: { port: number; password: string } | null };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string;
+    embedded: { port: number; uiPort: number; cli?: string } | null;
+  };
+  mail: {
+    from: string;
+    smtpUrl: string;
+    embedded: { smtpPort: number; webPort: number } | null;
+    inboxUrl?: string;
+  };
+  auth: { mode: 'dev' | 'jwt'; secret?: string; publicKey?: string; issuer: string };
+  services: {
+    registryUrl: string;
+    insurerUrl: string;
+    paymentUrl: string;
+    paymentCallbackSecret: string;
+    simulator: { port: number } | null;
+  };
+  timeAcceleration: number;
+  /** Legal early credit codes that fail the GB 32100 check character. */
+  creditCodeAllowList: string[];
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(
+  rawEnv: NodeJS.ProcessEnv,
+  options: { defaultAuthMode?: 'dev' | 'jwt'; devSecrets?: DevSecrets } = {},
+): Config {
+  const parsed = EnvSchema.safeParse(rawEnv);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const secrets = options.devSecrets;
+  const authMode = env.AUTH_MODE ?? options.defaultAuthMode ?? 'jwt';
+  const problems: string[] = [];
+
+  const pgEmbedded = env.DATABASE_URL
+    ? null
+    : { port: env.EMBEDDED_PG_PORT, password: secrets?.pgPassword ?? '' };
+  if (pgEmbedded && !secrets)
+    problems.push('DATABASE_URL: required unless the embedded stack is running (npm start)');
+  const databaseUrl =
+    env.DATABASE_URL ??
+    `postgresql://postgres:${encodeURIComponent(pgEmbedded?.password ?? '')}@127.0.0.1:${env.EMBEDDED_PG_PORT}/subsidy`;
+
+  const jwtSecret = env.JWT_SECRET ?? (authMode === 'dev' ? secrets?.jwtSecret : undefined);
+  if (!jwtSecret && !env.JWT_PUBLIC_KEY)
+    problems.push('JWT_SECRET: required (or JWT_PUBLIC_KEY) when AUTH_MODE=jwt');
+
+  const callbackSecret = env.PAYMENT_CALLBACK_SECRET ?? secrets?.paymentCallbackSecret;
+  if (!callbackSecret) problems.push('PAYMENT_CALLBACK_SECRET: required outside the embedded stack');
+
+  if (problems.length)
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+
+  const simulatorUrl = env.SIMULATOR_URL ?? `http://127.0.0.1:${env.SIMULATOR_PORT}`;
+  const simulatorEmbedded =
+    !env.SIMULATOR_URL && !(env.REGISTRY_URL && env.INSURER_URL && env.PAYMENT_SERVICE_URL);
+  const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`;
+
+  return {
+    env: env.NODE_ENV,
+    dataDir: path.resolve(env.DATA_DIR),
+    logLevel: env.LOG_LEVEL,
+    http: { host: env.HOST, port: env.PORT, publicBaseUrl, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    database: { url: databaseUrl, embedded: pgEmbedded },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      uiUrl: env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
+      embedded: env.TEMPORAL_ADDRESS
+        ? null
+        : { port: env.TEMPORAL_PORT, uiPort: env.TEMPORAL_UI_PORT, cli: env.TEMPORAL_CLI },
+    },
+    mail: {
+      from: env.MAIL_FROM,
+      smtpUrl: env.SMTP_URL ?? `smtp://127.0.0.1:${env.SMTP_PORT}`,
+      embedded: env.SMTP_URL ? null : { smtpPort: env.SMTP_PORT, webPort: env.MAILDEV_WEB_PORT },
+      inboxUrl: env.SMTP_URL ? undefined : `http://127.0.0.1:${env.MAILDEV_WEB_PORT}`,
+    },
+    auth: { mode: authMode, secret: jwtSecret, publicKey: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER },
+    services: {
+      registryUrl: env.REGISTRY_URL ?? `${simulatorUrl}/registry`,
+      insurerUrl: env.INSURER_URL ?? `${simulatorUrl}/insurer`,
+      paymentUrl: env.PAYMENT_SERVICE_URL ?? `${simulatorUrl}/payment`,
+      paymentCallbackSecret: callbackSecret!,
+      simulator: simulatorEmbedded ? { port: env.SIMULATOR_PORT } : null,
+    },
+    timeAcceleration: env.TIME_ACCELERATION,
+    creditCodeAllowList: env.CREDIT_CODE_ALLOWLIST,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The mainland-China working-day calendar: weekends are rest days except make-up working days (调休),
+ * weekdays are working days except public holidays. Dates are Asia/Shanghai calendar days (UTC+8, no DST).
+ */
+export const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 86_400_000;
+
+export interface CalendarData {
+  holidays: Iterable<string>;
+  workdays: Iterable<string>;
+  /** Years whose official holiday notice is part of the data. */
+  knownYears: Iterable<number>;
+}
+
+/** The Asia/Shanghai calendar day (YYYY-MM-DD) of an instant. */
+export function shanghaiDate(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The Asia/Shanghai calendar year of an instant. */
+export function shanghaiYear(at: Date): number {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).getUTCFullYear();
+}
+
+/** The instant a Shanghai calendar day starts (00:00 +08:00). */
+export function startOfShanghaiDay(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) - SHANGHAI_OFFSET_MS);
+}
+
+function nextDay(date: string, delta = 1): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + delta * DAY_MS).toISOString().slice(0, 10);
+}
+
+export class WorkingCalendar {
+  private readonly holidays: Set<string>;
+  private readonly workdays: Set<string>;
+  readonly knownYears: ReadonlySet<number>;
+
+  constructor(data: CalendarData) {
+    this.holidays = new Set(data.holidays);
+    this.workdays = new Set(data.workdays);
+    this.knownYears = new Set(data.knownYears);
+  }
+
+  isWorkingDay(date: string): boolean {
+    if (this.workdays.has(date)) return true;
+    if (this.holidays.has(date)) return false;
+    const dow = new Date(`${date}T00:00:00.000Z`).getUTCDay();
+    return dow !== 0 && dow !== 6;
+  }
+
+  /**
+   * The deadline `days` working days after `from`: the end (24:00 Shanghai) of the `days`-th working day
+   * that follows the day of `from`. Also reports calendar years crossed that have no official data.
+   */
+  deadline(from: Date, days: number): { at: Date; lastDay: string; unknownYears: number[] } {
+    if (!Number.isInteger(days) || days < 0)
+      throw new RangeError('working days must be a non-negative integer');
+    let day = shanghaiDate(from);
+    const unknown = new Set<number>();
+    let counted = 0;
+    while (counted < days) {
+      day = nextDay(day);
+      const year = Number(day.slice(0, 4));
+      if (!this.knownYears.has(year)) unknown.add(year);
+      if (this.isWorkingDay(day)) counted++;
+    }
+    return { at: startOfShanghaiDay(nextDay(day)), lastDay: day, unknownYears: [...unknown].sort() };
+  }
+}

@@ -1,0 +1,54 @@
+import { FIELDS, type Field } from './fields';
+import type { Track } from './status';
+
+/**
+ * The configuration of one programme year (API.md `/programs/{year}`). Applications snapshot the
+ * configuration in force when they are submitted, so a later change never alters a running case.
+ */
+export interface ProgramConfig {
+  year: number;
+  opensAt: string;
+  closesAt: string;
+  keyFields: Field[];
+  frontierFields: Field[];
+  inclusiveStaffMax: number;
+  inclusiveRevenueMaxFen: number;
+  inclusivePremiumCapFen: number;
+  inclusiveMaxYears: number;
+  srdiRatesBp: Record<'NATIONAL' | 'MUNICIPAL', Record<'R_AND_D' | 'TRANSFER' | 'OTHER', number>>;
+  frontierRateBp: number;
+  srdiAnnualCapFen: number;
+  frontierAnnualCapFen: number;
+  reviewSlaWorkingDays: { initial: number; expert: number; final: number };
+  noticeWorkingDays: number;
+  infoDeadlineWorkingDays: number;
+  bankMatchingTracks: Track[];
+  highTechEnterpriseTotal: number;
+}
+
+/** The defaults of DOMAIN.md for a year: the window is the whole Asia/Shanghai calendar year. */
+export function defaultProgram(year: number): ProgramConfig {
+  return {
+    year,
+    opensAt: `${year}-01-01T00:00:00+08:00`,
+    closesAt: `${year}-12-31T23:59:59+08:00`,
+    keyFields: FIELDS.filter((f) => f !== 'OTHER'),
+    frontierFields: ['INTEGRATED_CIRCUIT', 'COMMERCIAL_AEROSPACE'],
+    inclusiveStaffMax: 100,
+    inclusiveRevenueMaxFen: 10_000_000_00,
+    inclusivePremiumCapFen: 2_500_00,
+    inclusiveMaxYears: 3,
+    srdiRatesBp: {
+      NATIONAL: { R_AND_D: 5000, TRANSFER: 5000, OTHER: 3000 },
+      MUNICIPAL: { R_AND_D: 4000, TRANSFER: 4000, OTHER: 2000 },
+    },
+    frontierRateBp: 5000,
+    srdiAnnualCapFen: 500_000_00,
+    frontierAnnualCapFen: 3_000_000_00,
+    reviewSlaWorkingDays: { initial: 5, expert: 10, final: 3 },
+    noticeWorkingDays: 5,
+    infoDeadlineWorkingDays: 10,
+    bankMatchingTracks: ['INCLUSIVE'],
+    highTechEnterpriseTotal: 10_000,
+  };
+}

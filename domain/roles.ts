@@ -1,0 +1,58 @@
+/** Roles of API.md. Staff roles belong to an organisation; applicants and banks are bound to an entity. */
+export const ROLES = ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'bank', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const QUEUES = [
+  'initial-review',
+  'expert-review',
+  'final-approval',
+  'objection-review',
+  'payment-exception',
+  'budget',
+] as const;
+export type Queue = (typeof QUEUES)[number];
+
+/** Who works each queue. */
+export const QUEUE_ROLE: Record<Queue, Role> = {
+  'initial-review': 'reviewer',
+  'expert-review': 'expert',
+  'final-approval': 'approver',
+  'objection-review': 'approver',
+  'payment-exception': 'finance',
+  budget: 'finance',
+};
+
+/** The district committee (管委会); street/town offices are `street:<name>`. */
+export const COMMITTEE_ORG = 'committee';
+export const streetOrg = (office: string): string => `street:${office}`;
+
+/** The person behind a request or a decision, as the workflow sees them. */
+export interface Actor {
+  subject: string;
+  /** `system` marks steps the workflow takes by itself (timers, automatic checks). */
+  role: Role | 'system';
+  org?: string;
+  supervisor?: boolean;
+  creditCode?: string;
+  bankCode?: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { subject: 'system', role: 'system' };
+
+/** Queues a role may see (admins see every queue, read-only). */
+export function queuesOf(role: Role | 'system'): Queue[] {
+  if (role === 'admin') return [...QUEUES];
+  return QUEUES.filter((q) => QUEUE_ROLE[q] === role);
+}
+
+/**
+ * Whether the actor may work a task of this queue and organisation. Tasks without an organisation
+ * (finance, approvals) are open to every member of the role.
+ */
+export function mayWork(actor: Actor, queue: Queue, taskOrg: string | null | undefined): boolean {
+  if (QUEUE_ROLE[queue] !== actor.role) return false;
+  return !taskOrg || taskOrg === actor.org;
+}
+
+/** A person calling the API (never the system). */
+export type Caller = Actor & { role: Role };

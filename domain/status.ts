@@ -1,0 +1,44 @@
+/** Application statuses of API.md, in process order. */
+export const APPLICATION_STATUSES = [
+  'SUBMITTED',
+  'PRECHECK',
+  'INITIAL_REVIEW',
+  'NEEDS_INFO',
+  'EXPERT_REVIEW',
+  'FINAL_APPROVAL',
+  'AWAITING_BUDGET',
+  'APPROVED',
+  'IN_PUBLIC_NOTICE',
+  'DISBURSING',
+  'PAYMENT_FAILED',
+  'PAID',
+  'TRACKING',
+  'CLOSED',
+  'REJECTED',
+  'WITHDRAWN',
+] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+export const TRACKS = ['INCLUSIVE', 'SRDI', 'FRONTIER'] as const;
+export type Track = (typeof TRACKS)[number];
+
+/** Statuses after which nothing changes any more. */
+export const FINAL_STATUSES: readonly ApplicationStatus[] = ['CLOSED', 'REJECTED', 'WITHDRAWN'];
+
+/** Statuses of an application that no longer holds its policy (another application may use it). */
+export const DEAD_STATUSES: readonly ApplicationStatus[] = ['REJECTED', 'WITHDRAWN'];
+
+/** The applicant may withdraw until disbursement starts. */
+export const WITHDRAWABLE_STATUSES: readonly ApplicationStatus[] = [
+  'SUBMITTED',
+  'PRECHECK',
+  'INITIAL_REVIEW',
+  'NEEDS_INFO',
+  'EXPERT_REVIEW',
+  'FINAL_APPROVAL',
+  'AWAITING_BUDGET',
+  'APPROVED',
+  'IN_PUBLIC_NOTICE',
+];
+
+export const isFinal = (s: ApplicationStatus): boolean => FINAL_STATUSES.includes(s);

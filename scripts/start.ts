@@ -1,0 +1,98 @@
+/**
+ * `npm start`: the whole system on one machine. Every outside service whose URL is not configured is
+ * started here on embedded defaults (PostgreSQL, the Temporal dev server with its UI, MailDev, the
+ * simulators); then the worker and the API run in this process. Ctrl-C stops everything in order;
+ * the data under DATA_DIR survives, so the next start resumes every open application.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { startApi } from '../api/server';
+import { ConfigError } from '../config';
+import { loadProcessConfig } from '../config/devSecrets';
+import { migrate } from '../prisma/migrate';
+import { startMailDev } from '../services/embedded/maildev';
+import { startEmbeddedPostgres } from '../services/embedded/postgres';
+import { findTemporalCli } from '../services/embedded/temporalCli';
+import { startTemporalDevServer } from '../services/embedded/temporalServer';
+import { createLogger } from '../services/logger';
+import { startWorker } from '../worker/run';
+
+async function main() {
+  const config = loadProcessConfig(process.env, { defaultAuthMode: 'dev', createSecrets: true });
+  const logger = createLogger(config.logLevel, 'start');
+  const logDir = path.join(config.dataDir, 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const stops: { name: string; stop: () => Promise<unknown> }[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping…');
+    for (const s of stops.reverse()) {
+      await s.stop().catch((err: unknown) => logger.error({ err }, `stopping ${s.name} failed`));
+    }
+    process.exitCode = code;
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  try {
+    if (config.database.embedded) {
+      logger.info('starting embedded PostgreSQL');
+      const pg = await startEmbeddedPostgres({
+        dir: path.join(config.dataDir, 'postgres'),
+        port: config.database.embedded.port,
+        password: config.database.embedded.password,
+      });
+      stops.push({ name: 'PostgreSQL', stop: () => pg.stop() });
+      await pg.createDatabase('subsidy');
+    }
+    await migrate(config.database.url, (line) => logger.info(line));
+
+    if (config.temporal.embedded) {
+      logger.info('starting the Temporal dev server');
+      const temporal = await startTemporalDevServer({
+        cli: findTemporalCli(),
+        port: config.temporal.embedded.port,
+        uiPort: config.temporal.embedded.uiPort,
+        dbFile: path.join(config.dataDir, 'temporal', 'temporal.db'),
+        namespace: config.temporal.namespace,
+        logFile: path.join(logDir, 'temporal.log'),
+      });
+      stops.push({ name: 'Temporal', stop: () => temporal.stop() });
+    }
+
+    if (config.mail.embedded) {
+      const maildev = await startMailDev({
+        smtpPort: config.mail.embedded.smtpPort,
+        webPort: config.mail.embedded.webPort,
+        mailDir: path.join(config.dataDir, 'mail'),
+        logFile: path.join(logDir, 'maildev.log'),
+      });
+      stops.push({ name: 'MailDev', stop: () => maildev.stop() });
+    }
+
+    const worker = await startWorker(config, createLogger(config.logLevel, 'worker'));
+    stops.push({ name: 'worker', stop: () => worker.stop() });
+    const api = await startApi(config, createLogger(config.logLevel, 'api'));
+    stops.push({ name: 'API', stop: () => api.close() });
+
+    const lines = [
+      '',
+      'Haidian tech-insurance subsidy system is running:',
+      `  API            ${config.http.publicBaseUrl}/api/v1   (OpenAPI: ${config.http.publicBaseUrl}/api/v1/openapi.json)`,
+      `  Temporal UI    ${config.temporal.uiUrl}`,
+      ...(config.mail.inboxUrl ? [`  MailDev inbox  ${config.mail.inboxUrl}`] : []),
+      `  Auth mode      ${config.auth.mode}${config.auth.mode === 'dev' ? ' (POST /api/v1/auth/dev-token issues tokens)' : ''}`,
+      `  Data           ${config.dataDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ];
+    console.log(lines.join('\n'));
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : err);
+    await shutdown(1);
+  }
+}
+
+void main();

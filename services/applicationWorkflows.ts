@@ -1,0 +1,83 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { ProgramConfig } from '../domain/program';
+import type { Track } from '../domain/status';
+import {
+  APPLICATION_WORKFLOW_TYPE,
+  applicationWorkflowId,
+  type ApplicationWorkflowInput,
+} from '../workflows/application/contract';
+import type { applicationWorkflow } from '../workflows/application/workflow';
+import {
+  ApplicationIdKey,
+  ApplicationStatusKey,
+  CreditCodeKey,
+  NeedsAttentionKey,
+  TrackKey,
+} from '../workflows/searchAttributes';
+import type { Db } from './db';
+
+interface StartableApplication {
+  id: string;
+  creditCode: string;
+  track: Track;
+  programYear: number;
+  submittedBy: string;
+  programSnapshot: unknown;
+}
+
+/**
+ * Starts the workflow of a stored application; starting twice is harmless (the id is derived from the
+ * application, and a duplicate start is refused by the server and ignored here).
+ */
+export async function startApplicationWorkflow(
+  deps: { db: Db; temporal: Client; taskQueue: string; timeAcceleration: number },
+  app: StartableApplication,
+): Promise<void> {
+  const input: ApplicationWorkflowInput = {
+    applicationId: app.id,
+    creditCode: app.creditCode,
+    track: app.track,
+    programYear: app.programYear,
+    submittedBy: app.submittedBy,
+    program: app.programSnapshot as ProgramConfig,
+    timeAcceleration: deps.timeAcceleration,
+  };
+  try {
+    await deps.temporal.workflow.start<typeof applicationWorkflow>(APPLICATION_WORKFLOW_TYPE, {
+      workflowId: applicationWorkflowId(app.id),
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: ApplicationIdKey, value: app.id },
+        { key: CreditCodeKey, value: app.creditCode },
+        { key: TrackKey, value: app.track },
+        { key: ApplicationStatusKey, value: 'SUBMITTED' },
+        { key: NeedsAttentionKey, value: false },
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  await deps.db.application.updateMany({
+    where: { id: app.id, workflowStartedAt: null },
+    data: { workflowStartedAt: new Date() },
+  });
+}
+
+/**
+ * Starts the workflows of applications stored but not started (the API process died between the two);
+ * run periodically by the worker so that no application is ever stranded.
+ */
+export async function startStrandedWorkflows(
+  deps: { db: Db; temporal: Client; taskQueue: string; timeAcceleration: number },
+  olderThanMs = 30_000,
+): Promise<number> {
+  const stranded = await deps.db.application.findMany({
+    where: { workflowStartedAt: null, createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    take: 100,
+    orderBy: { createdAt: 'asc' },
+  });
+  for (const app of stranded) await startApplicationWorkflow(deps, app);
+  return stranded.length;
+}

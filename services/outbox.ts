@@ -1,0 +1,144 @@
+import type { Logger } from 'pino';
+import type { Db } from './db';
+import type { Mailer } from './mailer';
+
+interface ClaimedRow {
+  id: bigint;
+  key: string;
+  to: string;
+  subject: string;
+  text: string;
+  attempts: number;
+}
+
+export interface OutboxDispatcher {
+  start(): void;
+  /** Look for new mail now rather than at the next poll. */
+  kick(): void;
+  /** Sends every due mail once; returns how many were sent (tests and shutdown use it). */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** A claim older than this is considered abandoned by a crashed process and is taken over. */
+const CLAIM_LEASE = "interval '2 minutes'";
+const BATCH = 20;
+
+/**
+ * Delivers the e-mail outbox. Rows are queued in the same transaction as the step that causes them; this
+ * loop claims them with SKIP LOCKED (so several workers never take the same row), sends, and marks them
+ * sent. A stable Message-ID lets mail systems drop the rare duplicate after a crash mid-send.
+ */
+export function createOutboxDispatcher(deps: {
+  db: Db;
+  mailer: Mailer;
+  logger: Logger;
+  pollMs?: number;
+  messageIdDomain?: string;
+  onResult?: (outcome: 'sent' | 'failed') => void;
+}): OutboxDispatcher {
+  const pollMs = deps.pollMs ?? 1000;
+  const domain = deps.messageIdDomain ?? 'kjbx.haidian.gov.cn';
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let again = false;
+  let stopped = true;
+
+  async function claim(): Promise<ClaimedRow[]> {
+    return deps.db.$queryRawUnsafe<ClaimedRow[]>(`
+      UPDATE "EmailOutbox" SET status = 'SENDING', "claimedAt" = now(), attempts = attempts + 1
+      WHERE id IN (
+        SELECT id FROM "EmailOutbox"
+        WHERE (status = 'PENDING' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now()))
+           OR (status = 'SENDING' AND "claimedAt" < now() - ${CLAIM_LEASE})
+        ORDER BY id LIMIT ${BATCH}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id, key, "to", subject, text, attempts`);
+  }
+
+  async function sendOne(row: ClaimedRow): Promise<boolean> {
+    const messageId = `<${row.key.replace(/[^A-Za-z0-9._-]/g, '.')}@${domain}>`;
+    try {
+      await deps.mailer.send({ to: row.to, subject: row.subject, text: row.text, messageId });
+      await deps.db.emailOutbox.update({
+        where: { id: row.id },
+        data: { status: 'SENT', sentAt: new Date(), messageId, lastError: null },
+      });
+      deps.onResult?.('sent');
+      return true;
+    } catch (err) {
+      const backoffMs = Math.min(2 ** row.attempts * 1000, 15 * 60_000);
+      deps.logger.warn(
+        { err, outboxKey: row.key, attempts: row.attempts },
+        'e-mail delivery failed; will retry',
+      );
+      deps.onResult?.('failed');
+      await deps.db.emailOutbox
+        .update({
+          where: { id: row.id },
+          data: {
+            status: 'PENDING',
+            lastError: String(err),
+            nextAttemptAt: new Date(Date.now() + backoffMs),
+          },
+        })
+        .catch((e: unknown) => deps.logger.error({ err: e }, 'could not record e-mail failure'));
+      return false;
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const rows = await claim();
+      if (rows.length === 0) return sent;
+      const results = await Promise.all(rows.map(sendOne));
+      sent += results.filter(Boolean).length;
+      if (rows.length < BATCH) return sent;
+    }
+  }
+
+  function drain(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = runOnce()
+      .catch((err: unknown) => {
+        deps.logger.error({ err }, 'outbox dispatch failed');
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+        if (again && !stopped) {
+          again = false;
+          void drain();
+        }
+      });
+    return running;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void drain().finally(schedule);
+    }, pollMs);
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    kick() {
+      if (!stopped) void drain();
+    },
+    drain,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

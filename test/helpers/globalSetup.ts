@@ -1,0 +1,44 @@
+/**
+ * Starts what every test file shares: one real PostgreSQL server (each integration test file creates its
+ * own database on it), one Temporal dev server (each file uses its own task queue), and the workflow bundle
+ * (built once). Locations reach the test files through environment variables.
+ */
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../../services/embedded/postgres';
+import { findTemporalCli, findTemporalTestServer } from '../../services/embedded/temporalCli';
+import { freePort, startTemporalDevServer } from '../../services/embedded/temporalServer';
+import { WORKFLOWS_PATH } from '../../worker/worker';
+
+export default async function globalSetup(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'subsidy-test-'));
+  fs.chmodSync(dir, 0o755);
+  const password = randomBytes(12).toString('hex');
+  const [pgPort, temporalPort] = [await freePort(), await freePort()];
+  const testServer = findTemporalTestServer();
+
+  const [pg, temporal, bundle] = await Promise.all([
+    startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: pgPort, password }),
+    startTemporalDevServer({
+      cli: findTemporalCli(),
+      port: temporalPort,
+      logFile: path.join(dir, 'temporal.log'),
+    }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
+  ]);
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  fs.writeFileSync(bundlePath, bundle.code);
+
+  process.env.TEST_PG_ADMIN_URL = pg.url('postgres');
+  process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
+  process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+  process.env.TEST_TEMPORAL_TEST_SERVER = testServer;
+  process.env.TEST_TMP_DIR = dir;
+  (globalThis as Record<string, unknown>).__testServices = { pg, temporal, dir };
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

@@ -1,0 +1,197 @@
+import { type Client as TemporalClient } from '@temporalio/client';
+import { randomBytes, randomInt } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import { startApi, type ApiServer } from '../../api/server';
+import { loadConfig, type Config } from '../../config';
+import type { Caller } from '../../domain/roles';
+import { migrate } from '../../prisma/migrate';
+import { createDb, type Db } from '../../services/db';
+import { freePort } from '../../services/embedded/temporalServer';
+import { createLogger } from '../../services/logger';
+import { connectClient } from '../../services/temporal';
+import { startWorker, type RunningWorker } from '../../worker/run';
+import { startSmtpCapture, type SmtpCapture } from './smtp';
+
+function need(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests through jest (globalSetup starts the services)`);
+  return v;
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new PgClient({ connectionString: need('TEST_PG_ADMIN_URL') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, migrated database of its own on the shared test server. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const admin = new URL(need('TEST_PG_ADMIN_URL'));
+  admin.pathname = `/${name}`;
+  const url = admin.toString();
+  await migrate(url);
+  // Test files share one Temporal server, and workflow ids derive from application numbers: start each
+  // database's numbering somewhere else so that two files never produce the same workflow id.
+  const pg = new PgClient({ connectionString: url });
+  await pg.connect();
+  await pg.query(`ALTER SEQUENCE application_number_seq RESTART WITH ${1 + randomInt(1_000_000_000)}`);
+  await pg.end();
+  return { url, drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+export interface TestStack {
+  config: Config;
+  db: Db;
+  temporal: TemporalClient;
+  smtp: SmtpCapture;
+  api: ApiServer;
+  worker: RunningWorker;
+  baseUrl: string;
+  /** Stops and restarts the worker (a crash-and-recover in tests). */
+  restartWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system for one test file: its own database, SMTP capture and task queue, a real worker and a
+ * real API on a socket, against the shared Temporal dev server and PostgreSQL.
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const database = await createTestDatabase();
+  const smtp = await startSmtpCapture();
+  const port = await freePort();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: need('TEST_TEMPORAL_ADDRESS'),
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
+    SMTP_URL: smtp.url,
+    AUTH_MODE: 'dev',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    PAYMENT_CALLBACK_SECRET: randomBytes(32).toString('hex'),
+    SIMULATOR_URL: 'http://127.0.0.1:9',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const logger = createLogger(config.logLevel, 'test');
+  const db = createDb(config.database.url);
+  const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
+  const bundle = { codePath: need('TEST_WORKFLOW_BUNDLE') };
+  const launchWorker = () =>
+    startWorker(config, logger, { workflowBundle: bundle, outboxPollMs: 200, sweepMs: 1000 });
+  const stack: TestStack = {
+    config,
+    db,
+    temporal,
+    smtp,
+    api: await startApi(config, logger),
+    worker: await launchWorker(),
+    baseUrl: `http://127.0.0.1:${port}`,
+    async stopWorker() {
+      await stack.worker.stop();
+    },
+    async startWorker() {
+      stack.worker = await launchWorker();
+    },
+    async restartWorker() {
+      await stack.stopWorker();
+      await stack.startWorker();
+    },
+    async stop() {
+      await Promise.allSettled([stack.worker.stop(), stack.api.close()]);
+      await smtp.close();
+      await temporal.connection.close();
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+  return stack;
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small HTTP client for the API over its socket, acting as one caller. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly token?: string,
+  ) {}
+
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult<T>> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+  get<T = any>(path: string) {
+    return this.request<T>('GET', path);
+  }
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('POST', path, body ?? {}, headers);
+  }
+  put<T = any>(path: string, body?: unknown) {
+    return this.request<T>('PUT', path, body);
+  }
+}
+
+/** A client acting as the given caller, with a token from the dev-token endpoint. */
+export async function as(
+  stack: TestStack,
+  caller: Omit<Caller, 'subject'> & { subject?: string },
+): Promise<ApiClient> {
+  const anon = new ApiClient(stack.baseUrl);
+  const res = await anon.post<{ token: string }>('/api/v1/auth/dev-token', {
+    subject: caller.subject ?? `${caller.role}-${randomBytes(3).toString('hex')}`,
+    ...caller,
+  });
+  if (res.status !== 200) throw new Error(`dev-token failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return new ApiClient(stack.baseUrl, res.body.token);
+}
+
+/** Polls until `fn` returns a value that satisfies `ok`. */
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await fn();
+  while (!ok(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 150));
+    last = await fn();
+  }
+  return last;
+}

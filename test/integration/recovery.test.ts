@@ -1,0 +1,143 @@
+import { createActivities } from '../../activities';
+import { defaultProgram } from '../../domain/program';
+import { packagedCalendar } from '../../services/calendar';
+import { applicationWorkflowId } from '../../workflows/application/contract';
+import { applicationBody, creditCode, enterpriseBody } from '../helpers/fixtures';
+import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function applicant() {
+  const code = creditCode();
+  const client = await as(stack, { role: 'applicant', creditCode: code });
+  const email = `r-${code.toLowerCase()}@example.com`;
+  await client.put(`/api/v1/enterprises/${code}`, enterpriseBody({ contactEmail: email }));
+  return { code, client, email };
+}
+
+const statusOf = async (client: ApiClient, id: string) =>
+  (await client.get(`/api/v1/applications/${id}`)).body.status as string;
+
+async function approve(reviewer: ApiClient, applicationId: string) {
+  const task = await eventually(
+    () => stack.db.task.findFirst({ where: { applicationId, state: 'OPEN' } }),
+    (t) => t !== null,
+  );
+  expect((await reviewer.post(`/api/v1/tasks/${task!.id}/claim`)).status).toBe(200);
+  const res = await reviewer.post(`/api/v1/tasks/${task!.id}/decision`, {
+    decision: 'approve',
+    comment: 'ok',
+  });
+  expect(res.body.status).toBe('APPROVED');
+}
+
+describe('recovery', () => {
+  it('finishes applications across a worker stop and start, with one e-mail per event', async () => {
+    const a = await applicant();
+    const b = await applicant();
+    const reviewer = await as(stack, { role: 'reviewer', org: 'committee' });
+    const first = (await a.client.post('/api/v1/applications', applicationBody(a.code))).body.id as string;
+    await eventually(
+      () => statusOf(a.client, first),
+      (s) => s === 'INITIAL_REVIEW',
+    );
+
+    await stack.stopWorker();
+    // Submitted while no worker runs: the workflow waits in Temporal, nothing is lost.
+    const second = (await b.client.post('/api/v1/applications', applicationBody(b.code))).body.id as string;
+    expect(await statusOf(b.client, second)).toBe('SUBMITTED');
+    await stack.startWorker();
+
+    await eventually(
+      () => statusOf(b.client, second),
+      (s) => s === 'INITIAL_REVIEW',
+    );
+    await approve(reviewer, first);
+    await approve(reviewer, second);
+
+    await stack.smtp.waitFor(
+      (all) => all.filter((m) => m.to.includes(a.email) || m.to.includes(b.email)).length >= 4,
+    );
+    await new Promise((r) => setTimeout(r, 1000)); // room for a duplicate to show up, were there one
+    for (const who of [a, b]) {
+      const subjects = stack.smtp.messages
+        .filter((m) => m.to.includes(who.email))
+        .map((m) => m.subject.split(' / ')[1]);
+      expect(subjects.sort()).toEqual([
+        expect.stringContaining('approved'),
+        expect.stringContaining('received'),
+      ]);
+    }
+    const outbox = await stack.db.emailOutbox.findMany({ where: { applicationId: { in: [first, second] } } });
+    expect(outbox).toHaveLength(4);
+    expect(outbox.every((m) => m.status === 'SENT')).toBe(true);
+  });
+
+  it('writes a replayed workflow step once: one audit event, one e-mail', async () => {
+    const a = await applicant();
+    const id = (await a.client.post('/api/v1/applications', applicationBody(a.code))).body.id as string;
+    await eventually(
+      () => statusOf(a.client, id),
+      (s) => s === 'INITIAL_REVIEW',
+    );
+    const calendar = packagedCalendar();
+    const acts = createActivities({
+      db: stack.db,
+      calendar: () => Promise.resolve(calendar),
+      publicBaseUrl: 'http://x',
+    });
+    const step = {
+      key: `${id}:replay-test`,
+      applicationId: id,
+      at: new Date().toISOString(),
+      actor: { subject: 'system', role: 'system' as const },
+      action: 'NOTE',
+      emails: [{ key: `${id}:replay-test-mail`, template: 'received' as const, to: 'applicant' as const }],
+    };
+    const once = await acts.record(step);
+    const twice = await acts.record(step);
+    expect([once.replayed, twice.replayed]).toEqual([false, true]);
+    expect(await stack.db.auditEvent.count({ where: { key: step.key } })).toBe(1);
+    expect(await stack.db.emailOutbox.count({ where: { key: `${id}:replay-test-mail` } })).toBe(1);
+  });
+
+  it('starts the workflow of an application stored without one (the API died in between)', async () => {
+    const a = await applicant();
+    const id = `HD-2026-S${Date.now().toString(36)}`;
+    await stack.db.application.create({
+      data: {
+        id,
+        creditCode: a.code,
+        track: 'INCLUSIVE',
+        programYear: 2026,
+        insurerCode: 'PICC',
+        policyNumber: `STRANDED-${id}`,
+        productCode: 'HD-GROUP-2026',
+        policyStartDate: new Date('2026-03-01'),
+        policyEndDate: new Date('2027-02-28'),
+        premiumFen: 250_000n,
+        paidPremiumFen: 250_000n,
+        paidAt: new Date('2026-02-20T02:00:00Z'),
+        sumInsuredFen: 500_000_000n,
+        submittedBy: 'someone',
+        workflowId: applicationWorkflowId(id),
+        programSnapshot: { ...defaultProgram(2026) },
+        createdAt: new Date(Date.now() - 60_000),
+      },
+    });
+    await eventually(
+      () => statusOf(a.client, id),
+      (s) => s === 'INITIAL_REVIEW',
+      20_000,
+    );
+    const row = await stack.db.application.findUniqueOrThrow({ where: { id } });
+    expect(row.workflowStartedAt).not.toBeNull();
+    await stack.smtp.waitFor((all) => all.some((m) => m.to.includes(a.email) && m.subject.includes(id)));
+  });
+});

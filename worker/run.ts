@@ -1,0 +1,83 @@
+import type { Config } from '../config';
+import { createActivities } from '../activities';
+import { startStrandedWorkflows } from '../services/applicationWorkflows';
+import { packagedCalendar } from '../services/calendar';
+import { createDb } from '../services/db';
+import type { Logger } from '../services/logger';
+import { createMailer } from '../services/mailer';
+import { createOutboxDispatcher, type OutboxDispatcher } from '../services/outbox';
+import { connectClient, connectWorker } from '../services/temporal';
+import { installTemporalRuntime } from '../services/temporalRuntime';
+import { createWorker } from './worker';
+
+export interface RunningWorker {
+  outbox: OutboxDispatcher;
+  /** Resolves when the worker has stopped (after `stop`, or on a fatal error). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a worker process's parts: the Temporal worker with its activities, the e-mail outbox dispatcher,
+ * and the sweep that starts workflows of applications stored without one.
+ */
+export async function startWorker(
+  config: Config,
+  logger: Logger,
+  opts: { workflowBundle?: { codePath: string }; sweepMs?: number; outboxPollMs?: number } = {},
+): Promise<RunningWorker> {
+  installTemporalRuntime(
+    logger,
+    config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN',
+  );
+  const db = createDb(config.database.url);
+  const mailer = createMailer(config.mail.smtpUrl, config.mail.from);
+  const outbox = createOutboxDispatcher({ db, mailer, logger, pollMs: opts.outboxPollMs });
+  const calendar = packagedCalendar();
+  const activities = createActivities({
+    db,
+    calendar: () => Promise.resolve(calendar),
+    publicBaseUrl: config.http.publicBaseUrl,
+    onEmailQueued: () => outbox.kick(),
+  });
+  const connection = await connectWorker(config.temporal.address);
+  const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+    workflowBundle: opts.workflowBundle,
+  });
+
+  const sweepDeps = {
+    db,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    timeAcceleration: config.timeAcceleration,
+  };
+  const sweep = setInterval(() => {
+    startStrandedWorkflows(sweepDeps).catch((err: unknown) =>
+      logger.warn({ err }, 'stranded-workflow sweep failed'),
+    );
+  }, opts.sweepMs ?? 30_000);
+
+  outbox.start();
+  const done = worker.run().finally(async () => {
+    clearInterval(sweep);
+    await outbox.stop();
+    mailer.close();
+    await connection.close();
+    await temporal.connection.close();
+    await db.$disconnect();
+  });
+  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+  return {
+    outbox,
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

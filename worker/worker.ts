@@ -1,0 +1,33 @@
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import path from 'node:path';
+import type { Activities } from '../activities';
+
+export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+
+/**
+ * Creates the worker. Tests pass a prebuilt `workflowBundle` (bundling takes seconds); otherwise the
+ * workflows are bundled from source at start.
+ */
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  workflowBundle?: { codePath: string };
+  tuning?: Partial<
+    Pick<
+      WorkerOptions,
+      'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'
+    >
+  >;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: opts.activities,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    shutdownGraceTime: '20 seconds',
+    ...opts.tuning,
+  });
+}

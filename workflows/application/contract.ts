@@ -1,0 +1,76 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ProgramConfig } from '../../domain/program';
+import type { Actor, Queue } from '../../domain/roles';
+import type { ApplicationStatus, Track } from '../../domain/status';
+
+/**
+ * The contract of the application workflow: API, worker, workflow and tests import names from here.
+ */
+export const DEFAULT_TASK_QUEUE = 'subsidy';
+export const APPLICATION_WORKFLOW_TYPE = 'applicationWorkflow';
+export const applicationWorkflowId = (applicationId: string): string => `application-${applicationId}`;
+export const applicationIdFromWorkflowId = (workflowId: string): string | undefined =>
+  workflowId.startsWith('application-') ? workflowId.slice('application-'.length) : undefined;
+
+export interface ApplicationWorkflowInput {
+  applicationId: string;
+  creditCode: string;
+  track: Track;
+  programYear: number;
+  /** Subject of the applicant account that submitted it. */
+  submittedBy: string;
+  /** The programme configuration in force at submission (a later change never alters this case). */
+  program: ProgramConfig;
+  /** Divides every business duration (demos and acceptance runs); 1 in production. */
+  timeAcceleration: number;
+}
+
+export type Decision = 'approve' | 'reject' | 'request_info';
+
+export interface TaskView {
+  id: string;
+  queue: Queue;
+  org: string | null;
+  assignee: string | null;
+  dueAt: string;
+}
+
+export interface ClaimInput {
+  taskId: string;
+  actor: Actor;
+}
+
+export interface DecisionInput {
+  taskId: string;
+  actor: Actor;
+  decision: Decision;
+  comment: string;
+  reasonCode?: string;
+}
+
+export interface DecisionResult {
+  status: ApplicationStatus;
+}
+
+export interface ApplicationWorkflowState {
+  applicationId: string;
+  status: ApplicationStatus;
+  task: TaskView | null;
+}
+
+/** Failure types raised by update validators; the API maps them to HTTP statuses. */
+export const WorkflowErrors = {
+  TASK_NOT_CURRENT: 'TASK_NOT_CURRENT',
+  ALREADY_CLAIMED: 'ALREADY_CLAIMED',
+  NOT_CLAIMED_BY_CALLER: 'NOT_CLAIMED_BY_CALLER',
+  WRONG_ROLE: 'WRONG_ROLE',
+  FOUR_EYES: 'FOUR_EYES',
+  INVALID_STATE: 'INVALID_STATE',
+  INVALID_DECISION: 'INVALID_DECISION',
+} as const;
+export type WorkflowErrorType = (typeof WorkflowErrors)[keyof typeof WorkflowErrors];
+
+export const claimUpdate = defineUpdate<TaskView, [ClaimInput]>('claim');
+export const unclaimUpdate = defineUpdate<TaskView, [ClaimInput]>('unclaim');
+export const decideUpdate = defineUpdate<DecisionResult, [DecisionInput]>('decide');
+export const stateQuery = defineQuery<ApplicationWorkflowState>('state');
