@@ -1,11 +1,13 @@
+import { createPrecheckActivities, type PrecheckDeps } from './precheck';
 import { createRecordActivities, type RecordDeps } from './records';
 
-export type ActivityDeps = RecordDeps;
+export type ActivityDeps = RecordDeps & PrecheckDeps;
 
 /** Builds every activity from its clients; the worker passes real ones, tests may pass fakes. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createRecordActivities(deps),
+    ...createPrecheckActivities(deps),
   };
 }
 

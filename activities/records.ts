@@ -2,6 +2,7 @@ import type { WorkingCalendar } from '../domain/calendar';
 import { renderEmail, type EmailTemplate } from '../domain/emails';
 import { fromDbFen } from '../domain/money';
 import type { Actor, Queue } from '../domain/roles';
+import type { Reason } from '../domain/rules';
 import type { ApplicationStatus } from '../domain/status';
 import type { Db, Prisma, Tx } from '../services/db';
 import type { TaskView } from '../workflows/application/contract';
@@ -33,6 +34,20 @@ export interface EmailRequest {
   extra?: Record<string, string | number | null>;
 }
 
+/** Fields of the application a step sets (the subsidy as the rules computed it, and the facts judged). */
+export interface ApplicationUpdate {
+  subsidyYear?: number;
+  baseFen?: number;
+  computedFen?: number;
+  grantedFen?: number | null;
+  rateBp?: number;
+  reasons?: Reason[];
+  payee?: string;
+  reviewOrg?: string;
+  verifiedFacts?: Record<string, unknown>;
+  prechecked?: boolean;
+}
+
 /** One step of a workflow, written to the database in one transaction, at most once (keyed). */
 export interface StepRecord {
   key: string;
@@ -44,6 +59,7 @@ export interface StepRecord {
   note?: string | null;
   data?: Record<string, unknown>;
   task?: TaskChange;
+  application?: ApplicationUpdate;
   emails?: EmailRequest[];
 }
 
@@ -57,6 +73,24 @@ export interface RecordDeps {
   calendar: () => Promise<WorkingCalendar>;
   publicBaseUrl: string;
   onEmailQueued?: () => void;
+}
+
+const bigint = (n: number | null | undefined) =>
+  n === undefined ? undefined : n === null ? null : BigInt(n);
+
+function applicationData(u: ApplicationUpdate, at: Date): Prisma.ApplicationUpdateInput {
+  return {
+    subsidyYear: u.subsidyYear,
+    baseFen: bigint(u.baseFen),
+    computedFen: bigint(u.computedFen),
+    grantedFen: bigint(u.grantedFen),
+    rateBp: u.rateBp,
+    reasons: u.reasons as unknown as Prisma.InputJsonArray | undefined,
+    payee: u.payee,
+    reviewOrg: u.reviewOrg,
+    verifiedFacts: u.verifiedFacts as Prisma.InputJsonObject | undefined,
+    precheckedAt: u.prechecked ? at : undefined,
+  };
 }
 
 export function createRecordActivities(deps: RecordDeps) {
@@ -151,6 +185,12 @@ export function createRecordActivities(deps: RecordDeps) {
             data: { status: step.toStatus, statusChangedAt: at },
           });
           await tx.auditEvent.update({ where: { key: step.key }, data: { fromStatus: before.status } });
+        }
+        if (step.application) {
+          await tx.application.update({
+            where: { id: step.applicationId },
+            data: applicationData(step.application, at),
+          });
         }
         if (step.task) await applyTask(tx, step.applicationId, step.task, at);
         if (step.emails?.length) await queueEmails(tx, step.applicationId, step.emails);

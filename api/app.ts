@@ -6,11 +6,20 @@ import { buildOpenApi } from './openapi';
 import { mountRoutes, type AnyRoute } from './route';
 import { applicationRoutes } from './routes/applications';
 import { authRoutes } from './routes/auth';
+import { documentRoutes } from './routes/documents';
+import { programRoutes } from './routes/programs';
 import { enterpriseRoutes } from './routes/enterprises';
 import { mountHealth } from './routes/health';
 import { taskRoutes } from './routes/tasks';
 
-export const ROUTES: AnyRoute[] = [...authRoutes, ...enterpriseRoutes, ...applicationRoutes, ...taskRoutes];
+export const ROUTES: AnyRoute[] = [
+  ...authRoutes,
+  ...enterpriseRoutes,
+  ...programRoutes,
+  ...documentRoutes,
+  ...applicationRoutes,
+  ...taskRoutes,
+];
 
 /** Builds the HTTP app; `api/main.ts` (or the launcher) listens. */
 export function createApp(deps: ApiDeps): Express {

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import multer from 'multer';
 import { z } from 'zod';
 import { Prisma } from '../services/db';
 import type { Logger } from '../services/logger';
@@ -30,10 +31,15 @@ export function validationError(
   error: z.ZodError,
   location: 'body' | 'query' | 'params' | 'headers',
 ): HttpError {
-  const details = error.issues.map((i) => ({
-    path: [location, ...i.path.map(String)].join('.'),
-    message: i.message,
-  }));
+  // One entry per bad field, with every reason the field failed.
+  const byPath = new Map<string, string[]>();
+  for (const issue of error.issues) {
+    const path = [location, ...issue.path.map(String)].join('.');
+    const messages = byPath.get(path) ?? [];
+    if (!messages.includes(issue.message)) messages.push(issue.message);
+    byPath.set(path, messages);
+  }
+  const details = [...byPath].map(([path, messages]) => ({ path, message: messages.join('; ') }));
   return new HttpError(
     400,
     'VALIDATION_FAILED',
@@ -80,6 +86,13 @@ export function toHttpError(err: unknown): HttpError | undefined {
   }
   if (bp?.status && bp.status >= 400 && bp.status < 500 && bp.type) {
     return new HttpError(bp.status, 'BAD_REQUEST', 'request body could not be read');
+  }
+  if (err instanceof multer.MulterError) {
+    if (err.code === 'LIMIT_FILE_SIZE')
+      return new HttpError(413, 'FILE_TOO_LARGE', 'the uploaded file is too large');
+    return new HttpError(400, 'VALIDATION_FAILED', `invalid upload: ${err.message}`, [
+      { path: `body.${err.field ?? 'file'}`, message: err.message },
+    ]);
   }
   if (err instanceof Prisma.PrismaClientKnownRequestError) return fromPrisma(err);
   if (err instanceof Prisma.PrismaClientValidationError) {

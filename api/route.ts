@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Express, Request, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
 import { z } from 'zod';
 import type { Caller, Role } from '../domain/roles';
 import { bearerToken } from './auth';
@@ -14,6 +15,8 @@ export interface Ctx<P, Q, B> {
   actor: Caller | null;
   req: Request;
   deps: ApiDeps;
+  /** The uploaded file of a multipart route. */
+  file?: Express.Multer.File;
 }
 
 export interface Reply {
@@ -45,6 +48,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   errors?: number[];
   /** Accepts an `Idempotency-Key` header (POSTs that create something). */
   idempotent?: boolean;
+  /** A multipart/form-data route with one file in this field; `body` validates the text fields. */
+  upload?: { field: string };
   handler(ctx: Ctx<P, Q, B>): Promise<Reply>;
 }
 
@@ -145,13 +150,18 @@ async function withIdempotency(
 export const expressPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
 
 export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): void {
+  const uploads = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: deps.config.http.documentMaxBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
+  });
   for (const def of routes) {
-    app[def.method](expressPath(def.path), async (req: Request, res: Response) => {
+    const middleware: RequestHandler[] = def.upload ? [uploads.single(def.upload.field)] : [];
+    app[def.method](expressPath(def.path), ...middleware, async (req: Request, res: Response) => {
       const actor = await authenticate(req, deps, def.access);
       const params: unknown = parse(def.params, req.params, 'params');
       const query: unknown = parse(def.query, req.query as unknown, 'query');
       const body: unknown = parse(def.body, req.body as unknown, 'body');
-      const ctx = { params, query, body, actor, req, deps };
+      const ctx = { params, query, body, actor, req, deps, file: req.file };
       const header = req.header('idempotency-key');
       if (def.idempotent && header !== undefined) {
         const key = IdempotencyKey.safeParse(header);

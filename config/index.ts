@@ -45,6 +45,8 @@ export const EnvSchema = z.object({
   PAYMENT_CALLBACK_SECRET: optionalString.pipe(
     z.string().min(16, 'must be at least 16 characters').optional(),
   ),
+  LOOKUP_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   TIME_ACCELERATION: z.coerce.number().positive().max(10_000_000).default(1),
   CREDIT_CODE_ALLOWLIST: z
     .string()
@@ -56,6 +58,11 @@ export const EnvSchema = z.object({
         .filter(Boolean),
     ),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;
@@ -71,7 +78,13 @@ export interface Config {
   env: Env['NODE_ENV'];
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
-  http: { host: string; port: number; publicBaseUrl: string; bodyLimitBytes: number };
+  http: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    bodyLimitBytes: number;
+    documentMaxBytes: number;
+  };
   database: { url: string; embedded: { port: number; password: string } | null };
   temporal: {
     address: string;
@@ -93,6 +106,9 @@ export interface Config {
     paymentUrl: string;
     paymentCallbackSecret: string;
     simulator: { port: number } | null;
+    /** Attempts at the registry and insurer before a precheck goes on without them (flagged). */
+    lookupAttempts: number;
+    timeoutMs: number;
   };
   timeAcceleration: number;
   /** Legal early credit codes that fail the GB 32100 check character. */
@@ -144,7 +160,13 @@ export function loadConfig(
     env: env.NODE_ENV,
     dataDir: path.resolve(env.DATA_DIR),
     logLevel: env.LOG_LEVEL,
-    http: { host: env.HOST, port: env.PORT, publicBaseUrl, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      publicBaseUrl,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      documentMaxBytes: env.DOCUMENT_MAX_BYTES,
+    },
     database: { url: databaseUrl, embedded: pgEmbedded },
     temporal: {
       address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`,
@@ -168,6 +190,8 @@ export function loadConfig(
       paymentUrl: env.PAYMENT_SERVICE_URL ?? `${simulatorUrl}/payment`,
       paymentCallbackSecret: callbackSecret!,
       simulator: simulatorEmbedded ? { port: env.SIMULATOR_PORT } : null,
+      lookupAttempts: env.LOOKUP_ATTEMPTS,
+      timeoutMs: env.SERVICE_TIMEOUT_MS,
     },
     timeAcceleration: env.TIME_ACCELERATION,
     creditCodeAllowList: env.CREDIT_CODE_ALLOWLIST,

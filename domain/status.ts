@@ -42,3 +42,17 @@ export const WITHDRAWABLE_STATUSES: readonly ApplicationStatus[] = [
 ];
 
 export const isFinal = (s: ApplicationStatus): boolean => FINAL_STATUSES.includes(s);
+
+/**
+ * Approved or later and not rejected/withdrawn: these applications count against the annual caps and the
+ * inclusive three-year limit (DOMAIN.md). A failed payment still holds its grant until finance cancels it.
+ */
+export const GRANT_HOLDING_STATUSES: readonly ApplicationStatus[] = [
+  'APPROVED',
+  'IN_PUBLIC_NOTICE',
+  'DISBURSING',
+  'PAYMENT_FAILED',
+  'PAID',
+  'TRACKING',
+  'CLOSED',
+];

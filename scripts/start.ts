@@ -10,10 +10,13 @@ import { startApi } from '../api/server';
 import { ConfigError } from '../config';
 import { loadProcessConfig } from '../config/devSecrets';
 import { migrate } from '../prisma/migrate';
+import { seedDemoData } from '../prisma/seed';
+import { createDb } from '../services/db';
+import { startSimulators } from '../services/simulators/server';
 import { startMailDev } from '../services/embedded/maildev';
 import { startEmbeddedPostgres } from '../services/embedded/postgres';
 import { findTemporalCli } from '../services/embedded/temporalCli';
-import { startTemporalDevServer } from '../services/embedded/temporalServer';
+import { assertPortFree, startTemporalDevServer } from '../services/embedded/temporalServer';
 import { createLogger } from '../services/logger';
 import { startWorker } from '../worker/run';
 
@@ -38,6 +41,7 @@ async function main() {
 
   try {
     if (config.database.embedded) {
+      await assertPortFree(config.database.embedded.port, 'EMBEDDED_PG_PORT');
       logger.info('starting embedded PostgreSQL');
       const pg = await startEmbeddedPostgres({
         dir: path.join(config.dataDir, 'postgres'),
@@ -48,8 +52,21 @@ async function main() {
       await pg.createDatabase('subsidy');
     }
     await migrate(config.database.url, (line) => logger.info(line));
+    if (config.database.embedded) {
+      const db = createDb(config.database.url, { maxConnections: 1 });
+      await seedDemoData(db);
+      await db.$disconnect();
+    }
+
+    if (config.services.simulator) {
+      await assertPortFree(config.services.simulator.port, 'SIMULATOR_PORT');
+      const simulators = await startSimulators({ port: config.services.simulator.port });
+      stops.push({ name: 'simulators', stop: () => simulators.close() });
+    }
 
     if (config.temporal.embedded) {
+      await assertPortFree(config.temporal.embedded.port, 'TEMPORAL_PORT');
+      await assertPortFree(config.temporal.embedded.uiPort, 'TEMPORAL_UI_PORT');
       logger.info('starting the Temporal dev server');
       const temporal = await startTemporalDevServer({
         cli: findTemporalCli(),
@@ -63,6 +80,8 @@ async function main() {
     }
 
     if (config.mail.embedded) {
+      await assertPortFree(config.mail.embedded.smtpPort, 'SMTP_PORT');
+      await assertPortFree(config.mail.embedded.webPort, 'MAILDEV_WEB_PORT');
       const maildev = await startMailDev({
         smtpPort: config.mail.embedded.smtpPort,
         webPort: config.mail.embedded.webPort,
@@ -83,6 +102,9 @@ async function main() {
       `  API            ${config.http.publicBaseUrl}/api/v1   (OpenAPI: ${config.http.publicBaseUrl}/api/v1/openapi.json)`,
       `  Temporal UI    ${config.temporal.uiUrl}`,
       ...(config.mail.inboxUrl ? [`  MailDev inbox  ${config.mail.inboxUrl}`] : []),
+      ...(config.services.simulator
+        ? [`  Simulators     http://127.0.0.1:${config.services.simulator.port}/sim (registry, insurer)`]
+        : []),
       `  Auth mode      ${config.auth.mode}${config.auth.mode === 'dev' ? ' (POST /api/v1/auth/dev-token issues tokens)' : ''}`,
       `  Data           ${config.dataDir}`,
       'Press Ctrl-C to stop.',

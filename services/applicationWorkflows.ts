@@ -14,6 +14,7 @@ import {
   NeedsAttentionKey,
   TrackKey,
 } from '../workflows/searchAttributes';
+import type { Config } from '../config';
 import type { Db } from './db';
 
 interface StartableApplication {
@@ -29,8 +30,14 @@ interface StartableApplication {
  * Starts the workflow of a stored application; starting twice is harmless (the id is derived from the
  * application, and a duplicate start is refused by the server and ignored here).
  */
+export interface WorkflowStartDeps {
+  db: Db;
+  temporal: Client;
+  config: Pick<Config, 'temporal' | 'timeAcceleration' | 'services'>;
+}
+
 export async function startApplicationWorkflow(
-  deps: { db: Db; temporal: Client; taskQueue: string; timeAcceleration: number },
+  deps: WorkflowStartDeps,
   app: StartableApplication,
 ): Promise<void> {
   const input: ApplicationWorkflowInput = {
@@ -40,12 +47,13 @@ export async function startApplicationWorkflow(
     programYear: app.programYear,
     submittedBy: app.submittedBy,
     program: app.programSnapshot as ProgramConfig,
-    timeAcceleration: deps.timeAcceleration,
+    timeAcceleration: deps.config.timeAcceleration,
+    lookupAttempts: deps.config.services.lookupAttempts,
   };
   try {
     await deps.temporal.workflow.start<typeof applicationWorkflow>(APPLICATION_WORKFLOW_TYPE, {
       workflowId: applicationWorkflowId(app.id),
-      taskQueue: deps.taskQueue,
+      taskQueue: deps.config.temporal.taskQueue,
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [
@@ -69,10 +77,7 @@ export async function startApplicationWorkflow(
  * Starts the workflows of applications stored but not started (the API process died between the two);
  * run periodically by the worker so that no application is ever stranded.
  */
-export async function startStrandedWorkflows(
-  deps: { db: Db; temporal: Client; taskQueue: string; timeAcceleration: number },
-  olderThanMs = 30_000,
-): Promise<number> {
+export async function startStrandedWorkflows(deps: WorkflowStartDeps, olderThanMs = 30_000): Promise<number> {
   const stranded = await deps.db.application.findMany({
     where: { workflowStartedAt: null, createdAt: { lt: new Date(Date.now() - olderThanMs) } },
     take: 100,

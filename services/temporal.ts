@@ -1,6 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 
+const GRPC_NOT_FOUND = 5;
+
 /** Retries until the server answers for the namespace (a dev server opens its port before it is ready). */
 async function untilReady<T>(what: string, attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -14,6 +16,22 @@ async function untilReady<T>(what: string, attempt: () => Promise<T>, timeoutMs:
   }
 }
 
+/**
+ * A fresh server answers the frontend before its history shards are owned ("shard status unknown"):
+ * looking up a workflow that does not exist must say NOT_FOUND before the server takes work.
+ */
+async function historyAnswers(connection: Connection, namespace: string): Promise<void> {
+  try {
+    await connection.workflowService.describeWorkflowExecution({
+      namespace,
+      execution: { workflowId: `readiness-probe-${Date.now()}` },
+    });
+  } catch (err) {
+    if ((err as { code?: number }).code === GRPC_NOT_FOUND) return;
+    throw err;
+  }
+}
+
 /** The process's one Temporal client. */
 export async function connectClient(address: string, namespace: string, timeoutMs = 60_000): Promise<Client> {
   return untilReady(
@@ -22,6 +40,7 @@ export async function connectClient(address: string, namespace: string, timeoutM
       const connection = await Connection.connect({ address });
       try {
         await connection.workflowService.describeNamespace({ namespace });
+        await historyAnswers(connection, namespace);
       } catch (err) {
         await connection.close();
         throw err;

@@ -3,6 +3,8 @@ import { createActivities } from '../activities';
 import { startStrandedWorkflows } from '../services/applicationWorkflows';
 import { packagedCalendar } from '../services/calendar';
 import { createDb } from '../services/db';
+import { createInsurerClient } from '../services/insurer';
+import { createRegistryClient } from '../services/registry';
 import type { Logger } from '../services/logger';
 import { createMailer } from '../services/mailer';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../services/outbox';
@@ -39,6 +41,14 @@ export async function startWorker(
     calendar: () => Promise.resolve(calendar),
     publicBaseUrl: config.http.publicBaseUrl,
     onEmailQueued: () => outbox.kick(),
+    registry: createRegistryClient({
+      baseUrl: config.services.registryUrl,
+      timeoutMs: config.services.timeoutMs,
+    }),
+    insurer: createInsurerClient({
+      baseUrl: config.services.insurerUrl,
+      timeoutMs: config.services.timeoutMs,
+    }),
   });
   const connection = await connectWorker(config.temporal.address);
   const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
@@ -50,12 +60,7 @@ export async function startWorker(
     workflowBundle: opts.workflowBundle,
   });
 
-  const sweepDeps = {
-    db,
-    temporal,
-    taskQueue: config.temporal.taskQueue,
-    timeAcceleration: config.timeAcceleration,
-  };
+  const sweepDeps = { db, temporal, config };
   const sweep = setInterval(() => {
     startStrandedWorkflows(sweepDeps).catch((err: unknown) =>
       logger.warn({ err }, 'stranded-workflow sweep failed'),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { shanghaiYear } from '../../domain/calendar';
 import { fromDbFen } from '../../domain/money';
-import { defaultProgram } from '../../domain/program';
 import { APPLICATION_STATUSES, TRACKS } from '../../domain/status';
 import type { Prisma } from '../../prisma/generated/client';
 import { startApplicationWorkflow } from '../../services/applicationWorkflows';
+import { programFor } from '../../services/programs';
+import { presentDocument } from './documents';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
@@ -27,7 +28,7 @@ const Policy = z
   .superRefine((p, ctx) => {
     if (p.endDate <= p.startDate)
       ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be after startDate' });
-    if (p.paidPremiumFen > p.premiumFen) {
+    if (p.premiumFen > 0 && p.paidPremiumFen > p.premiumFen) {
       ctx.addIssue({ code: 'custom', path: ['paidPremiumFen'], message: 'cannot exceed premiumFen' });
     }
   });
@@ -43,6 +44,12 @@ export const ApplicationBody = z.object({
       purpose: Text(500),
     })
     .optional(),
+  /** Ids of documents uploaded with `POST /api/v1/documents` (the required ones depend on the track). */
+  documents: z
+    .array(z.uuid('must be a document id'))
+    .max(50)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a document')
+    .default([]),
 });
 
 const ListQuery = Page.extend({
@@ -69,6 +76,7 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     include: {
       enterprise: { select: { name: true } },
       tasks: { where: { state: { in: ['OPEN', 'CLAIMED'] } }, orderBy: { createdAt: 'desc' }, take: 1 },
+      documents: { omit: { content: true }, orderBy: { createdAt: 'asc' } },
       auditEvents: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
     },
   });
@@ -99,8 +107,14 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
       computedFen: fromDbFen(app.computedFen),
       grantedFen: fromDbFen(app.grantedFen),
       rateBp: app.rateBp,
+      baseFen: fromDbFen(app.baseFen),
+      subsidyYear: app.subsidyYear,
+      payee: app.payee,
       reasons: app.reasons,
     },
+    reviewOrg: app.reviewOrg,
+    verifiedFacts: app.verifiedFacts,
+    documents: app.documents.map(presentDocument),
     currentTask: task
       ? {
           id: task.id,
@@ -159,25 +173,43 @@ export const applicationRoutes = [
         track: body.track,
         programYear,
         submittedBy: actor!.subject,
-        programSnapshot: defaultProgram(programYear),
+        programSnapshot: await programFor(deps.db, programYear),
       };
       try {
-        await deps.db.application.create({
-          data: {
-            ...app,
-            programSnapshot: app.programSnapshot as unknown as Prisma.InputJsonValue,
-            insurerCode: p.insurerCode,
-            policyNumber: p.policyNumber,
-            productCode: p.productCode,
-            policyStartDate: new Date(`${p.startDate}T00:00:00Z`),
-            policyEndDate: new Date(`${p.endDate}T00:00:00Z`),
-            premiumFen: BigInt(p.premiumFen),
-            paidPremiumFen: BigInt(p.paidPremiumFen),
-            paidAt: new Date(p.paidAt),
-            sumInsuredFen: BigInt(p.sumInsuredFen),
-            loanInterest: body.loanInterest,
-            workflowId: applicationWorkflowId(id),
-          },
+        await deps.db.$transaction(async (tx) => {
+          await tx.application.create({
+            data: {
+              ...app,
+              programSnapshot: app.programSnapshot as unknown as Prisma.InputJsonValue,
+              insurerCode: p.insurerCode,
+              policyNumber: p.policyNumber,
+              productCode: p.productCode,
+              policyStartDate: new Date(`${p.startDate}T00:00:00Z`),
+              policyEndDate: new Date(`${p.endDate}T00:00:00Z`),
+              premiumFen: BigInt(p.premiumFen),
+              paidPremiumFen: BigInt(p.paidPremiumFen),
+              paidAt: new Date(p.paidAt),
+              sumInsuredFen: BigInt(p.sumInsuredFen),
+              loanInterest: body.loanInterest,
+              workflowId: applicationWorkflowId(id),
+            },
+          });
+          const attached = await tx.document.updateMany({
+            where: { id: { in: body.documents }, creditCode: body.creditCode, applicationId: null },
+            data: { applicationId: id },
+          });
+          if (attached.count !== body.documents.length) {
+            throw unprocessable(
+              'DOCUMENT_NOT_FOUND',
+              'a listed document does not exist, is not yours, or is attached elsewhere',
+              [
+                {
+                  path: 'body.documents',
+                  message: 'upload each document with POST /api/v1/documents and list its id once',
+                },
+              ],
+            );
+          }
         });
       } catch (err) {
         if ((err as { code?: string }).code === 'P2002') {
@@ -188,15 +220,12 @@ export const applicationRoutes = [
         }
         throw err;
       }
-      await startApplicationWorkflow(
-        {
-          db: deps.db,
-          temporal: deps.temporal,
-          taskQueue: deps.config.temporal.taskQueue,
-          timeAcceleration: deps.config.timeAcceleration,
-        },
-        app,
-      );
+      try {
+        await startApplicationWorkflow(deps, app);
+      } catch (err) {
+        // The application is stored: the worker's sweep starts its workflow once Temporal answers again.
+        deps.logger.warn({ err, applicationId: id }, 'workflow start deferred to the sweep');
+      }
       return { status: 201, body: { id, status: 'SUBMITTED', workflowId: applicationWorkflowId(id) } };
     },
   }),

@@ -98,3 +98,20 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** Refuses to start an embedded service on a port something else already uses (a stale copy, say). */
+export async function assertPortFree(port: number, variable: string): Promise<void> {
+  const inUse = await new Promise<boolean>((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+  if (inUse) {
+    throw new Error(
+      `port ${port} (${variable}) is in use: is another copy running? Stop it, or set ${variable} to a free port.`,
+    );
+  }
+}

@@ -5,6 +5,8 @@ import { startApi, type ApiServer } from '../../api/server';
 import { loadConfig, type Config } from '../../config';
 import type { Caller } from '../../domain/roles';
 import { migrate } from '../../prisma/migrate';
+import { seedDemoData } from '../../prisma/seed';
+import { startSimulators } from '../../services/simulators/server';
 import { createDb, type Db } from '../../services/db';
 import { freePort } from '../../services/embedded/temporalServer';
 import { createLogger } from '../../services/logger';
@@ -47,6 +49,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 
 export interface TestStack {
   config: Config;
+  /** Base URL of the simulators (registry, insurer, payment and their control API). */
+  simulatorUrl: string;
   db: Db;
   temporal: TemporalClient;
   smtp: SmtpCapture;
@@ -67,6 +71,7 @@ export interface TestStack {
 export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
   const database = await createTestDatabase();
   const smtp = await startSmtpCapture();
+  const simulators = await startSimulators({ port: 0 });
   const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -78,18 +83,22 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
     AUTH_MODE: 'dev',
     JWT_SECRET: randomBytes(32).toString('hex'),
     PAYMENT_CALLBACK_SECRET: randomBytes(32).toString('hex'),
-    SIMULATOR_URL: 'http://127.0.0.1:9',
+    SIMULATOR_URL: simulators.url,
+    LOOKUP_ATTEMPTS: '2',
+    SERVICE_TIMEOUT_MS: '1000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
   const logger = createLogger(config.logLevel, 'test');
   const db = createDb(config.database.url);
+  await seedDemoData(db);
   const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
   const bundle = { codePath: need('TEST_WORKFLOW_BUNDLE') };
   const launchWorker = () =>
     startWorker(config, logger, { workflowBundle: bundle, outboxPollMs: 200, sweepMs: 1000 });
   const stack: TestStack = {
     config,
+    simulatorUrl: simulators.url,
     db,
     temporal,
     smtp,
@@ -109,6 +118,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
     async stop() {
       await Promise.allSettled([stack.worker.stop(), stack.api.close()]);
       await smtp.close();
+      await simulators.close();
       await temporal.connection.close();
       await db.$disconnect();
       await database.drop();

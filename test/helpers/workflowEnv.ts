@@ -4,7 +4,11 @@ import { temporal } from '@temporalio/proto';
 import { randomBytes } from 'node:crypto';
 import { SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
 import type { Activities } from '../../activities';
+import type { PrecheckContext } from '../../activities/precheck';
 import type { StepRecord, StepResult } from '../../activities/records';
+import { REQUIRED_DOCUMENTS } from '../../domain/documents';
+import type { CatalogProduct, EnterpriseFacts, PolicyFacts } from '../../domain/rules';
+import { CODE, enterprise, policy, PRODUCTS } from './rulesFixtures';
 import { defaultProgram } from '../../domain/program';
 import type { ApplicationWorkflowInput, TaskView } from '../../workflows/application/contract';
 
@@ -40,9 +44,38 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 export class FakeActivities {
   steps: StepRecord[] = [];
   tasks = new Map<string, TaskView>();
+  /** The world the precheck sees; an eligible inclusive application unless a test changes it. */
+  world = {
+    context: {
+      submittedAt: '2026-03-10T01:00:00.000Z',
+      declaredEnterprise: enterprise(),
+      declaredPolicy: policy(),
+      documents: [...REQUIRED_DOCUMENTS.INCLUSIVE],
+      history: [],
+      policyInOtherLiveApplication: false,
+    } as PrecheckContext,
+    registry: enterprise() as EnterpriseFacts | null | Error,
+    insurer: policy() as PolicyFacts | null | Error,
+    product: PRODUCTS.group as CatalogProduct | null,
+  };
+  lookups = { registry: 0, insurer: 0 };
 
   build(): Partial<Activities> {
+    const answer = <T>(v: T | Error): T => {
+      if (v instanceof Error) throw v;
+      return v;
+    };
     return {
+      loadPrecheckContext: async () => this.world.context,
+      lookupEnterprise: async () => {
+        this.lookups.registry++;
+        return answer(this.world.registry);
+      },
+      lookupPolicy: async () => {
+        this.lookups.insurer++;
+        return answer(this.world.insurer);
+      },
+      loadProduct: async () => this.world.product,
       record: async (step: StepRecord): Promise<StepResult> => {
         const replayed = this.steps.some((s) => s.key === step.key);
         if (!replayed) this.steps.push(step);
@@ -73,12 +106,13 @@ export function workflowInput(overrides: Partial<ApplicationWorkflowInput> = {})
   const id = `HD-2026-T${randomBytes(4).toString('hex')}`;
   return {
     applicationId: id,
-    creditCode: '91350100M000100Y43',
+    creditCode: CODE,
     track: 'INCLUSIVE',
     programYear: 2026,
     submittedBy: 'applicant-1',
     program: defaultProgram(2026),
     timeAcceleration: 1,
+    lookupAttempts: 2,
     ...overrides,
   };
 }

@@ -38,6 +38,7 @@ const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma
 
 /** PostgreSQL's name for the column type Prisma creates for a field. */
 function expectedType(f: DmmfField): string {
+  if (f.isList) return `${expectedType({ ...f, isList: false })}[]`;
   if (f.kind === 'enum') return f.type;
   const native = f.nativeType?.[0];
   if (native === 'Date') return 'date';
@@ -99,11 +100,16 @@ describe('migrations', () => {
         expected.add(key);
         const col = actual.get(key);
         expect({ key, exists: Boolean(col) }).toEqual({ key, exists: true });
-        const type = col!.data_type === 'USER-DEFINED' ? col!.udt_name : col!.data_type;
+        const type =
+          col!.data_type === 'USER-DEFINED'
+            ? col!.udt_name
+            : col!.data_type === 'ARRAY'
+              ? `${col!.udt_name.slice(1)}[]` // udt _text is text[]
+              : col!.data_type;
         expect({ key, type, nullable: col!.is_nullable === 'YES' }).toEqual({
           key,
           type: expectedType(f),
-          nullable: !f.isRequired,
+          nullable: !f.isRequired || f.isList, // Prisma creates list columns without NOT NULL
         });
       }
     }

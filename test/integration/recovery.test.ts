@@ -1,9 +1,9 @@
-import { createActivities } from '../../activities';
+import { createRecordActivities } from '../../activities/records';
 import { defaultProgram } from '../../domain/program';
 import { packagedCalendar } from '../../services/calendar';
 import { applicationWorkflowId } from '../../workflows/application/contract';
-import { applicationBody, creditCode, enterpriseBody } from '../helpers/fixtures';
 import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
+import { newApplicant, submit } from '../helpers/world';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -13,13 +13,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function applicant() {
-  const code = creditCode();
-  const client = await as(stack, { role: 'applicant', creditCode: code });
-  const email = `r-${code.toLowerCase()}@example.com`;
-  await client.put(`/api/v1/enterprises/${code}`, enterpriseBody({ contactEmail: email }));
-  return { code, client, email };
-}
+const applicant = () => newApplicant(stack);
 
 const statusOf = async (client: ApiClient, id: string) =>
   (await client.get(`/api/v1/applications/${id}`)).body.status as string;
@@ -41,8 +35,8 @@ describe('recovery', () => {
   it('finishes applications across a worker stop and start, with one e-mail per event', async () => {
     const a = await applicant();
     const b = await applicant();
-    const reviewer = await as(stack, { role: 'reviewer', org: 'committee' });
-    const first = (await a.client.post('/api/v1/applications', applicationBody(a.code))).body.id as string;
+    const reviewer = await as(stack, { role: 'reviewer', org: 'street:中关村街道' });
+    const first = (await submit(stack, a, 'INCLUSIVE')).body.id as string;
     await eventually(
       () => statusOf(a.client, first),
       (s) => s === 'INITIAL_REVIEW',
@@ -50,7 +44,7 @@ describe('recovery', () => {
 
     await stack.stopWorker();
     // Submitted while no worker runs: the workflow waits in Temporal, nothing is lost.
-    const second = (await b.client.post('/api/v1/applications', applicationBody(b.code))).body.id as string;
+    const second = (await submit(stack, b, 'INCLUSIVE')).body.id as string;
     expect(await statusOf(b.client, second)).toBe('SUBMITTED');
     await stack.startWorker();
 
@@ -81,13 +75,13 @@ describe('recovery', () => {
 
   it('writes a replayed workflow step once: one audit event, one e-mail', async () => {
     const a = await applicant();
-    const id = (await a.client.post('/api/v1/applications', applicationBody(a.code))).body.id as string;
+    const id = (await submit(stack, a, 'INCLUSIVE')).body.id as string;
     await eventually(
       () => statusOf(a.client, id),
       (s) => s === 'INITIAL_REVIEW',
     );
     const calendar = packagedCalendar();
-    const acts = createActivities({
+    const acts = createRecordActivities({
       db: stack.db,
       calendar: () => Promise.resolve(calendar),
       publicBaseUrl: 'http://x',
@@ -133,7 +127,7 @@ describe('recovery', () => {
     });
     await eventually(
       () => statusOf(a.client, id),
-      (s) => s === 'INITIAL_REVIEW',
+      (s) => s === 'REJECTED', // no policy at the insurer, no documents: the recovered precheck rejects it
       20_000,
     );
     const row = await stack.db.application.findUniqueOrThrow({ where: { id } });

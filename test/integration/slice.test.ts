@@ -8,6 +8,7 @@ import {
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { applicationBody, creditCode, enterpriseBody } from '../helpers/fixtures';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
+import { newApplicant, submit } from '../helpers/world';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -17,13 +18,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+const STREET = 'street:中关村街道';
+
 async function registeredApplicant() {
-  const code = creditCode();
-  const applicant = await as(stack, { role: 'applicant', creditCode: code });
-  const email = `owner-${code.toLowerCase()}@example.com`;
-  const res = await applicant.put(`/api/v1/enterprises/${code}`, enterpriseBody({ contactEmail: email }));
-  expect(res.status).toBe(201);
-  return { code, applicant, email };
+  const a = await newApplicant(stack);
+  return { code: a.code, applicant: a.client, email: a.email, a };
 }
 
 async function openTaskOf(reviewer: ApiClient, applicationId: string) {
@@ -40,8 +39,8 @@ async function openTaskOf(reviewer: ApiClient, applicationId: string) {
 
 describe('the first slice: submit, review, decide', () => {
   it('runs one application end to end: task, claim, approval, timeline, search attributes and e-mails', async () => {
-    const { code, applicant, email } = await registeredApplicant();
-    const submitted = await applicant.post('/api/v1/applications', applicationBody(code));
+    const { code, applicant, email, a } = await registeredApplicant();
+    const submitted = await submit(stack, a, 'INCLUSIVE');
     expect(submitted.status).toBe(201);
     expect(submitted.body).toEqual({
       id: expect.stringMatching(/^HD-\d{4}-\d{6,}$/),
@@ -50,7 +49,8 @@ describe('the first slice: submit, review, decide', () => {
     });
     const id: string = submitted.body.id;
 
-    const reviewer = await as(stack, { role: 'reviewer', subject: 'reviewer-li', org: 'committee' });
+    // A small firm's inclusive application goes to the street office where it is registered.
+    const reviewer = await as(stack, { role: 'reviewer', subject: 'reviewer-li', org: STREET });
     const task = await openTaskOf(reviewer, id);
     expect(task.overdue).toBe(false);
     expect(Date.parse(task.dueAt)).toBeGreaterThan(Date.now() + 5 * 86_400_000);
@@ -87,11 +87,20 @@ describe('the first slice: submit, review, decide', () => {
       ]),
     ).toEqual([
       ['SUBMITTED', 'SUBMITTED', expect.any(String)],
+      ['PRECHECK_STARTED', 'PRECHECK', 'system'],
+      ['PRECHECK_DONE', 'PRECHECK', 'system'],
       ['TASK_OPENED', 'INITIAL_REVIEW', 'system'],
       ['TASK_CLAIMED', 'INITIAL_REVIEW', 'reviewer-li'],
       ['DECISION', 'APPROVED', 'reviewer-li'],
     ]);
-    expect(view.body.timeline[3].note).toBe('材料齐全');
+    expect(view.body.timeline[5].note).toBe('材料齐全');
+    expect(view.body.subsidy).toMatchObject({
+      computedFen: 250_000,
+      grantedFen: 250_000,
+      rateBp: 10_000,
+      payee: 'INSURER',
+    });
+    expect(view.body.documents).toHaveLength(5);
 
     const description = await stack.temporal.workflow.getHandle(applicationWorkflowId(id)).describe();
     const sa = description.typedSearchAttributes;
@@ -113,9 +122,9 @@ describe('the first slice: submit, review, decide', () => {
   });
 
   it('rejects with the reasons in the applicant e-mail', async () => {
-    const { code, applicant, email } = await registeredApplicant();
-    const { body } = await applicant.post('/api/v1/applications', applicationBody(code));
-    const reviewer = await as(stack, { role: 'reviewer', org: 'committee' });
+    const { email, a } = await registeredApplicant();
+    const { body } = await submit(stack, a, 'INCLUSIVE');
+    const reviewer = await as(stack, { role: 'reviewer', org: STREET });
     const task = await openTaskOf(reviewer, body.id);
     await reviewer.post(`/api/v1/tasks/${task.id}/claim`);
     const decided = await reviewer.post(`/api/v1/tasks/${task.id}/decision`, {
@@ -137,10 +146,10 @@ describe('the first slice: submit, review, decide', () => {
   });
 
   it('refuses decisions the validator rejects and writes nothing for them', async () => {
-    const { code, applicant } = await registeredApplicant();
-    const { body } = await applicant.post('/api/v1/applications', applicationBody(code));
-    const li = await as(stack, { role: 'reviewer', subject: 'li', org: 'committee' });
-    const wang = await as(stack, { role: 'reviewer', subject: 'wang', org: 'committee' });
+    const { applicant, a } = await registeredApplicant();
+    const { body } = await submit(stack, a, 'INCLUSIVE');
+    const li = await as(stack, { role: 'reviewer', subject: 'li', org: STREET });
+    const wang = await as(stack, { role: 'reviewer', subject: 'wang', org: STREET });
     const task = await openTaskOf(li, body.id);
     const auditCount = () => stack.db.auditEvent.count({ where: { applicationId: body.id } });
     const before = await auditCount();
@@ -165,8 +174,10 @@ describe('the first slice: submit, review, decide', () => {
     const expert = await as(stack, { role: 'expert' });
     expect((await expert.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(404);
     expect((await applicant.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(403);
-    const street = await as(stack, { role: 'reviewer', org: 'street:中关村街道' });
-    expect((await street.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(404);
+    const otherStreet = await as(stack, { role: 'reviewer', org: 'street:学院路街道' });
+    expect((await otherStreet.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(404);
+    const committee = await as(stack, { role: 'reviewer', org: 'committee' });
+    expect((await committee.post(`/api/v1/tasks/${task.id}/claim`)).status).toBe(404);
 
     expect(await auditCount()).toBe(before + 1); // only li's claim
     const view = await applicant.get(`/api/v1/applications/${body.id}`);

@@ -1,7 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Caller } from '../../domain/roles';
+import { NeedsAttentionKey } from '../../workflows/searchAttributes';
+import { enterprise } from '../helpers/rulesFixtures';
 import {
   APPLICATION_WORKFLOW_TYPE,
   applicationWorkflowId,
@@ -15,7 +18,7 @@ import { FakeActivities, testWorker, timeSkippingEnv, workflowInput } from '../h
 const reviewer = (subject: string, extra: Partial<Caller> = {}): Caller => ({
   subject,
   role: 'reviewer',
-  org: 'committee',
+  org: 'street:中关村街道',
   ...extra,
 });
 
@@ -33,8 +36,10 @@ async function withApplication(
     handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
     worker: Worker;
   }) => Promise<void>,
+  setup: (fakes: FakeActivities) => void = () => undefined,
 ) {
   const fakes = new FakeActivities();
+  setup(fakes);
   const { worker, taskQueue } = await testWorker(env, fakes);
   const input = workflowInput();
   await worker.runUntil(async () => {
@@ -78,7 +83,7 @@ describe('application workflow', () => {
       });
       expect(result.status).toBe('APPROVED');
       expect(await handle.result()).toBe('APPROVED');
-      expect(fakes.statuses()).toEqual(['SUBMITTED', 'INITIAL_REVIEW', 'APPROVED']);
+      expect(fakes.statuses()).toEqual(['SUBMITTED', 'PRECHECK', 'INITIAL_REVIEW', 'APPROVED']);
       expect(fakes.emailKeys().map((k) => k.split(':')[1])).toEqual(['received', 'approved']);
       const decision = fakes.steps.find((s) => s.action === 'DECISION')!;
       expect(decision.actor.subject).toBe('bob');
@@ -102,7 +107,7 @@ describe('application workflow', () => {
         ],
       });
       expect(result.status).toBe('REJECTED');
-      expect(fakes.statuses()).toEqual(['SUBMITTED', 'INITIAL_REVIEW', 'REJECTED']);
+      expect(fakes.statuses()).toEqual(['SUBMITTED', 'PRECHECK', 'INITIAL_REVIEW', 'REJECTED']);
       const rejected = fakes.steps.flatMap((s) => s.emails ?? []).find((e) => e.template === 'rejected')!;
       expect(rejected.comment).toBe('policy not in catalog');
     });
@@ -134,7 +139,7 @@ describe('application workflow', () => {
       expect(
         await refusal(
           handle.executeUpdate(claimUpdate, {
-            args: [{ taskId, actor: reviewer('sam', { org: 'street:中关村街道' }) }],
+            args: [{ taskId, actor: reviewer('sam', { org: 'street:学院路街道' }) }],
           }),
         ),
       ).toBe('WRONG_ROLE');
@@ -167,6 +172,8 @@ describe('application workflow', () => {
       expect(result.status).toBe('APPROVED');
       expect(fakes.steps.map((s) => s.action)).toEqual([
         'SUBMITTED',
+        'PRECHECK_STARTED',
+        'PRECHECK_DONE',
         'TASK_OPENED',
         'TASK_CLAIMED',
         'TASK_UNCLAIMED',
@@ -174,5 +181,73 @@ describe('application workflow', () => {
         'DECISION',
       ]);
     });
+  });
+
+  it('rejects at precheck with the reasons in the applicant e-mail, opening no task', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        expect(await handle.result()).toBe('REJECTED');
+        expect(fakes.statuses()).toEqual(['SUBMITTED', 'PRECHECK', 'REJECTED']);
+        expect([...fakes.tasks.keys()]).toEqual([]);
+        const mail = fakes.steps.flatMap((s) => s.emails ?? []).find((e) => e.template === 'rejected')!;
+        expect(mail.reasons!.map((r) => r.code)).toEqual(['NOT_ELIGIBLE_DISTRICT']);
+        const done = fakes.steps.find((s) => s.action === 'PRECHECK_DONE')!;
+        expect(done.application).toMatchObject({
+          computedFen: 250_000,
+          rateBp: 10_000,
+          subsidyYear: 2026,
+          payee: 'INSURER',
+        });
+      },
+      (fakes) => {
+        fakes.world.registry = enterprise({ district: '朝阳区' });
+      },
+    );
+  });
+
+  it('rejects an enterprise the registry does not know, and a policy the insurer does not know', async () => {
+    for (const change of [
+      (f: FakeActivities) => (f.world.registry = null),
+      (f: FakeActivities) => (f.world.insurer = null),
+    ]) {
+      await withApplication(async ({ fakes, handle }) => {
+        expect(await handle.result()).toBe('REJECTED');
+        const codes = fakes.steps
+          .find((s) => s.action === 'PRECHECK_DONE')!
+          .application!.reasons!.map((r) => r.code);
+        expect(codes.some((c) => c === 'NOT_ELIGIBLE_REGISTRY' || c === 'POLICY_NOT_FOUND')).toBe(true);
+      }, change);
+    }
+  });
+
+  it('retries an unavailable registry a bounded number of times, then goes on flagged for a manual check', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await openTask(handle);
+        expect(fakes.lookups.registry).toBe(2); // lookupAttempts of the input
+        const done = fakes.steps.find((s) => s.action === 'PRECHECK_DONE')!;
+        expect(done.application!.reasons!.map((r) => r.code)).toContain('REGISTRY_UNAVAILABLE');
+        const description = await handle.describe();
+        expect(description.typedSearchAttributes.get(NeedsAttentionKey)).toBe(true);
+      },
+      (fakes) => {
+        fakes.world.registry = new Error('registry answered HTTP 503');
+      },
+    );
+  });
+
+  it('does not retry a definitive service error', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await openTask(handle);
+        expect(fakes.lookups.insurer).toBe(1);
+        expect(
+          fakes.steps.find((s) => s.action === 'PRECHECK_DONE')!.application!.reasons!.map((r) => r.code),
+        ).toContain('INSURER_UNAVAILABLE');
+      },
+      (fakes) => {
+        fakes.world.insurer = ApplicationFailure.nonRetryable('insurer answered HTTP 400', 'ServiceError');
+      },
+    );
   });
 });

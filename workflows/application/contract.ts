@@ -23,6 +23,8 @@ export interface ApplicationWorkflowInput {
   program: ProgramConfig;
   /** Divides every business duration (demos and acceptance runs); 1 in production. */
   timeAcceleration: number;
+  /** Attempts at the registry and insurer before the precheck goes on without them (then flagged). */
+  lookupAttempts: number;
 }
 
 export type Decision = 'approve' | 'reject' | 'request_info';

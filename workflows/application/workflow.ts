@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -8,10 +9,11 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { EmailRequest, StepRecord } from '../../activities/records';
-import { COMMITTEE_ORG, mayWork, SYSTEM_ACTOR, type Actor, type Queue } from '../../domain/roles';
+import type { ApplicationUpdate, EmailRequest, StepRecord } from '../../activities/records';
+import { evaluate, type RulesResult } from '../../domain/rules';
+import { mayWork, SYSTEM_ACTOR, type Actor, type Queue } from '../../domain/roles';
 import type { ApplicationStatus } from '../../domain/status';
-import { ApplicationStatusKey } from '../searchAttributes';
+import { ApplicationStatusKey, NeedsAttentionKey } from '../searchAttributes';
 import {
   claimUpdate,
   decideUpdate,
@@ -26,10 +28,34 @@ import {
   type WorkflowErrorType,
 } from './contract';
 
-const { record } = proxyActivities<Activities>({
+const { record, loadPrecheckContext, loadProduct } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/** Outside services: transient failures retry with back-off, a bounded number of times. */
+function lookups(maximumAttempts: number) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      maximumAttempts,
+      nonRetryableErrorTypes: ['ServiceError'],
+    },
+  });
+}
+
+/** The answer of an outside service, or `unavailable` once its retries are spent or it failed definitively. */
+async function orUnavailable<T>(call: () => Promise<T>): Promise<T | 'unavailable'> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ActivityFailure) return 'unavailable';
+    throw err;
+  }
+}
 
 /** Decisions each queue accepts. */
 const DECISIONS_BY_QUEUE: Partial<Record<Queue, readonly DecisionInput['decision'][]>> = {
@@ -51,7 +77,8 @@ function refuse(type: WorkflowErrorType, message: string): never {
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<ApplicationStatus> {
   const { applicationId } = input;
   let status: ApplicationStatus = 'SUBMITTED';
-  let task: (TaskView & { deciding: boolean }) | null = null;
+  /** The open task. Known (and claimable) from the moment it is opened; `ready` once its row is written. */
+  let task: (TaskView & { deciding: boolean; ready: boolean }) | null = null;
   const view = (t: TaskView): TaskView => ({
     id: t.id,
     queue: t.queue,
@@ -78,7 +105,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     for (const d of awaitingResult.splice(0)) d.result = { status };
   }
 
-  function currentTask(taskId: string): TaskView & { deciding: boolean } {
+  function currentTask(taskId: string): NonNullable<typeof task> {
     if (!task || task.id !== taskId)
       refuse(WorkflowErrors.TASK_NOT_CURRENT, `task ${taskId} is not open on this application`);
     if (task.deciding) refuse(WorkflowErrors.INVALID_STATE, 'a decision on this task is being recorded');
@@ -93,6 +120,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       const t = currentTask(taskId);
       if (t.assignee === actor.subject) return view(t);
       t.assignee = actor.subject; // set before awaiting, so a concurrent claim is refused by its validator
+      await condition(() => t.ready);
       await step({
         actor,
         action: 'TASK_CLAIMED',
@@ -119,6 +147,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       if (!t.assignee) return view(t);
       const previous = t.assignee;
       t.assignee = null;
+      await condition(() => t.ready);
       await step({
         actor,
         action: 'TASK_UNCLAIMED',
@@ -164,14 +193,17 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   /** Opens a task in a queue and waits for its decision. */
   async function review(queue: Queue, org: string | null, workingDays: number, toStatus: ApplicationStatus) {
+    const t = { id: uuid4(), queue, org, assignee: null, dueAt: '', deciding: false, ready: false };
+    task = t;
     const opened = await step({
       actor: SYSTEM_ACTOR,
       action: 'TASK_OPENED',
       toStatus,
       note: queue,
-      task: { op: 'open', id: uuid4(), queue, org, workingDays, timeAcceleration: input.timeAcceleration },
+      task: { op: 'open', id: t.id, queue, org, workingDays, timeAcceleration: input.timeAcceleration },
     });
-    task = { ...opened.task!, deciding: false };
+    t.dueAt = opened.task!.dueAt;
+    t.ready = true;
     settle();
     await condition(() => inbox.length > 0);
     const decision = inbox.shift()!;
@@ -180,7 +212,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   }
 
   /** Records a decision, closing its task, moving to `toStatus` and telling the applicant. */
-  async function decided(d: DecisionInput, toStatus: ApplicationStatus, emails: EmailRequest[] = []) {
+  async function decided(
+    d: DecisionInput,
+    toStatus: ApplicationStatus,
+    emails: EmailRequest[] = [],
+    application?: ApplicationUpdate,
+  ) {
     const t = task!;
     task = null;
     await step({
@@ -190,6 +227,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       note: d.comment,
       data: { queue: t.queue, decision: d.decision, reasonCode: d.reasonCode ?? null },
       task: { op: 'complete', id: t.id, outcome: d.decision },
+      application,
       emails,
     });
   }
@@ -202,16 +240,87 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     emails: [{ key: `${applicationId}:received`, template: 'received', to: 'applicant' }],
   });
 
+  /** Verifies the facts with the registry and the insurer and applies the rules of the track. */
+  async function precheck(): Promise<RulesResult> {
+    await step({ actor: SYSTEM_ACTOR, action: 'PRECHECK_STARTED', toStatus: 'PRECHECK' });
+    const { lookupEnterprise, lookupPolicy } = lookups(input.lookupAttempts);
+    const ctx = await loadPrecheckContext(applicationId);
+    const declared = ctx.declaredPolicy;
+    const [registry, insurer] = await Promise.all([
+      orUnavailable(() => lookupEnterprise(input.creditCode)),
+      orUnavailable(() => lookupPolicy(declared.insurerCode, declared.policyNumber)),
+    ]);
+    const productCode = insurer && insurer !== 'unavailable' ? insurer.productCode : declared.productCode;
+    const result = evaluate({
+      track: input.track,
+      creditCode: input.creditCode,
+      submittedAt: ctx.submittedAt,
+      program: input.program,
+      enterprise: { registry, declared: ctx.declaredEnterprise },
+      policy: { insurer, declared },
+      product: await loadProduct(productCode),
+      documents: ctx.documents,
+      history: ctx.history,
+      policyInOtherLiveApplication: ctx.policyInOtherLiveApplication,
+    });
+    const unverified = registry === 'unavailable' || insurer === 'unavailable';
+    if (unverified) upsertSearchAttributes([{ key: NeedsAttentionKey, value: true }]);
+    await step({
+      actor: SYSTEM_ACTOR,
+      action: 'PRECHECK_DONE',
+      note: result.eligible ? (unverified ? 'eligible on unverified facts' : 'eligible') : 'not eligible',
+      data: { eligible: result.eligible, reasons: result.reasons.map((r) => r.code) },
+      application: {
+        subsidyYear: result.subsidyYear,
+        baseFen: result.baseFen,
+        computedFen: result.computedFen,
+        rateBp: result.rateBp,
+        reasons: result.reasons,
+        payee: result.payee,
+        reviewOrg: result.reviewOrg,
+        verifiedFacts: result.facts as unknown as Record<string, unknown>,
+        prechecked: true,
+      },
+    });
+    return result;
+  }
+
+  const checked = await precheck();
+  if (!checked.eligible) {
+    await step({
+      actor: SYSTEM_ACTOR,
+      action: 'DECISION',
+      toStatus: 'REJECTED',
+      note: checked.reasons
+        .filter((r) => r.blocking)
+        .map((r) => r.code)
+        .join(', '),
+      emails: [
+        {
+          key: `${applicationId}:rejected`,
+          template: 'rejected',
+          to: 'applicant',
+          reasons: checked.reasons.filter((r) => r.blocking),
+        },
+      ],
+    });
+    settle();
+    return status;
+  }
+
   const sla = input.program.reviewSlaWorkingDays;
-  const initial = await review('initial-review', COMMITTEE_ORG, sla.initial, 'INITIAL_REVIEW');
+  const initial = await review('initial-review', checked.reviewOrg, sla.initial, 'INITIAL_REVIEW');
   if (initial.decision === 'reject') {
     await decided(initial, 'REJECTED', [
       { key: `${applicationId}:rejected`, template: 'rejected', to: 'applicant', comment: initial.comment },
     ]);
   } else {
-    await decided(initial, 'APPROVED', [
-      { key: `${applicationId}:approved`, template: 'approved', to: 'applicant', comment: initial.comment },
-    ]);
+    await decided(
+      initial,
+      'APPROVED',
+      [{ key: `${applicationId}:approved`, template: 'approved', to: 'applicant', comment: initial.comment }],
+      { grantedFen: checked.grantFen },
+    );
   }
 
   settle();

@@ -1,0 +1,124 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { DEAD_STATUSES } from '../domain/status';
+import type { DocumentType } from '../domain/documents';
+import { fromDbFen } from '../domain/money';
+import {
+  declaredFacts,
+  type CatalogProduct,
+  type EnterpriseFacts,
+  type PolicyFacts,
+  type PriorApplication,
+} from '../domain/rules';
+import type { Field } from '../domain/fields';
+import type { Db } from '../services/db';
+import type { InsurerClient } from '../services/insurer';
+import { toCatalogProduct } from '../services/programs';
+import type { RegistryClient } from '../services/registry';
+import { RetryableServiceError } from '../services/serviceErrors';
+
+export interface PrecheckDeps {
+  db: Db;
+  registry: RegistryClient;
+  insurer: InsurerClient;
+}
+
+/** Everything the rules need from our own records, read in one go. */
+export interface PrecheckContext {
+  submittedAt: string;
+  declaredEnterprise: EnterpriseFacts;
+  declaredPolicy: PolicyFacts;
+  documents: DocumentType[];
+  history: PriorApplication[];
+  policyInOtherLiveApplication: boolean;
+}
+
+/** Outside-service failures: transient ones are retried by Temporal, definitive ones end the retries. */
+async function callService<T>(service: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : `${service}: ${String(err)}`;
+    if (err instanceof RetryableServiceError)
+      throw ApplicationFailure.retryable(message, 'ServiceUnavailable');
+    throw ApplicationFailure.nonRetryable(message, 'ServiceError');
+  }
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+export function createPrecheckActivities(deps: PrecheckDeps) {
+  const { db } = deps;
+  return {
+    /** The registry's facts of an enterprise; null when the registry does not know it. */
+    lookupEnterprise(creditCode: string): Promise<EnterpriseFacts | null> {
+      return callService('registry', () => deps.registry.getEnterprise(creditCode));
+    },
+
+    /** The insurer's record of a policy; null when the insurer has no such policy. */
+    lookupPolicy(insurerCode: string, policyNumber: string): Promise<PolicyFacts | null> {
+      return callService('insurer', () => deps.insurer.getPolicy(insurerCode, policyNumber));
+    },
+
+    async loadProduct(productCode: string): Promise<CatalogProduct | null> {
+      const row = await db.catalogProduct.findUnique({ where: { productCode } });
+      return row && toCatalogProduct(row);
+    },
+
+    async loadPrecheckContext(applicationId: string): Promise<PrecheckContext> {
+      const app = await db.application.findUniqueOrThrow({
+        where: { id: applicationId },
+        include: { enterprise: true, documents: { select: { type: true } } },
+      });
+      const [history, otherLive] = await Promise.all([
+        db.application.findMany({
+          where: { creditCode: app.creditCode, id: { not: app.id } },
+          select: { id: true, track: true, status: true, subsidyYear: true, grantedFen: true },
+        }),
+        db.application.count({
+          where: {
+            id: { not: app.id },
+            insurerCode: app.insurerCode,
+            policyNumber: app.policyNumber,
+            status: { notIn: [...DEAD_STATUSES] },
+          },
+        }),
+      ]);
+      const e = app.enterprise;
+      return {
+        submittedAt: app.createdAt.toISOString(),
+        declaredEnterprise: declaredFacts({
+          creditCode: e.creditCode,
+          name: e.name,
+          district: e.district,
+          size: e.size,
+          foundedOn: day(e.foundedOn),
+          mainField: e.mainField as Field,
+          techCertifiedUntil: e.techCertifiedUntil && day(e.techCertifiedUntil),
+          srdiLevel: e.srdiLevel as 'NATIONAL' | 'MUNICIPAL' | null,
+          srdiValidUntil: e.srdiValidUntil && day(e.srdiValidUntil),
+        }),
+        declaredPolicy: {
+          insurerCode: app.insurerCode,
+          policyNumber: app.policyNumber,
+          creditCode: app.creditCode,
+          productCode: app.productCode,
+          startDate: day(app.policyStartDate),
+          endDate: day(app.policyEndDate),
+          premiumFen: fromDbFen(app.premiumFen),
+          paidPremiumFen: fromDbFen(app.paidPremiumFen),
+          paidAt: app.paidAt.toISOString(),
+          sumInsuredFen: fromDbFen(app.sumInsuredFen),
+        },
+        documents: [...new Set(app.documents.map((d) => d.type as DocumentType))],
+        history: history.map((h) => ({
+          id: h.id,
+          track: h.track,
+          status: h.status,
+          subsidyYear: h.subsidyYear,
+          grantedFen: fromDbFen(h.grantedFen),
+        })),
+        policyInOtherLiveApplication: otherLive > 0,
+      };
+    },
+  };
+}

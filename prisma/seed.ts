@@ -1,0 +1,81 @@
+import type { CatalogProduct } from '../domain/rules';
+import type { Db } from '../services/db';
+
+/**
+ * Demonstration data for the embedded stack and the tests: the district's group product and a small
+ * catalog. Production catalogs are managed by administrators through the API; this is never run there.
+ */
+export const SEED_PRODUCTS: CatalogProduct[] = [
+  {
+    productCode: 'HD-GROUP-2026',
+    insurerCode: 'PICC',
+    name: '海淀区普惠型综合科技保险（统保）',
+    kind: 'GROUP_INCLUSIVE',
+    category: 'OTHER',
+    exclusiveFields: [],
+    activeFrom: '2025-01-01',
+    activeTo: '2027-12-31',
+  },
+  {
+    productCode: 'PICC-RD-001',
+    insurerCode: 'PICC',
+    name: '研发费用损失保险',
+    kind: 'CATALOG',
+    category: 'R_AND_D',
+    exclusiveFields: [],
+    activeFrom: '2025-01-01',
+    activeTo: null,
+  },
+  {
+    productCode: 'CPIC-IP-002',
+    insurerCode: 'CPIC',
+    name: '科技成果转化费用损失保险',
+    kind: 'CATALOG',
+    category: 'TRANSFER',
+    exclusiveFields: [],
+    activeFrom: '2025-01-01',
+    activeTo: null,
+  },
+  {
+    productCode: 'PAIC-PL-003',
+    insurerCode: 'PAIC',
+    name: '高新技术产品责任保险',
+    kind: 'CATALOG',
+    category: 'OTHER',
+    exclusiveFields: [],
+    activeFrom: '2025-01-01',
+    activeTo: null,
+  },
+  {
+    productCode: 'PICC-IC-101',
+    insurerCode: 'PICC',
+    name: '集成电路流片费用损失保险',
+    kind: 'CATALOG',
+    category: 'R_AND_D',
+    exclusiveFields: ['INTEGRATED_CIRCUIT'],
+    activeFrom: '2025-01-01',
+    activeTo: null,
+  },
+  {
+    productCode: 'CPIC-SPACE-201',
+    insurerCode: 'CPIC',
+    name: '商业航天发射及在轨运行保险',
+    kind: 'CATALOG',
+    category: 'OTHER',
+    exclusiveFields: ['COMMERCIAL_AEROSPACE'],
+    activeFrom: '2025-01-01',
+    activeTo: null,
+  },
+];
+
+/** Inserts the demonstration catalog; products that exist are left as they are. */
+export async function seedDemoData(db: Db): Promise<void> {
+  await db.catalogProduct.createMany({
+    data: SEED_PRODUCTS.map((p) => ({
+      ...p,
+      activeFrom: new Date(`${p.activeFrom}T00:00:00Z`),
+      activeTo: p.activeTo ? new Date(`${p.activeTo}T00:00:00Z`) : null,
+    })),
+    skipDuplicates: true,
+  });
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { FIELDS } from '../domain/fields';
+import type { EnterpriseFacts } from '../domain/rules/facts';
+import { getJson, ServiceError } from './serviceErrors';
+
+const SERVICE = 'registry';
+
+/** A calendar day `YYYY-MM-DD` that exists (no 2026-02-30). */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'is not a calendar date');
+
+/** An amount of money in fen: a non-negative integer. */
+export const Fen = z
+  .number()
+  .int('must be an integer number of fen')
+  .nonnegative()
+  .max(Number.MAX_SAFE_INTEGER);
+
+/** An enterprise as the registry answers it; parsing yields exactly `EnterpriseFacts`. */
+export const EnterpriseFactsSchema = z.object({
+  creditCode: z.string().min(1),
+  name: z.string().min(1).max(200),
+  district: z.string().min(1).max(50),
+  streetOffice: z.string().min(1).max(50).nullable(),
+  size: z.enum(['MICRO', 'SMALL', 'MEDIUM', 'LARGE']),
+  staff: z.number().int().nonnegative().max(10_000_000).nullable(),
+  revenueFen: Fen.nullable(),
+  foundedOn: CalendarDate,
+  mainField: z.enum(FIELDS),
+  highTech: z.object({ certifiedOn: CalendarDate, validUntil: CalendarDate }).nullable(),
+  techSme: z.object({ validUntil: CalendarDate }).nullable(),
+  srdi: z.object({ level: z.enum(['NATIONAL', 'MUNICIPAL']), validUntil: CalendarDate }).nullable(),
+  creditClean: z.boolean().nullable(),
+}) satisfies z.ZodType<EnterpriseFacts>;
+
+/** The market-regulation registry (市场监管 enterprise registry). */
+export interface RegistryClient {
+  /** The enterprise's verified facts; null when the registry does not know the code. */
+  getEnterprise(creditCode: string): Promise<EnterpriseFacts | null>;
+}
+
+/** An HTTP client of the registry at `baseUrl`; errors are RetryableServiceError or ServiceError. */
+export function createRegistryClient(opts: { baseUrl: string; timeoutMs?: number }): RegistryClient {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  return {
+    async getEnterprise(creditCode) {
+      const url = `${baseUrl}/enterprises/${encodeURIComponent(creditCode)}`;
+      const facts = await getJson(SERVICE, url, EnterpriseFactsSchema, timeoutMs);
+      // Facts about another enterprise would be judged as this one's: refuse them outright.
+      if (facts && facts.creditCode !== creditCode) {
+        throw new ServiceError(SERVICE, `answered for ${facts.creditCode} when asked for ${creditCode}`, {
+          status: 200,
+        });
+      }
+      return facts;
+    },
+  };
+}

@@ -1,0 +1,293 @@
+import { creditCodeCheckCharacter } from '../../domain/creditCode';
+import type { EnterpriseFacts, PolicyFacts } from '../../domain/rules/facts';
+
+/**
+ * Demo data of the simulators: fictional enterprises and policies, one for each case the rules
+ * distinguish. Money is in fen (1 CNY = 100 fen).
+ */
+
+/** `91` (enterprise), the 6-digit district code, a 9-character organisation code, and the check character. */
+function creditCode(district: '110108' | '110105', organisation: string): string {
+  const first17 = `91${district}${organisation}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}
+
+const HAIDIAN = '110108';
+const CHAOYANG = '110105';
+
+/** The seed enterprises by the case each one stands for. */
+export const SEED_CREDIT_CODES = {
+  /** Small AI firm in 中关村街道, a technology-based SME: eligible for the INCLUSIVE track. */
+  inclusiveAi: creditCode(HAIDIAN, 'MA01C8HQ7'),
+  /** Large national high-tech enterprise, certified in 2025. */
+  largeHighTech: creditCode(HAIDIAN, '75468312X'),
+  /** National 专精特新 小巨人. */
+  nationalSrdi: creditCode(HAIDIAN, 'MA0047LN2'),
+  /** Municipal 专精特新 whose qualification expired on 2026-01-31. */
+  expiredMunicipalSrdi: creditCode(HAIDIAN, 'MA01R3TU8'),
+  integratedCircuit: creditCode(HAIDIAN, 'MA002K6P4'),
+  commercialAerospace: creditCode(HAIDIAN, 'MA01E9WJ5'),
+  /** Registered in 朝阳区, otherwise like inclusiveAi. */
+  chaoyang: creditCode(CHAOYANG, 'MA01B4GY6'),
+  /** Haidian firm with a blemished credit record. */
+  creditBlemished: creditCode(HAIDIAN, 'MA00DX1C9'),
+  /** Young micro firm the registry knows little about (street, staff, revenue, credit unknown). */
+  sparseRecord: creditCode(HAIDIAN, 'MA04F2NW1'),
+} as const;
+
+const C = SEED_CREDIT_CODES;
+
+export const SEED_ENTERPRISES: EnterpriseFacts[] = [
+  {
+    creditCode: C.inclusiveAi,
+    name: '北京智研未来科技有限公司',
+    district: '海淀区',
+    streetOffice: '中关村街道',
+    size: 'SMALL',
+    staff: 45,
+    revenueFen: 600_000_000,
+    foundedOn: '2019-04-12',
+    mainField: 'ARTIFICIAL_INTELLIGENCE',
+    highTech: null,
+    techSme: { validUntil: '2027-12-31' },
+    srdi: null,
+    creditClean: true,
+  },
+  {
+    creditCode: C.largeHighTech,
+    name: '北京星河数联信息技术股份有限公司',
+    district: '海淀区',
+    streetOffice: '上地街道',
+    size: 'LARGE',
+    staff: 800,
+    revenueFen: 186_000_000_000,
+    foundedOn: '2003-07-15',
+    mainField: 'NEW_GENERATION_IT',
+    highTech: { certifiedOn: '2025-11-20', validUntil: '2028-11-19' },
+    techSme: null,
+    srdi: null,
+    creditClean: true,
+  },
+  {
+    creditCode: C.nationalSrdi,
+    name: '北京精测微感科技有限公司',
+    district: '海淀区',
+    streetOffice: '西北旺镇',
+    size: 'MEDIUM',
+    staff: 260,
+    revenueFen: 32_000_000_000,
+    foundedOn: '2012-09-03',
+    mainField: 'INTELLIGENT_MANUFACTURING',
+    highTech: { certifiedOn: '2024-12-02', validUntil: '2027-12-01' },
+    techSme: null,
+    srdi: { level: 'NATIONAL', validUntil: '2028-06-30' },
+    creditClean: true,
+  },
+  {
+    creditCode: C.expiredMunicipalSrdi,
+    name: '北京云杉生物医药科技有限公司',
+    district: '海淀区',
+    streetOffice: '马连洼街道',
+    size: 'SMALL',
+    staff: 88,
+    revenueFen: 4_500_000_000,
+    foundedOn: '2015-03-18',
+    mainField: 'BIOMEDICINE',
+    highTech: { certifiedOn: '2023-10-16', validUntil: '2026-10-15' },
+    techSme: { validUntil: '2026-12-31' },
+    srdi: { level: 'MUNICIPAL', validUntil: '2026-01-31' },
+    creditClean: true,
+  },
+  {
+    creditCode: C.integratedCircuit,
+    name: '北京芯锐微电子有限公司',
+    district: '海淀区',
+    streetOffice: '学院路街道',
+    size: 'MEDIUM',
+    staff: 180,
+    revenueFen: 9_800_000_000,
+    foundedOn: '2016-11-08',
+    mainField: 'INTEGRATED_CIRCUIT',
+    highTech: { certifiedOn: '2024-10-29', validUntil: '2027-10-28' },
+    techSme: { validUntil: '2026-12-31' },
+    srdi: null,
+    creditClean: true,
+  },
+  {
+    creditCode: C.commercialAerospace,
+    name: '北京天穹星箭航天科技有限公司',
+    district: '海淀区',
+    streetOffice: '温泉镇',
+    size: 'SMALL',
+    staff: 96,
+    revenueFen: 2_300_000_000,
+    foundedOn: '2018-06-21',
+    mainField: 'COMMERCIAL_AEROSPACE',
+    highTech: { certifiedOn: '2025-12-10', validUntil: '2028-12-09' },
+    techSme: { validUntil: '2027-06-30' },
+    srdi: null,
+    creditClean: true,
+  },
+  {
+    creditCode: C.chaoyang,
+    name: '北京望京智算科技有限公司',
+    district: '朝阳区',
+    streetOffice: '望京街道',
+    size: 'SMALL',
+    staff: 60,
+    revenueFen: 1_200_000_000,
+    foundedOn: '2017-02-14',
+    mainField: 'ARTIFICIAL_INTELLIGENCE',
+    highTech: null,
+    techSme: { validUntil: '2027-12-31' },
+    srdi: null,
+    creditClean: true,
+  },
+  {
+    creditCode: C.creditBlemished,
+    name: '北京博远新材料科技有限公司',
+    district: '海淀区',
+    streetOffice: '清河街道',
+    size: 'SMALL',
+    staff: 38,
+    revenueFen: 900_000_000,
+    foundedOn: '2014-05-09',
+    mainField: 'NEW_MATERIALS',
+    highTech: null,
+    techSme: { validUntil: '2026-12-31' },
+    srdi: null,
+    creditClean: false,
+  },
+  {
+    creditCode: C.sparseRecord,
+    name: '北京拾光量子信息科技有限公司',
+    district: '海淀区',
+    streetOffice: null,
+    size: 'MICRO',
+    staff: null,
+    revenueFen: null,
+    foundedOn: '2024-08-19',
+    mainField: 'NEW_GENERATION_IT',
+    highTech: null,
+    techSme: null,
+    srdi: null,
+    creditClean: null,
+  },
+];
+
+/**
+ * Policies of the catalog products: HD-GROUP-2026 (PICC, group inclusive), PICC-RD-001 (R&D loss),
+ * CPIC-IP-002 (IP/transfer), PAIC-PL-003 (product liability), PICC-IC-101 (integrated circuits only),
+ * CPIC-SPACE-201 (commercial aerospace only). CPIC numbers contain `/`.
+ */
+export const SEED_POLICIES: PolicyFacts[] = [
+  {
+    insurerCode: 'PICC',
+    policyNumber: 'PZAA202611010800000123',
+    creditCode: C.inclusiveAi,
+    productCode: 'HD-GROUP-2026',
+    startDate: '2026-03-01',
+    endDate: '2027-02-28',
+    premiumFen: 250_000,
+    paidPremiumFen: 250_000,
+    paidAt: '2026-02-20T10:00:00+08:00',
+    sumInsuredFen: 500_000_000,
+  },
+  {
+    insurerCode: 'CPIC',
+    policyNumber: 'ACHZ/2026/IP/000458',
+    creditCode: C.inclusiveAi,
+    productCode: 'CPIC-IP-002',
+    startDate: '2026-04-01',
+    endDate: '2027-03-31',
+    premiumFen: 1_800_000,
+    paidPremiumFen: 1_800_000,
+    paidAt: '2026-03-25T15:30:00+08:00',
+    sumInsuredFen: 200_000_000,
+  },
+  {
+    insurerCode: 'PICC',
+    policyNumber: 'PZAA202611010800000456',
+    creditCode: C.largeHighTech,
+    productCode: 'PICC-RD-001',
+    startDate: '2026-02-01',
+    endDate: '2027-01-31',
+    premiumFen: 12_000_000,
+    paidPremiumFen: 12_000_000,
+    paidAt: '2026-01-20T09:12:00+08:00',
+    sumInsuredFen: 5_000_000_000,
+  },
+  {
+    insurerCode: 'PAIC',
+    policyNumber: '10510003900204567891',
+    creditCode: C.nationalSrdi,
+    productCode: 'PAIC-PL-003',
+    startDate: '2026-05-01',
+    endDate: '2027-04-30',
+    premiumFen: 8_500_000,
+    paidPremiumFen: 8_500_000,
+    paidAt: '2026-04-28T11:00:00+08:00',
+    sumInsuredFen: 3_000_000_000,
+  },
+  {
+    // Paid in instalments: only the first half is in so far.
+    insurerCode: 'CPIC',
+    policyNumber: 'ACHZ/2026/IP/000512',
+    creditCode: C.expiredMunicipalSrdi,
+    productCode: 'CPIC-IP-002',
+    startDate: '2026-03-15',
+    endDate: '2027-03-14',
+    premiumFen: 2_400_000,
+    paidPremiumFen: 1_200_000,
+    paidAt: '2026-03-10T14:00:00+08:00',
+    sumInsuredFen: 300_000_000,
+  },
+  {
+    insurerCode: 'PICC',
+    policyNumber: 'PZAA202611010800000789',
+    creditCode: C.integratedCircuit,
+    productCode: 'PICC-IC-101',
+    startDate: '2026-06-01',
+    endDate: '2027-05-31',
+    premiumFen: 36_000_000,
+    paidPremiumFen: 36_000_000,
+    paidAt: '2026-05-26T10:20:00+08:00',
+    sumInsuredFen: 10_000_000_000,
+  },
+  {
+    insurerCode: 'CPIC',
+    policyNumber: 'ACHZ/2026/SP/000007',
+    creditCode: C.commercialAerospace,
+    productCode: 'CPIC-SPACE-201',
+    startDate: '2026-07-01',
+    endDate: '2027-06-30',
+    premiumFen: 48_000_000,
+    paidPremiumFen: 48_000_000,
+    paidAt: '2026-06-24T16:45:00+08:00',
+    sumInsuredFen: 20_000_000_000,
+  },
+  {
+    insurerCode: 'PICC',
+    policyNumber: 'PZAA202611050800000321',
+    creditCode: C.chaoyang,
+    productCode: 'HD-GROUP-2026',
+    startDate: '2026-03-01',
+    endDate: '2027-02-28',
+    premiumFen: 250_000,
+    paidPremiumFen: 250_000,
+    paidAt: '2026-02-24T11:30:00+08:00',
+    sumInsuredFen: 500_000_000,
+  },
+  {
+    insurerCode: 'PICC',
+    policyNumber: 'PZAA202611010800000654',
+    creditCode: C.creditBlemished,
+    productCode: 'PICC-RD-001',
+    startDate: '2026-04-10',
+    endDate: '2027-04-09',
+    premiumFen: 3_600_000,
+    paidPremiumFen: 3_600_000,
+    paidAt: '2026-04-08T09:00:00+08:00',
+    sumInsuredFen: 1_000_000_000,
+  },
+];

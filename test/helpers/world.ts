@@ -1,0 +1,166 @@
+import { randomInt } from 'node:crypto';
+import { REQUIRED_DOCUMENTS, type DocumentType } from '../../domain/documents';
+import type { EnterpriseFacts, PolicyFacts } from '../../domain/rules';
+import type { Track } from '../../domain/status';
+import { creditCode, enterpriseBody } from './fixtures';
+import { as, type ApiClient, type TestStack } from './stack';
+
+/** The smallest valid files of each accepted format (checked by content). */
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+export const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+
+async function control(stack: TestStack, method: 'PUT' | 'DELETE', path: string, body?: unknown) {
+  const res = await fetch(`${stack.simulatorUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`simulator ${method} ${path}: ${res.status} ${await res.text()}`);
+}
+
+export const setBehaviour = (
+  stack: TestStack,
+  service: 'registry' | 'insurer' | 'payment',
+  behaviour: object,
+) => control(stack, 'PUT', `/sim/${service}/behaviour`, behaviour);
+
+/** Registry facts of an enterprise eligible for the given track. */
+export function registryFacts(code: string, track: Track, overrides: Partial<EnterpriseFacts> = {}) {
+  const base = {
+    name: '北京海淀测试科技有限公司',
+    district: '海淀区',
+    streetOffice: '中关村街道',
+    size: 'SMALL',
+    staff: 40,
+    revenueFen: 5_000_000_00,
+    foundedOn: '2019-06-01',
+    mainField: 'ARTIFICIAL_INTELLIGENCE',
+    techSme: { validUntil: '2028-12-31' },
+    creditClean: true,
+  };
+  const byTrack: Record<Track, object> = {
+    INCLUSIVE: {},
+    SRDI: {
+      size: 'MEDIUM',
+      staff: 300,
+      revenueFen: 80_000_000_00,
+      srdi: { level: 'NATIONAL', validUntil: '2028-12-31' },
+    },
+    FRONTIER: { size: 'LARGE', staff: 600, revenueFen: 500_000_000_00, mainField: 'INTEGRATED_CIRCUIT' },
+  };
+  return { ...base, ...byTrack[track], ...overrides, creditCode: code } as Omit<
+    EnterpriseFacts,
+    'highTech' | 'srdi' | 'techSme'
+  > &
+    Partial<Pick<EnterpriseFacts, 'highTech' | 'srdi' | 'techSme'>>;
+}
+
+export interface Applicant {
+  code: string;
+  email: string;
+  client: ApiClient;
+}
+
+/** An enterprise known to the registry and registered in the system by its applicant. */
+export async function newApplicant(
+  stack: TestStack,
+  track: Track = 'INCLUSIVE',
+  facts: Partial<EnterpriseFacts> = {},
+): Promise<Applicant> {
+  const code = creditCode();
+  const registry = registryFacts(code, track, facts);
+  await control(stack, 'PUT', `/sim/registry/enterprises/${code}`, registry);
+  const client = await as(stack, { role: 'applicant', creditCode: code });
+  const email = `owner-${code.toLowerCase()}@example.com`;
+  const res = await client.put(
+    `/api/v1/enterprises/${code}`,
+    enterpriseBody({
+      contactEmail: email,
+      size: registry.size,
+      mainField: registry.mainField,
+      ...(registry.techSme ? { techCertifiedUntil: registry.techSme.validUntil } : {}),
+      ...(registry.srdi ? { srdiLevel: registry.srdi.level, srdiValidUntil: registry.srdi.validUntil } : {}),
+    }),
+  );
+  if (res.status !== 201)
+    throw new Error(`enterprise registration failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { code, email, client };
+}
+
+export async function uploadDocument(
+  client: ApiClient,
+  type: DocumentType,
+  file: Buffer = PDF,
+  filename = `${type}.pdf`,
+) {
+  const form = new FormData();
+  form.append('type', type);
+  form.append('file', new Blob([file]), filename);
+  const res = await fetch(`${client.baseUrl}/api/v1/documents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${client.token}` },
+    body: form,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+const PRODUCT_OF: Record<Track, { insurerCode: string; productCode: string }> = {
+  INCLUSIVE: { insurerCode: 'PICC', productCode: 'HD-GROUP-2026' },
+  SRDI: { insurerCode: 'PICC', productCode: 'PICC-RD-001' },
+  FRONTIER: { insurerCode: 'PICC', productCode: 'PICC-IC-101' },
+};
+
+/** A policy of the applicant as its insurer records it. */
+export function policyFacts(a: Applicant, track: Track, overrides: Partial<PolicyFacts> = {}): PolicyFacts {
+  const premium = track === 'INCLUSIVE' ? 250_000 : 10_000_000;
+  return {
+    ...PRODUCT_OF[track],
+    policyNumber: `P${Date.now()}${randomInt(1e9)}`,
+    creditCode: a.code,
+    startDate: '2026-03-01',
+    endDate: '2027-02-28',
+    premiumFen: premium,
+    paidPremiumFen: premium,
+    paidAt: '2026-02-20T10:00:00+08:00',
+    sumInsuredFen: 500_000_000,
+    ...overrides,
+  };
+}
+
+/**
+ * Records the policy at the insurer, uploads the track's documents and submits. Returns the HTTP result;
+ * `declared` changes what the applicant declares without changing the insurer's record.
+ */
+export async function submit(
+  stack: TestStack,
+  a: Applicant,
+  track: Track,
+  opts: {
+    policy?: Partial<PolicyFacts>;
+    declared?: Partial<PolicyFacts>;
+    documents?: DocumentType[];
+    atInsurer?: boolean;
+  } = {},
+) {
+  const policy = policyFacts(a, track, opts.policy);
+  const { insurerCode, policyNumber, creditCode: holder, ...rest } = policy;
+  if (opts.atInsurer !== false) {
+    await control(stack, 'PUT', `/sim/insurer/policies/${insurerCode}/${encodeURIComponent(policyNumber)}`, {
+      creditCode: holder,
+      ...rest,
+    });
+  }
+  const ids: string[] = [];
+  for (const type of opts.documents ?? REQUIRED_DOCUMENTS[track]) {
+    const up = await uploadDocument(a.client, type);
+    if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${JSON.stringify(up.body)}`);
+    ids.push(up.body.id);
+  }
+  const { creditCode: _holder, ...declared } = { ...policy, ...opts.declared };
+  return a.client.post('/api/v1/applications', {
+    creditCode: a.code,
+    track,
+    policy: declared,
+    documents: ids,
+  });
+}
