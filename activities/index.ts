@@ -1,13 +1,16 @@
+import type { WorkingCalendar } from '../domain/calendar';
+import { createCalendarActivities } from './calendar';
 import { createPrecheckActivities, type PrecheckDeps } from './precheck';
 import { createRecordActivities, type RecordDeps } from './records';
 
-export type ActivityDeps = RecordDeps & PrecheckDeps;
+export type ActivityDeps = RecordDeps & PrecheckDeps & { calendar: () => Promise<WorkingCalendar> };
 
 /** Builds every activity from its clients; the worker passes real ones, tests may pass fakes. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createRecordActivities(deps),
     ...createPrecheckActivities(deps),
+    ...createCalendarActivities(deps),
   };
 }
 

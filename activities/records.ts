@@ -1,23 +1,17 @@
-import type { WorkingCalendar } from '../domain/calendar';
 import { renderEmail, type EmailTemplate } from '../domain/emails';
 import { fromDbFen } from '../domain/money';
-import type { Actor, Queue } from '../domain/roles';
+import type { Actor, Queue, Role } from '../domain/roles';
 import type { Reason } from '../domain/rules';
 import type { ApplicationStatus } from '../domain/status';
-import type { Db, Prisma, Tx } from '../services/db';
+import { Prisma, type Db, type Tx } from '../services/db';
 import type { TaskView } from '../workflows/application/contract';
 
 export type TaskChange =
-  | {
-      op: 'open';
-      id: string;
-      queue: Queue;
-      org: string | null;
-      workingDays: number;
-      timeAcceleration: number;
-    }
+  | { op: 'open'; id: string; queue: Queue; org: string | null; dueAt: string; assignee?: string | null }
   | { op: 'claim'; id: string; assignee: string }
+  | { op: 'assign'; id: string; assignee: string }
   | { op: 'unclaim'; id: string }
+  | { op: 'escalate'; id: string }
   | { op: 'complete'; id: string; outcome: string }
   | { op: 'cancel'; id: string };
 
@@ -25,8 +19,8 @@ export interface EmailRequest {
   /** Unique per application and event: a replayed step never queues a second e-mail. */
   key: string;
   template: EmailTemplate;
-  /** The applicant's contact address, or explicit addresses (supervisors, finance, banks). */
-  to: 'applicant' | string[];
+  /** The applicant's contact address, explicit addresses, or the supervisors of a queue's role and organisation. */
+  to: 'applicant' | string[] | { supervisorsOf: { role: Role; org: string | null } };
   comment?: string | null;
   message?: string | null;
   deadline?: string | null;
@@ -46,6 +40,10 @@ export interface ApplicationUpdate {
   reviewOrg?: string;
   verifiedFacts?: Record<string, unknown>;
   prechecked?: boolean;
+  /** The open request for information, or null once answered. */
+  infoRequest?: { message: string; deadline: string; requestedBy: string; requestedAt: string } | null;
+  /** Whether an administrator should look at the case, and why. */
+  attention?: { needed: boolean; reason: string | null };
 }
 
 /** One step of a workflow, written to the database in one transaction, at most once (keyed). */
@@ -60,6 +58,8 @@ export interface StepRecord {
   data?: Record<string, unknown>;
   task?: TaskChange;
   application?: ApplicationUpdate;
+  /** Documents the applicant uploaded, attached to the application by this step. */
+  attachDocuments?: { ids: string[]; creditCode: string };
   emails?: EmailRequest[];
 }
 
@@ -70,7 +70,6 @@ export interface StepResult {
 
 export interface RecordDeps {
   db: Db;
-  calendar: () => Promise<WorkingCalendar>;
   publicBaseUrl: string;
   onEmailQueued?: () => void;
 }
@@ -90,6 +89,10 @@ function applicationData(u: ApplicationUpdate, at: Date): Prisma.ApplicationUpda
     reviewOrg: u.reviewOrg,
     verifiedFacts: u.verifiedFacts as Prisma.InputJsonObject | undefined,
     precheckedAt: u.prechecked ? at : undefined,
+    infoRequest:
+      u.infoRequest === undefined ? undefined : u.infoRequest === null ? Prisma.DbNull : u.infoRequest,
+    needsAttention: u.attention?.needed,
+    attentionReason: u.attention ? u.attention.reason : undefined,
   };
 }
 
@@ -97,38 +100,49 @@ export function createRecordActivities(deps: RecordDeps) {
   const { db } = deps;
 
   async function applyTask(tx: Tx, applicationId: string, change: TaskChange, at: Date): Promise<void> {
+    const where = { id: change.id };
     switch (change.op) {
-      case 'open': {
-        const calendar = await deps.calendar();
-        const business = calendar.deadline(at, change.workingDays).at.getTime() - at.getTime();
-        const dueAt = new Date(at.getTime() + Math.round(business / change.timeAcceleration));
+      case 'open':
         await tx.task.create({
-          data: { id: change.id, applicationId, queue: change.queue, org: change.org, createdAt: at, dueAt },
+          data: {
+            id: change.id,
+            applicationId,
+            queue: change.queue,
+            org: change.org,
+            createdAt: at,
+            dueAt: new Date(change.dueAt),
+            ...(change.assignee ? { state: 'CLAIMED', assignee: change.assignee, claimedAt: at } : {}),
+          },
         });
         return;
-      }
       case 'claim':
-        await tx.task.update({
-          where: { id: change.id },
-          data: { state: 'CLAIMED', assignee: change.assignee, claimedAt: at },
-        });
+      case 'assign':
+        await tx.task.update({ where, data: { state: 'CLAIMED', assignee: change.assignee, claimedAt: at } });
         return;
       case 'unclaim':
-        await tx.task.update({
-          where: { id: change.id },
-          data: { state: 'OPEN', assignee: null, claimedAt: null },
-        });
+        await tx.task.update({ where, data: { state: 'OPEN', assignee: null, claimedAt: null } });
+        return;
+      case 'escalate':
+        await tx.task.update({ where, data: { escalatedAt: at } });
         return;
       case 'complete':
-        await tx.task.update({
-          where: { id: change.id },
-          data: { state: 'DONE', completedAt: at, outcome: change.outcome },
-        });
+        await tx.task.update({ where, data: { state: 'DONE', completedAt: at, outcome: change.outcome } });
         return;
       case 'cancel':
-        await tx.task.update({ where: { id: change.id }, data: { state: 'CANCELLED', completedAt: at } });
+        await tx.task.update({ where, data: { state: 'CANCELLED', completedAt: at } });
         return;
     }
+  }
+
+  async function recipients(tx: Tx, to: EmailRequest['to'], applicant: string): Promise<string[]> {
+    if (to === 'applicant') return [applicant];
+    if (Array.isArray(to)) return to;
+    const { role, org } = to.supervisorsOf;
+    const staff = await tx.staffMember.findMany({
+      where: { role, supervisor: true, active: true, ...(org ? { OR: [{ org }, { org: null }] } : {}) },
+      orderBy: { subject: 'asc' },
+    });
+    return staff.map((m) => m.email);
   }
 
   async function queueEmails(tx: Tx, applicationId: string, emails: EmailRequest[]): Promise<void> {
@@ -136,7 +150,10 @@ export function createRecordActivities(deps: RecordDeps) {
       where: { id: applicationId },
       include: { enterprise: { select: { name: true, contactEmail: true } } },
     });
-    const rows = emails.map((e) => {
+    const rows = [];
+    for (const e of emails) {
+      const to = await recipients(tx, e.to, app.enterprise.contactEmail);
+      if (to.length === 0) continue; // nobody on record (e.g. no supervisor configured): the audit trail still shows it
       const rendered = renderEmail(e.template, {
         applicationId,
         enterpriseName: app.enterprise.name,
@@ -150,9 +167,8 @@ export function createRecordActivities(deps: RecordDeps) {
         reasons: e.reasons,
         extra: e.extra,
       });
-      const to = e.to === 'applicant' ? app.enterprise.contactEmail : e.to.join(', ');
-      return { key: e.key, applicationId, template: e.template, to, ...rendered };
-    });
+      rows.push({ key: e.key, applicationId, template: e.template, to: to.join(', '), ...rendered });
+    }
     await tx.emailOutbox.createMany({ data: rows, skipDuplicates: true });
   }
 
@@ -193,6 +209,16 @@ export function createRecordActivities(deps: RecordDeps) {
           });
         }
         if (step.task) await applyTask(tx, step.applicationId, step.task, at);
+        if (step.attachDocuments?.ids.length) {
+          await tx.document.updateMany({
+            where: {
+              id: { in: step.attachDocuments.ids },
+              creditCode: step.attachDocuments.creditCode,
+              applicationId: null,
+            },
+            data: { applicationId: step.applicationId },
+          });
+        }
         if (step.emails?.length) await queueEmails(tx, step.applicationId, step.emails);
         return false;
       });

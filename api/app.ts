@@ -10,6 +10,7 @@ import { documentRoutes } from './routes/documents';
 import { programRoutes } from './routes/programs';
 import { enterpriseRoutes } from './routes/enterprises';
 import { mountHealth } from './routes/health';
+import { staffRoutes } from './routes/staff';
 import { taskRoutes } from './routes/tasks';
 
 export const ROUTES: AnyRoute[] = [
@@ -19,6 +20,7 @@ export const ROUTES: AnyRoute[] = [
   ...documentRoutes,
   ...applicationRoutes,
   ...taskRoutes,
+  ...staffRoutes,
 ];
 
 /** Builds the HTTP app; `api/main.ts` (or the launcher) listens. */

@@ -18,6 +18,8 @@ const STATUS_OF: Record<WorkflowErrorType, number> = {
   [WorkflowErrors.NOT_CLAIMED_BY_CALLER]: 409,
   [WorkflowErrors.INVALID_STATE]: 409,
   [WorkflowErrors.WRONG_ROLE]: 403,
+  [WorkflowErrors.NOT_SUPERVISOR]: 403,
+  [WorkflowErrors.NOT_YOURS]: 404,
   [WorkflowErrors.FOUR_EYES]: 403,
   [WorkflowErrors.INVALID_DECISION]: 422,
 };

@@ -30,6 +30,18 @@ export interface RenderedEmail {
   text: string;
 }
 
+/** An instant as Beijing time, e.g. 2026-12-11 24:00 for the end of that day. */
+export function beijingTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const local = new Date(Date.parse(iso) + 8 * 3600_000);
+  const [date, time] = local.toISOString().slice(0, 16).split('T') as [string, string];
+  if (time === '00:00') {
+    const dayBefore = new Date(local.getTime() - 86_400_000).toISOString().slice(0, 10);
+    return `${dayBefore} 24:00`;
+  }
+  return `${date} ${time}`;
+}
+
 type Template = (c: EmailContext) => { subjectZh: string; subjectEn: string; zh: string[]; en: string[] };
 
 const reasonLines = (c: EmailContext, lang: 'zh' | 'en'): string[] =>
@@ -72,6 +84,59 @@ const TEMPLATES = {
       `Your application ${c.applicationId} was rejected.`,
       ...(c.reasons?.length ? ['Reasons:', ...reasonLines(c, 'en')] : []),
       ...(c.comment ? [`Reviewer's comment: ${c.comment}`] : []),
+    ],
+  }),
+  info_requested: (c) => ({
+    subjectZh: `补贴申请 ${c.applicationId} 需要补充材料`,
+    subjectEn: `Application ${c.applicationId}: more information needed`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `审核人员需要您补充以下信息或材料：`,
+      `  ${c.message ?? ''}`,
+      `请于 ${beijingTime(c.deadline)}（北京时间）前在系统中提交补充材料，逾期未补充的申请将视为撤回。`,
+    ],
+    en: [
+      `The reviewer needs more information: ${c.message ?? ''}`,
+      `Please submit it before ${beijingTime(c.deadline)} Beijing time; otherwise the application is withdrawn.`,
+    ],
+  }),
+  supplement_received: (c) => ({
+    subjectZh: `已收到申请 ${c.applicationId} 的补充材料`,
+    subjectEn: `Application ${c.applicationId}: supplement received`,
+    zh: [`${c.enterpriseName}：`, `我们已收到您的补充材料，申请已回到审核流程。`],
+    en: ['We have received your supplement; the application is back in review.'],
+  }),
+  withdrawn: (c) => ({
+    subjectZh: `补贴申请 ${c.applicationId} 已撤回`,
+    subjectEn: `Application ${c.applicationId} withdrawn`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `您的补贴申请 ${c.applicationId} 已按您的要求撤回。`,
+      ...(c.comment ? [`撤回原因：${c.comment}`] : []),
+    ],
+    en: [`Your application ${c.applicationId} has been withdrawn at your request.`],
+  }),
+  withdrawn_deadline: (c) => ({
+    subjectZh: `补贴申请 ${c.applicationId} 因逾期未补充材料已撤回`,
+    subjectEn: `Application ${c.applicationId} withdrawn: no supplement by the deadline`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `您的补贴申请 ${c.applicationId} 未在 ${beijingTime(c.deadline)}（北京时间）前补充材料，已视为撤回。如需申请，请重新提交。`,
+    ],
+    en: [
+      `No supplement arrived by ${beijingTime(c.deadline)} Beijing time, so application ${c.applicationId} is withdrawn. You may apply again.`,
+    ],
+  }),
+  escalation: (c) => ({
+    subjectZh: `【超期提醒】申请 ${c.applicationId} 的${c.extra?.queue ?? ''}任务已超过办理时限`,
+    subjectEn: `Overdue: ${c.extra?.queue ?? ''} task of application ${c.applicationId}`,
+    zh: [
+      `申请 ${c.applicationId}（${c.enterpriseName}）的 ${c.extra?.queue ?? ''} 任务已于 ${beijingTime(String(c.extra?.dueAt ?? ''))}（北京时间）到期，尚未办结。`,
+      `当前处理人：${c.extra?.assignee ?? '—'}。请协调处理；系统不会自动作出决定。`,
+    ],
+    en: [
+      `The ${c.extra?.queue ?? ''} task of application ${c.applicationId} was due ${beijingTime(String(c.extra?.dueAt ?? ''))} Beijing time and is still open (assignee: ${c.extra?.assignee ?? '—'}).`,
+      'Please see to it; the system never decides by itself.',
     ],
   }),
 } satisfies Record<string, Template>;

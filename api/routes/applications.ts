@@ -6,12 +6,17 @@ import type { Prisma } from '../../prisma/generated/client';
 import { startApplicationWorkflow } from '../../services/applicationWorkflows';
 import { programFor } from '../../services/programs';
 import { presentDocument } from './documents';
-import { applicationWorkflowId } from '../../workflows/application/contract';
+import {
+  applicationWorkflowId,
+  supplementUpdate,
+  withdrawUpdate,
+} from '../../workflows/application/contract';
+import { updateApplication } from '../workflowUpdates';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
 import { defineRoute } from '../route';
 import { CreditCode, Fen, IdParam, IsoDate, IsoDateTime, Page, Text } from '../schemas';
-import type { Actor } from '../../domain/roles';
+import { COMMITTEE_ORG, type Actor } from '../../domain/roles';
 
 const Policy = z
   .object({
@@ -61,8 +66,15 @@ const ListQuery = Page.extend({
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Where an applicant may only see its own enterprise's applications. */
-function scope(actor: Actor): Prisma.ApplicationWhereInput {
-  return actor.role === 'applicant' ? { creditCode: actor.creditCode ?? '-' } : {};
+/**
+ * Which applications a caller may see: an applicant its own enterprise's; a street office's reviewer the
+ * applications routed to its office; district staff all of them; banks none.
+ */
+export function applicationScope(actor: Actor): Prisma.ApplicationWhereInput {
+  if (actor.role === 'applicant') return { creditCode: actor.creditCode ?? '-' };
+  if (actor.role === 'bank') return { id: '-' };
+  if (actor.role === 'reviewer' && actor.org && actor.org !== COMMITTEE_ORG) return { reviewOrg: actor.org };
+  return {};
 }
 
 async function nextApplicationId(deps: ApiDeps, year: number): Promise<string> {
@@ -72,7 +84,7 @@ async function nextApplicationId(deps: ApiDeps, year: number): Promise<string> {
 
 export async function loadApplicationView(deps: ApiDeps, id: string, actor: Actor) {
   const app = await deps.db.application.findFirst({
-    where: { id, ...scope(actor) },
+    where: { id, ...applicationScope(actor) },
     include: {
       enterprise: { select: { name: true } },
       tasks: { where: { state: { in: ['OPEN', 'CLAIMED'] } }, orderBy: { createdAt: 'desc' }, take: 1 },
@@ -125,7 +137,18 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
           overdue: task.dueAt.getTime() < Date.now(),
         }
       : null,
-    infoRequest: null,
+    infoRequest:
+      app.status === 'NEEDS_INFO' && app.infoRequest
+        ? {
+            message: (app.infoRequest as { message: string }).message,
+            deadline: (app.infoRequest as { deadline: string }).deadline,
+          }
+        : null,
+    needsAttention: app.needsAttention,
+    attentionReason: app.attentionReason,
+    decisions: app.auditEvents
+      .filter((e) => e.action === 'DECISION' && e.data && (e.data as { queue?: string }).queue)
+      .map((e) => ({ at: e.at.toISOString(), actor: e.actor, comment: e.note, ...(e.data as object) })),
     timeline: app.auditEvents.map((e) => {
       status = e.toStatus ?? status;
       return {
@@ -140,6 +163,26 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     createdAt: app.createdAt.toISOString(),
     updatedAt: app.updatedAt.toISOString(),
   };
+}
+
+const SupplementBody = z.object({
+  message: Text(4000),
+  documents: z
+    .array(z.uuid('must be a document id'))
+    .max(50)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a document')
+    .default([]),
+});
+const WithdrawBody = z.object({ reason: Text(2000) });
+
+/** The caller's application, or 404 (no existence leak). */
+async function ownApplication(deps: ApiDeps, id: string, actor: Actor) {
+  const app = await deps.db.application.findFirst({
+    where: { id, ...applicationScope(actor) },
+    select: { id: true, creditCode: true },
+  });
+  if (!app) throw notFound('application');
+  return app;
 }
 
 export const applicationRoutes = [
@@ -230,6 +273,55 @@ export const applicationRoutes = [
     },
   }),
   defineRoute({
+    method: 'post',
+    path: '/api/v1/applications/{id}/supplements',
+    summary: 'Answer a request for information (only while the application is NEEDS_INFO)',
+    tag: 'applications',
+    access: ['applicant'],
+    params: IdParam,
+    body: SupplementBody,
+    errors: [404, 409, 422],
+    async handler({ params, body, actor, deps }) {
+      const app = await ownApplication(deps, params.id, actor!);
+      const usable = await deps.db.document.count({
+        where: { id: { in: body.documents }, creditCode: app.creditCode, applicationId: null },
+      });
+      if (usable !== body.documents.length) {
+        throw unprocessable(
+          'DOCUMENT_NOT_FOUND',
+          'a listed document does not exist, is not yours, or is attached elsewhere',
+          [
+            {
+              path: 'body.documents',
+              message: 'upload each document with POST /api/v1/documents and list its id once',
+            },
+          ],
+        );
+      }
+      const result = await updateApplication(deps.temporal, app.id, supplementUpdate, [
+        { actor: actor!, message: body.message, documents: body.documents },
+      ]);
+      return { body: { applicationId: app.id, status: result.status } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/applications/{id}/withdraw',
+    summary: 'Withdraw the application (any time before disbursement)',
+    tag: 'applications',
+    access: ['applicant'],
+    params: IdParam,
+    body: WithdrawBody,
+    errors: [404, 409],
+    async handler({ params, body, actor, deps }) {
+      const app = await ownApplication(deps, params.id, actor!);
+      const result = await updateApplication(deps.temporal, app.id, withdrawUpdate, [
+        { actor: actor!, reason: body.reason },
+      ]);
+      return { body: { applicationId: app.id, status: result.status } };
+    },
+  }),
+  defineRoute({
     method: 'get',
     path: '/api/v1/applications/{id}',
     summary: 'Read an application with its subsidy, current task and timeline',
@@ -254,7 +346,7 @@ export const applicationRoutes = [
         ...(query.status ? { status: query.status } : {}),
         ...(query.track ? { track: query.track } : {}),
         ...(query.creditCode ? { creditCode: query.creditCode } : {}),
-        ...scope(actor!),
+        ...applicationScope(actor!),
       };
       const [rows, total] = await Promise.all([
         deps.db.application.findMany({

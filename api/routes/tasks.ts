@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QUEUES, queuesOf, type Actor } from '../../domain/roles';
 import type { Prisma } from '../../prisma/generated/client';
-import { claimUpdate, decideUpdate, unclaimUpdate } from '../../workflows/application/contract';
+import { assignUpdate, claimUpdate, decideUpdate, unclaimUpdate } from '../../workflows/application/contract';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
@@ -12,7 +12,11 @@ const TaskQuery = Page.extend({
   queue: z.enum(QUEUES).optional(),
   state: z.enum(['open', 'claimed']).optional(),
   assignee: z.literal('me').optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  applicationId: z.string().min(1).max(100).optional(),
 });
+
+const AssignBody = z.object({ assignee: z.string().trim().min(1).max(100) });
 
 const DecisionBody = z.object({
   decision: z.enum(['approve', 'reject', 'request_info']),
@@ -43,6 +47,31 @@ const STAFF_WORKERS = ['reviewer', 'expert', 'approver', 'finance'] as const;
 export const taskRoutes = [
   defineRoute({
     method: 'get',
+    path: '/api/v1/tasks/summary',
+    summary: 'Counts of your queues: open, claimed, claimed by you, overdue',
+    tag: 'tasks',
+    access: [...STAFF_WORKERS, 'admin'],
+    async handler({ actor, deps }) {
+      const rows = await deps.db.task.findMany({
+        where: { ...visibleTasks(actor!), state: { in: ['OPEN', 'CLAIMED'] } },
+        select: { queue: true, state: true, assignee: true, dueAt: true },
+      });
+      const now = Date.now();
+      const queues = queuesOf(actor!.role).map((queue) => {
+        const mine = rows.filter((r) => r.queue === queue);
+        return {
+          queue,
+          open: mine.filter((r) => r.state === 'OPEN').length,
+          claimed: mine.filter((r) => r.state === 'CLAIMED').length,
+          mine: mine.filter((r) => r.assignee === actor!.subject).length,
+          overdue: mine.filter((r) => r.dueAt.getTime() < now).length,
+        };
+      });
+      return { body: { queues } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
     path: '/api/v1/tasks',
     summary: 'List the tasks of your queues, oldest due first',
     tag: 'tasks',
@@ -56,6 +85,10 @@ export const taskRoutes = [
         ...(query.queue ? { queue: query.queue } : {}),
         state: query.state ? (query.state === 'open' ? 'OPEN' : 'CLAIMED') : { in: ['OPEN', 'CLAIMED'] },
         ...(query.assignee === 'me' ? { assignee: actor!.subject } : {}),
+        ...(query.applicationId ? { applicationId: query.applicationId } : {}),
+        ...(query.overdue
+          ? { dueAt: query.overdue === 'true' ? { lt: new Date() } : { gte: new Date() } }
+          : {}),
       };
       const [rows, total] = await Promise.all([
         deps.db.task.findMany({
@@ -79,6 +112,7 @@ export const taskRoutes = [
             createdAt: t.createdAt.toISOString(),
             dueAt: t.dueAt.toISOString(),
             overdue: t.dueAt.getTime() < now,
+            escalatedAt: t.escalatedAt?.toISOString() ?? null,
           })),
           total,
           page: query.page,
@@ -121,6 +155,23 @@ export const taskRoutes = [
   }),
   defineRoute({
     method: 'post',
+    path: '/api/v1/tasks/{id}/assign',
+    summary: 'Give a task to a member of staff (supervisors of the queue)',
+    tag: 'tasks',
+    access: STAFF_WORKERS,
+    params: IdParam,
+    body: AssignBody,
+    errors: [404, 409],
+    async handler({ params, body, actor, deps }) {
+      const task = await findVisibleTask(deps, params.id, actor!);
+      const view = await updateApplication(deps.temporal, task.applicationId, assignUpdate, [
+        { taskId: task.id, actor: actor!, assignee: body.assignee },
+      ]);
+      return { body: { ...view, applicationId: task.applicationId, state: 'claimed' } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
     path: '/api/v1/tasks/{id}/decision',
     summary: 'Decide a claimed task (a workflow update; refused decisions write nothing)',
     tag: 'tasks',
@@ -141,6 +192,8 @@ export const taskRoutes = [
             decision: body.decision,
             comment: body.comment,
             reasonCode: body.reasonCode,
+            infoRequest: body.infoRequest,
+            appraisal: body.appraisal,
           },
         ],
         req.header('idempotency-key') ? `decision-${task.id}-${req.header('idempotency-key')}` : undefined,

@@ -76,14 +76,25 @@ export class FakeActivities {
         return answer(this.world.insurer);
       },
       loadProduct: async () => this.world.product,
+      // Calendar days stand in for working days here; the real calendar has tests of its own.
+      computeDeadline: async ({ from, workingDays, timeAcceleration }) => ({
+        dueAt: new Date(Date.parse(from) + (workingDays * 86_400_000) / timeAcceleration).toISOString(),
+        lastDay: '',
+        unknownYears: [],
+      }),
       record: async (step: StepRecord): Promise<StepResult> => {
         const replayed = this.steps.some((s) => s.key === step.key);
         if (!replayed) this.steps.push(step);
         let task: TaskView | null = null;
         const change = step.task;
         if (change?.op === 'open') {
-          const dueAt = new Date(Date.parse(step.at) + change.workingDays * 86_400_000).toISOString();
-          task = { id: change.id, queue: change.queue, org: change.org, assignee: null, dueAt };
+          task = {
+            id: change.id,
+            queue: change.queue,
+            org: change.org,
+            assignee: change.assignee ?? null,
+            dueAt: change.dueAt,
+          };
           this.tasks.set(change.id, task);
         } else if (change) {
           task = this.tasks.get(change.id) ?? null;

@@ -1,6 +1,5 @@
 import { createRecordActivities } from '../../activities/records';
 import { defaultProgram } from '../../domain/program';
-import { packagedCalendar } from '../../services/calendar';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
 import { newApplicant, submit } from '../helpers/world';
@@ -18,17 +17,21 @@ const applicant = () => newApplicant(stack);
 const statusOf = async (client: ApiClient, id: string) =>
   (await client.get(`/api/v1/applications/${id}`)).body.status as string;
 
+/** The initial reviewer and then an approver approve the application. */
 async function approve(reviewer: ApiClient, applicationId: string) {
-  const task = await eventually(
-    () => stack.db.task.findFirst({ where: { applicationId, state: 'OPEN' } }),
-    (t) => t !== null,
-  );
-  expect((await reviewer.post(`/api/v1/tasks/${task!.id}/claim`)).status).toBe(200);
-  const res = await reviewer.post(`/api/v1/tasks/${task!.id}/decision`, {
-    decision: 'approve',
-    comment: 'ok',
-  });
-  expect(res.body.status).toBe('APPROVED');
+  const approver = await as(stack, { role: 'approver', org: 'committee' });
+  for (const [who, expected] of [
+    [reviewer, 'FINAL_APPROVAL'],
+    [approver, 'APPROVED'],
+  ] as const) {
+    const task = await eventually(
+      () => stack.db.task.findFirst({ where: { applicationId, state: 'OPEN' } }),
+      (t) => t !== null,
+    );
+    expect((await who.post(`/api/v1/tasks/${task!.id}/claim`)).status).toBe(200);
+    const res = await who.post(`/api/v1/tasks/${task!.id}/decision`, { decision: 'approve', comment: 'ok' });
+    expect(res.body.status).toBe(expected);
+  }
 }
 
 describe('recovery', () => {
@@ -80,10 +83,8 @@ describe('recovery', () => {
       () => statusOf(a.client, id),
       (s) => s === 'INITIAL_REVIEW',
     );
-    const calendar = packagedCalendar();
     const acts = createRecordActivities({
       db: stack.db,
-      calendar: () => Promise.resolve(calendar),
       publicBaseUrl: 'http://x',
     });
     const step = {

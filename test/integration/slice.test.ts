@@ -74,7 +74,18 @@ describe('the first slice: submit, review, decide', () => {
       comment: '材料齐全',
     });
     expect(decided.status).toBe(200);
-    expect(decided.body.status).toBe('APPROVED');
+    expect(decided.body.status).toBe('FINAL_APPROVAL');
+
+    const approver = await as(stack, { role: 'approver', subject: 'approver-wang', org: 'committee' });
+    const final = (await approver.get('/api/v1/tasks?queue=final-approval')).body.items.find(
+      (t: { applicationId: string }) => t.applicationId === id,
+    );
+    expect((await approver.post(`/api/v1/tasks/${final.id}/claim`)).status).toBe(200);
+    const approved = await approver.post(`/api/v1/tasks/${final.id}/decision`, {
+      decision: 'approve',
+      comment: '同意',
+    });
+    expect(approved.body.status).toBe('APPROVED');
 
     const view = await applicant.get(`/api/v1/applications/${id}`);
     expect(view.body.status).toBe('APPROVED');
@@ -91,7 +102,20 @@ describe('the first slice: submit, review, decide', () => {
       ['PRECHECK_DONE', 'PRECHECK', 'system'],
       ['TASK_OPENED', 'INITIAL_REVIEW', 'system'],
       ['TASK_CLAIMED', 'INITIAL_REVIEW', 'reviewer-li'],
-      ['DECISION', 'APPROVED', 'reviewer-li'],
+      ['DECISION', 'INITIAL_REVIEW', 'reviewer-li'],
+      ['TASK_OPENED', 'FINAL_APPROVAL', 'system'],
+      ['TASK_CLAIMED', 'FINAL_APPROVAL', 'approver-wang'],
+      ['DECISION', 'APPROVED', 'approver-wang'],
+    ]);
+    expect(
+      view.body.decisions.map((d: { queue: string; actor: string; decision: string }) => [
+        d.queue,
+        d.actor,
+        d.decision,
+      ]),
+    ).toEqual([
+      ['initial-review', 'reviewer-li', 'approve'],
+      ['final-approval', 'approver-wang', 'approve'],
     ]);
     expect(view.body.timeline[5].note).toBe('材料齐全');
     expect(view.body.subsidy).toMatchObject({
@@ -117,7 +141,8 @@ describe('the first slice: submit, review, decide', () => {
       `补贴申请 ${id} 已获批准 / Application ${id} approved`,
     ]);
     const approvedMail = mails.find((m) => m.subject.includes('已获批准'))!;
-    expect(approvedMail.text).toContain('材料齐全');
+    expect(approvedMail.text).toContain('审核意见：同意');
+    expect(approvedMail.text).toContain('核定补贴金额 ¥2,500.00');
     expect(approvedMail.text).toContain(`/api/v1/applications/${id}`);
   });
 

@@ -8,11 +8,19 @@ import { enterprise } from '../helpers/rulesFixtures';
 import {
   APPLICATION_WORKFLOW_TYPE,
   applicationWorkflowId,
+  assignUpdate,
   claimUpdate,
   decideUpdate,
   stateQuery,
+  supplementUpdate,
   unclaimUpdate,
+  withdrawUpdate,
+  type ApplicationWorkflowInput,
+  type DecisionInput,
 } from '../../workflows/application/contract';
+import { REQUIRED_DOCUMENTS } from '../../domain/documents';
+import type { Queue } from '../../domain/roles';
+import { CODE, policy, PRODUCTS } from '../helpers/rulesFixtures';
 import { FakeActivities, testWorker, timeSkippingEnv, workflowInput } from '../helpers/workflowEnv';
 
 const reviewer = (subject: string, extra: Partial<Caller> = {}): Caller => ({
@@ -37,30 +45,78 @@ async function withApplication(
     worker: Worker;
   }) => Promise<void>,
   setup: (fakes: FakeActivities) => void = () => undefined,
+  overrides: Partial<ApplicationWorkflowInput> = {},
 ) {
   const fakes = new FakeActivities();
   setup(fakes);
   const { worker, taskQueue } = await testWorker(env, fakes);
-  const input = workflowInput();
+  const input = workflowInput(overrides);
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(APPLICATION_WORKFLOW_TYPE, {
       workflowId: applicationWorkflowId(input.applicationId),
       taskQueue,
       args: [input],
     });
-    await fn({ fakes, handle, worker });
+    try {
+      await fn({ fakes, handle, worker });
+    } finally {
+      // A workflow left running would hold the shared time-skipping server's clock for later tests.
+      await handle.terminate('test over').catch(() => undefined);
+    }
   });
 }
 
-async function openTask(handle: {
-  query: (q: typeof stateQuery) => Promise<{ task: { id: string } | null }>;
-}) {
-  for (let i = 0; i < 100; i++) {
+type Handle = Parameters<Parameters<typeof withApplication>[0]>[0]['handle'];
+
+/** Waits until a task of the queue is open (and written) and returns its id. */
+async function openTask(handle: Handle, queue: Queue = 'initial-review') {
+  for (let i = 0; i < 200; i++) {
     const state = await handle.query(stateQuery);
-    if (state.task) return state.task.id;
+    if (state.task?.queue === queue && state.task.dueAt) return state.task.id;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error('no task opened');
+  throw new Error(`no ${queue} task opened`);
+}
+
+/** Claims the queue's task as the actor and decides it. */
+async function decide(
+  handle: Handle,
+  queue: Queue,
+  actor: Caller,
+  decision: Omit<DecisionInput, 'taskId' | 'actor'>,
+) {
+  const taskId = await openTask(handle, queue);
+  await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor }] });
+  return handle.executeUpdate(decideUpdate, { args: [{ taskId, actor, ...decision }] });
+}
+
+const approver = (subject: string, extra: Partial<Caller> = {}): Caller => ({
+  subject,
+  role: 'approver',
+  org: 'committee',
+  ...extra,
+});
+const expert = (subject: string): Caller => ({ subject, role: 'expert' });
+const applicant: Caller = { subject: 'zhang', role: 'applicant', creditCode: CODE };
+const approve = { decision: 'approve' as const, comment: 'ok' };
+
+function frontier(fakes: FakeActivities): void {
+  const ic = enterprise({
+    mainField: 'INTEGRATED_CIRCUIT',
+    staff: 600,
+    size: 'LARGE',
+    revenueFen: 500_000_000_00,
+  });
+  const p = policy({ productCode: 'PICC-IC-101', premiumFen: 1_000_000_00, paidPremiumFen: 1_000_000_00 });
+  fakes.world.registry = ic;
+  fakes.world.insurer = p;
+  fakes.world.product = PRODUCTS.ic!;
+  fakes.world.context = {
+    ...fakes.world.context,
+    declaredEnterprise: ic,
+    declaredPolicy: p,
+    documents: [...REQUIRED_DOCUMENTS.FRONTIER],
+  };
 }
 
 async function refusal(p: Promise<unknown>): Promise<string | undefined> {
@@ -73,43 +129,302 @@ async function refusal(p: Promise<unknown>): Promise<string | undefined> {
   throw new Error('update was accepted');
 }
 
-describe('application workflow', () => {
-  it('approves after a reviewer claims the initial-review task, telling the applicant at each step', async () => {
+describe('application workflow: the people’s paths', () => {
+  it('approves: initial review by the street office, final approval by the committee', async () => {
     await withApplication(async ({ fakes, handle }) => {
-      const taskId = await openTask(handle);
-      await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: reviewer('bob') }] });
-      const result = await handle.executeUpdate(decideUpdate, {
-        args: [{ taskId, actor: reviewer('bob'), decision: 'approve', comment: 'complete' }],
+      expect((await decide(handle, 'initial-review', reviewer('bob'), approve)).status).toBe(
+        'FINAL_APPROVAL',
+      );
+      const result = await decide(handle, 'final-approval', approver('wang'), {
+        decision: 'approve',
+        comment: '同意',
       });
       expect(result.status).toBe('APPROVED');
       expect(await handle.result()).toBe('APPROVED');
-      expect(fakes.statuses()).toEqual(['SUBMITTED', 'PRECHECK', 'INITIAL_REVIEW', 'APPROVED']);
+      expect(fakes.statuses()).toEqual([
+        'SUBMITTED',
+        'PRECHECK',
+        'INITIAL_REVIEW',
+        'FINAL_APPROVAL',
+        'APPROVED',
+      ]);
       expect(fakes.emailKeys().map((k) => k.split(':')[1])).toEqual(['received', 'approved']);
-      const decision = fakes.steps.find((s) => s.action === 'DECISION')!;
-      expect(decision.actor.subject).toBe('bob');
-      expect(decision.task).toEqual({ op: 'complete', id: taskId, outcome: 'approve' });
+      const decisions = fakes.steps.filter((s) => s.action === 'DECISION');
+      expect(decisions.map((s) => [s.actor.subject, s.data!.queue, s.data!.decision])).toEqual([
+        ['bob', 'initial-review', 'approve'],
+        ['wang', 'final-approval', 'approve'],
+      ]);
+      expect(decisions[1]!.application).toMatchObject({ grantedFen: 250_000 });
     });
   });
 
-  it('rejects with the reviewer comment in the e-mail request', async () => {
+  it('rejects at initial review with the comment for the applicant', async () => {
     await withApplication(async ({ fakes, handle }) => {
+      const result = await decide(handle, 'initial-review', reviewer('bob'), {
+        decision: 'reject',
+        comment: '保单不在目录内',
+        reasonCode: 'NOT_ELIGIBLE_PRODUCT',
+      });
+      expect(result.status).toBe('REJECTED');
+      expect(fakes.statuses()).toEqual(['SUBMITTED', 'PRECHECK', 'INITIAL_REVIEW', 'REJECTED']);
+      expect(fakes.steps.flatMap((s) => s.emails ?? []).find((e) => e.template === 'rejected')!.comment).toBe(
+        '保单不在目录内',
+      );
+    });
+  });
+
+  it('rejects at final approval', async () => {
+    await withApplication(async ({ handle }) => {
+      await decide(handle, 'initial-review', reviewer('bob'), approve);
+      expect(
+        (
+          await decide(handle, 'final-approval', approver('wang'), {
+            decision: 'reject',
+            comment: '预算外',
+            reasonCode: 'POLICY',
+          })
+        ).status,
+      ).toBe('REJECTED');
+      expect(await handle.result()).toBe('REJECTED');
+    });
+  });
+
+  it('asks for information, takes the supplement back to the same reviewer, and goes on', async () => {
+    await withApplication(async ({ fakes, handle }) => {
+      const asked = await decide(handle, 'initial-review', reviewer('bob'), {
+        decision: 'request_info',
+        comment: '',
+        infoRequest: { message: '请补充社保缴纳证明' },
+      });
+      expect(asked.status).toBe('NEEDS_INFO');
+      const state = await handle.query(stateQuery);
+      expect(state.infoRequest).toEqual({ message: '请补充社保缴纳证明', deadline: expect.any(String) });
+      const mail = fakes.steps.flatMap((s) => s.emails ?? []).find((e) => e.template === 'info_requested')!;
+      expect(mail).toMatchObject({ message: '请补充社保缴纳证明', deadline: state.infoRequest!.deadline });
+      // 10 working days stand in as 10 calendar days in these tests
+      const wait = Date.parse(state.infoRequest!.deadline) - Date.parse(fakes.steps.at(-1)!.at);
+      expect(Math.abs(wait - 10 * 86_400_000)).toBeLessThan(1000);
+
+      const back = await handle.executeUpdate(supplementUpdate, {
+        args: [{ actor: applicant, message: '已补充', documents: ['d1'] }],
+      });
+      expect(back.status).toBe('INITIAL_REVIEW');
+      const reopened = await handle.query(stateQuery);
+      expect(reopened.task).toMatchObject({ queue: 'initial-review', assignee: 'bob' });
+      const received = fakes.steps.find((s) => s.action === 'SUPPLEMENT_RECEIVED')!;
+      expect(received.attachDocuments).toEqual({ ids: ['d1'], creditCode: CODE });
+      await handle.executeUpdate(decideUpdate, {
+        args: [{ taskId: reopened.task!.id, actor: reviewer('bob'), ...approve }],
+      });
+      await decide(handle, 'final-approval', approver('wang'), approve);
+      expect(await handle.result()).toBe('APPROVED');
+      expect(fakes.statuses()).toEqual([
+        'SUBMITTED',
+        'PRECHECK',
+        'INITIAL_REVIEW',
+        'NEEDS_INFO',
+        'INITIAL_REVIEW',
+        'FINAL_APPROVAL',
+        'APPROVED',
+      ]);
+      expect(fakes.emailKeys().map((k) => k.split(':')[1])).toEqual([
+        'received',
+        'info-requested',
+        'supplement',
+        'approved',
+      ]);
+    });
+  });
+
+  it('withdraws the application when the information deadline passes, and tells the applicant', async () => {
+    await withApplication(async ({ fakes, handle }) => {
+      await decide(handle, 'initial-review', reviewer('bob'), {
+        decision: 'request_info',
+        comment: '',
+        infoRequest: { message: '请补充' },
+      });
+      await env.sleep('11 days');
+      expect(await handle.result()).toBe('WITHDRAWN');
+      expect(fakes.statuses().slice(-2)).toEqual(['NEEDS_INFO', 'WITHDRAWN']);
+      expect(fakes.steps.flatMap((s) => s.emails ?? []).map((e) => e.template)).toContain(
+        'withdrawn_deadline',
+      );
+    });
+  });
+
+  it('accepts a supplement only from the applying enterprise and only while information is requested', async () => {
+    await withApplication(async ({ handle }) => {
       const taskId = await openTask(handle);
+      expect(
+        await refusal(
+          handle.executeUpdate(supplementUpdate, {
+            args: [{ actor: applicant, message: 'x', documents: [] }],
+          }),
+        ),
+      ).toBe('INVALID_STATE');
       await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: reviewer('bob') }] });
-      const result = await handle.executeUpdate(decideUpdate, {
+      expect(
+        await refusal(
+          handle.executeUpdate(decideUpdate, {
+            args: [{ taskId, actor: reviewer('bob'), decision: 'request_info', comment: '' }],
+          }),
+        ),
+      ).toBe('INVALID_DECISION');
+      await handle.executeUpdate(decideUpdate, {
         args: [
           {
             taskId,
             actor: reviewer('bob'),
-            decision: 'reject',
-            comment: 'policy not in catalog',
-            reasonCode: 'NOT_ELIGIBLE_PRODUCT',
+            decision: 'request_info',
+            comment: '',
+            infoRequest: { message: 'm' },
           },
         ],
       });
-      expect(result.status).toBe('REJECTED');
-      expect(fakes.statuses()).toEqual(['SUBMITTED', 'PRECHECK', 'INITIAL_REVIEW', 'REJECTED']);
-      const rejected = fakes.steps.flatMap((s) => s.emails ?? []).find((e) => e.template === 'rejected')!;
-      expect(rejected.comment).toBe('policy not in catalog');
+      const stranger: Caller = { subject: 'li', role: 'applicant', creditCode: '91110108MA01ABCDEN' };
+      expect(
+        await refusal(
+          handle.executeUpdate(supplementUpdate, {
+            args: [{ actor: stranger, message: 'x', documents: [] }],
+          }),
+        ),
+      ).toBe('NOT_YOURS');
+    });
+  });
+
+  it('sends frontier applications to an expert, whose appraisal is required and recorded', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        expect(
+          (await decide(handle, 'initial-review', reviewer('bob', { org: 'committee' }), approve)).status,
+        ).toBe('EXPERT_REVIEW');
+        const taskId = await openTask(handle, 'expert-review');
+        await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: expert('chen') }] });
+        expect(
+          await refusal(
+            handle.executeUpdate(decideUpdate, { args: [{ taskId, actor: expert('chen'), ...approve }] }),
+          ),
+        ).toBe('INVALID_DECISION');
+        const appraisal = { grade: 'A' as const, opinion: '流片风险可控' };
+        expect(
+          (
+            await handle.executeUpdate(decideUpdate, {
+              args: [{ taskId, actor: expert('chen'), ...approve, appraisal }],
+            })
+          ).status,
+        ).toBe('FINAL_APPROVAL');
+        await decide(handle, 'final-approval', approver('wang'), approve);
+        expect(await handle.result()).toBe('APPROVED');
+        expect(fakes.statuses()).toEqual([
+          'SUBMITTED',
+          'PRECHECK',
+          'INITIAL_REVIEW',
+          'EXPERT_REVIEW',
+          'FINAL_APPROVAL',
+          'APPROVED',
+        ]);
+        expect(
+          fakes.steps.find((s) => s.action === 'DECISION' && s.data?.queue === 'expert-review')!.data!
+            .appraisal,
+        ).toEqual(appraisal);
+      },
+      frontier,
+      { track: 'FRONTIER' },
+    );
+  });
+
+  it('refuses the final approval to anyone who reviewed the application earlier (four-eyes)', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await decide(handle, 'initial-review', reviewer('bob', { org: 'committee' }), approve);
+        const appraisal = { grade: 'B' as const, opinion: 'ok' };
+        await decide(handle, 'expert-review', expert('chen'), { ...approve, appraisal });
+        const taskId = await openTask(handle, 'final-approval');
+        const before = fakes.steps.length;
+        expect(
+          await refusal(handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: approver('bob') }] })),
+        ).toBe('FOUR_EYES');
+        expect(
+          await refusal(handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: approver('chen') }] })),
+        ).toBe('FOUR_EYES');
+        const sup = approver('boss', { supervisor: true });
+        expect(
+          await refusal(
+            handle.executeUpdate(assignUpdate, { args: [{ taskId, actor: sup, assignee: 'bob' }] }),
+          ),
+        ).toBe('FOUR_EYES');
+        expect(
+          await refusal(
+            handle.executeUpdate(assignUpdate, {
+              args: [{ taskId, actor: approver('wang'), assignee: 'li' }],
+            }),
+          ),
+        ).toBe('NOT_SUPERVISOR');
+        expect(fakes.steps.length).toBe(before);
+        await handle.executeUpdate(assignUpdate, { args: [{ taskId, actor: sup, assignee: 'wang' }] });
+        expect((await handle.query(stateQuery)).task!.assignee).toBe('wang');
+        await handle.executeUpdate(decideUpdate, { args: [{ taskId, actor: approver('wang'), ...approve }] });
+        expect(await handle.result()).toBe('APPROVED');
+      },
+      frontier,
+      { track: 'FRONTIER' },
+    );
+  });
+
+  it('escalates an overdue task to the queue’s supervisors once, flags it, and leaves the decision to people', async () => {
+    await withApplication(async ({ fakes, handle }) => {
+      const taskId = await openTask(handle);
+      await env.sleep('6 days'); // the initial-review SLA is 5 working days
+      await handle.query(stateQuery);
+      const overdue = fakes.steps.filter((s) => s.action === 'TASK_OVERDUE');
+      expect(overdue).toHaveLength(1);
+      expect(overdue[0]!.emails![0]).toMatchObject({
+        template: 'escalation',
+        to: { supervisorsOf: { role: 'reviewer', org: 'street:中关村街道' } },
+      });
+      expect(overdue[0]!.application!.attention).toEqual({ needed: true, reason: 'overdue' });
+      expect((await handle.describe()).typedSearchAttributes.get(NeedsAttentionKey)).toBe(true);
+      expect((await handle.query(stateQuery)).status).toBe('INITIAL_REVIEW');
+      await env.sleep('10 days');
+      expect(fakes.steps.filter((s) => s.action === 'TASK_OVERDUE')).toHaveLength(1);
+
+      await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: reviewer('bob') }] });
+      await handle.executeUpdate(decideUpdate, { args: [{ taskId, actor: reviewer('bob'), ...approve }] });
+      expect((await handle.describe()).typedSearchAttributes.get(NeedsAttentionKey)).toBe(false);
+      expect(fakes.steps.find((s) => s.action === 'DECISION')!.application!.attention).toEqual({
+        needed: false,
+        reason: null,
+      });
+    });
+  });
+
+  it('lets the applicant withdraw while the application is in review, cancelling the open task', async () => {
+    await withApplication(async ({ fakes, handle }) => {
+      const taskId = await openTask(handle);
+      await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: reviewer('bob') }] });
+      const result = await handle.executeUpdate(withdrawUpdate, {
+        args: [{ actor: applicant, reason: '已获其他补贴' }],
+      });
+      expect(result.status).toBe('WITHDRAWN');
+      expect(await handle.result()).toBe('WITHDRAWN');
+      const step = fakes.steps.find((s) => s.action === 'WITHDRAWN')!;
+      expect(step.task).toEqual({ op: 'cancel', id: taskId });
+      expect(step.emails![0]).toMatchObject({ template: 'withdrawn', comment: '已获其他补贴' });
+    });
+  });
+
+  it('lets the applicant withdraw while information is requested, and refuses a second withdrawal', async () => {
+    await withApplication(async ({ fakes, handle }) => {
+      await decide(handle, 'initial-review', reviewer('bob'), {
+        decision: 'request_info',
+        comment: '',
+        infoRequest: { message: 'm' },
+      });
+      expect(
+        (await handle.executeUpdate(withdrawUpdate, { args: [{ actor: applicant, reason: 'r' }] })).status,
+      ).toBe('WITHDRAWN');
+      expect(await handle.result()).toBe('WITHDRAWN');
+      expect(fakes.statuses().slice(-2)).toEqual(['NEEDS_INFO', 'WITHDRAWN']);
     });
   });
 
@@ -119,9 +434,7 @@ describe('application workflow', () => {
       const before = fakes.steps.length;
       expect(
         await refusal(
-          handle.executeUpdate(decideUpdate, {
-            args: [{ taskId, actor: reviewer('bob'), decision: 'approve', comment: '' }],
-          }),
+          handle.executeUpdate(decideUpdate, { args: [{ taskId, actor: reviewer('bob'), ...approve }] }),
         ),
       ).toBe('NOT_CLAIMED_BY_CALLER');
       expect(
@@ -130,11 +443,7 @@ describe('application workflow', () => {
         ),
       ).toBe('TASK_NOT_CURRENT');
       expect(
-        await refusal(
-          handle.executeUpdate(claimUpdate, {
-            args: [{ taskId, actor: { subject: 'eve', role: 'expert' } }],
-          }),
-        ),
+        await refusal(handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: expert('eve') }] })),
       ).toBe('WRONG_ROLE');
       expect(
         await refusal(
@@ -143,6 +452,11 @@ describe('application workflow', () => {
           }),
         ),
       ).toBe('WRONG_ROLE');
+      expect(
+        await refusal(
+          handle.executeUpdate(withdrawUpdate, { args: [{ actor: reviewer('bob'), reason: 'x' }] }),
+        ),
+      ).toBe('NOT_YOURS');
       expect(fakes.steps.length).toBe(before);
 
       await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: reviewer('bob') }] });
@@ -154,11 +468,16 @@ describe('application workflow', () => {
       ).toBe('NOT_CLAIMED_BY_CALLER');
       expect(
         await refusal(
-          handle.executeUpdate(decideUpdate, {
-            args: [{ taskId, actor: reviewer('carol'), decision: 'approve', comment: '' }],
-          }),
+          handle.executeUpdate(decideUpdate, { args: [{ taskId, actor: reviewer('carol'), ...approve }] }),
         ),
       ).toBe('NOT_CLAIMED_BY_CALLER');
+      expect(
+        await refusal(
+          handle.executeUpdate(decideUpdate, {
+            args: [{ taskId, actor: reviewer('bob'), decision: 'reject', comment: '' }],
+          }),
+        ),
+      ).toBe('INVALID_DECISION');
       expect(fakes.steps.length).toBe(before + 1);
 
       // A supervisor may take the task back from its claimer; then another reviewer may claim it.
@@ -167,22 +486,22 @@ describe('application workflow', () => {
       });
       await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: reviewer('carol') }] });
       const result = await handle.executeUpdate(decideUpdate, {
-        args: [{ taskId, actor: reviewer('carol'), decision: 'approve', comment: 'ok' }],
+        args: [{ taskId, actor: reviewer('carol'), ...approve }],
       });
-      expect(result.status).toBe('APPROVED');
-      expect(fakes.steps.map((s) => s.action)).toEqual([
-        'SUBMITTED',
-        'PRECHECK_STARTED',
-        'PRECHECK_DONE',
+      expect(result.status).toBe('FINAL_APPROVAL');
+      expect(fakes.steps.map((s) => s.action).slice(3)).toEqual([
         'TASK_OPENED',
         'TASK_CLAIMED',
         'TASK_UNCLAIMED',
         'TASK_CLAIMED',
         'DECISION',
+        'TASK_OPENED',
       ]);
     });
   });
+});
 
+describe('application workflow: precheck', () => {
   it('rejects at precheck with the reasons in the applicant e-mail, opening no task', async () => {
     await withApplication(
       async ({ fakes, handle }) => {

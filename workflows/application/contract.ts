@@ -42,22 +42,49 @@ export interface ClaimInput {
   actor: Actor;
 }
 
+export interface AssignInput extends ClaimInput {
+  /** Subject of the person the supervisor gives the task to. */
+  assignee: string;
+}
+
+export interface Appraisal {
+  grade: 'A' | 'B' | 'C';
+  opinion: string;
+}
+
 export interface DecisionInput {
   taskId: string;
   actor: Actor;
   decision: Decision;
   comment: string;
   reasonCode?: string;
+  /** With `request_info`: what the applicant must supply. */
+  infoRequest?: { message: string };
+  /** With a decision on an expert-review task: the risk appraisal. */
+  appraisal?: Appraisal;
 }
 
 export interface DecisionResult {
   status: ApplicationStatus;
 }
 
+export interface SupplementInput {
+  actor: Actor;
+  message: string;
+  /** Ids of documents the applicant uploaded for this supplement. */
+  documents: string[];
+}
+
+export interface WithdrawInput {
+  actor: Actor;
+  reason: string;
+}
+
 export interface ApplicationWorkflowState {
   applicationId: string;
   status: ApplicationStatus;
   task: TaskView | null;
+  infoRequest: { message: string; deadline: string } | null;
 }
 
 /** Failure types raised by update validators; the API maps them to HTTP statuses. */
@@ -65,7 +92,9 @@ export const WorkflowErrors = {
   TASK_NOT_CURRENT: 'TASK_NOT_CURRENT',
   ALREADY_CLAIMED: 'ALREADY_CLAIMED',
   NOT_CLAIMED_BY_CALLER: 'NOT_CLAIMED_BY_CALLER',
+  NOT_SUPERVISOR: 'NOT_SUPERVISOR',
   WRONG_ROLE: 'WRONG_ROLE',
+  NOT_YOURS: 'NOT_YOURS',
   FOUR_EYES: 'FOUR_EYES',
   INVALID_STATE: 'INVALID_STATE',
   INVALID_DECISION: 'INVALID_DECISION',
@@ -74,5 +103,8 @@ export type WorkflowErrorType = (typeof WorkflowErrors)[keyof typeof WorkflowErr
 
 export const claimUpdate = defineUpdate<TaskView, [ClaimInput]>('claim');
 export const unclaimUpdate = defineUpdate<TaskView, [ClaimInput]>('unclaim');
+export const assignUpdate = defineUpdate<TaskView, [AssignInput]>('assign');
 export const decideUpdate = defineUpdate<DecisionResult, [DecisionInput]>('decide');
+export const supplementUpdate = defineUpdate<DecisionResult, [SupplementInput]>('supplement');
+export const withdrawUpdate = defineUpdate<DecisionResult, [WithdrawInput]>('withdraw');
 export const stateQuery = defineQuery<ApplicationWorkflowState>('state');

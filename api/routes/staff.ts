@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { defineRoute } from '../route';
+import { Email, Text } from '../schemas';
+
+const SubjectParam = z.object({
+  subject: z.string().regex(/^[\w.@-]{1,100}$/, 'must be 1-100 letters, digits, _ . @ or -'),
+});
+
+const StaffBody = z
+  .object({
+    name: Text(100),
+    email: Email,
+    role: z.enum(['reviewer', 'expert', 'approver', 'finance', 'admin']),
+    org: z
+      .string()
+      .regex(/^(committee|street:\S.{0,49})$/, 'must be "committee" or "street:<office name>"')
+      .optional(),
+    supervisor: z.boolean().default(false),
+    active: z.boolean().default(true),
+  })
+  .superRefine((b, ctx) => {
+    if (b.org?.startsWith('street:') && b.role !== 'reviewer') {
+      ctx.addIssue({ code: 'custom', path: ['org'], message: 'only reviewers belong to a street office' });
+    }
+  });
+
+/** The staff directory: who supervises which queue, and where escalations are e-mailed. */
+export const staffRoutes = [
+  defineRoute({
+    method: 'put',
+    path: '/api/v1/admin/staff/{subject}',
+    summary: 'Add or change a member of staff (the subject is the one in their tokens)',
+    tag: 'administration',
+    access: ['admin'],
+    params: SubjectParam,
+    body: StaffBody,
+    async handler({ params, body, deps }) {
+      const data = {
+        ...body,
+        org: body.org ?? (body.role === 'expert' || body.role === 'finance' ? null : 'committee'),
+      };
+      const existed = await deps.db.staffMember.findUnique({ where: { subject: params.subject } });
+      const row = await deps.db.staffMember.upsert({
+        where: { subject: params.subject },
+        create: { subject: params.subject, ...data },
+        update: data,
+      });
+      return { status: existed ? 200 : 201, body: { ...row, updatedAt: row.updatedAt.toISOString() } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/admin/staff',
+    summary: 'The staff directory',
+    tag: 'administration',
+    access: ['admin'],
+    async handler({ deps }) {
+      const rows = await deps.db.staffMember.findMany({ orderBy: [{ role: 'asc' }, { subject: 'asc' }] });
+      return { body: { items: rows.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() })) } };
+    },
+  }),
+];

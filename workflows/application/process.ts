@@ -1,0 +1,481 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { StepRecord, StepResult } from '../../activities/records';
+import { mayWork, QUEUE_ROLE, SYSTEM_ACTOR, type Actor, type Queue } from '../../domain/roles';
+import { isFinal, WITHDRAWABLE_STATUSES, type ApplicationStatus } from '../../domain/status';
+import { ApplicationStatusKey, NeedsAttentionKey } from '../searchAttributes';
+import {
+  assignUpdate,
+  claimUpdate,
+  decideUpdate,
+  stateQuery,
+  supplementUpdate,
+  unclaimUpdate,
+  withdrawUpdate,
+  WorkflowErrors,
+  type ApplicationWorkflowInput,
+  type AssignInput,
+  type ClaimInput,
+  type DecisionInput,
+  type DecisionResult,
+  type SupplementInput,
+  type TaskView,
+  type WithdrawInput,
+  type WorkflowErrorType,
+} from './contract';
+
+const { record, computeDeadline } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Decisions each queue accepts. */
+const DECISIONS_BY_QUEUE: Partial<Record<Queue, readonly DecisionInput['decision'][]>> = {
+  'initial-review': ['approve', 'reject', 'request_info'],
+  'expert-review': ['approve', 'reject'],
+  'final-approval': ['approve', 'reject'],
+};
+
+/** Whoever decided in these queues may not take the final decision (four-eyes). */
+const FOUR_EYES_QUEUES: readonly Queue[] = ['initial-review', 'expert-review'];
+
+export interface OpenTask extends TaskView {
+  /** A decision has been accepted and is being recorded. */
+  deciding: boolean;
+  /** Its row exists (the task is known, and claimable, from the moment it is opened). */
+  ready: boolean;
+  escalated: boolean;
+}
+
+/** An update waiting for the process to act on it; `result` answers the caller. */
+interface Pending<T> {
+  input: T;
+  result?: DecisionResult;
+}
+
+export function refuse(type: WorkflowErrorType, message: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+const view = (t: TaskView): TaskView => ({
+  id: t.id,
+  queue: t.queue,
+  org: t.org,
+  assignee: t.assignee,
+  dueAt: t.dueAt,
+});
+
+/**
+ * The state of one application's process and the ways people act on it. Every change goes through
+ * `step`, which projects it to the database (status, task, audit, e-mails) in one idempotent activity.
+ */
+export class ApplicationProcess {
+  status: ApplicationStatus = 'SUBMITTED';
+  task: OpenTask | null = null;
+  infoRequest: { message: string; deadline: string } | null = null;
+  readonly decisions: Pending<DecisionInput>[] = [];
+  supplement: Pending<SupplementInput> | null = null;
+  withdrawal: Pending<WithdrawInput> | null = null;
+  private readonly deciders = new Map<Queue, Set<string>>();
+  private readonly answered: Pending<unknown>[] = [];
+  private readonly attentionReasons = new Set<string>();
+  private seq = 0;
+  /** Cancels the main process when the applicant withdraws (set by the workflow). */
+  onWithdraw: () => void = () => undefined;
+
+  constructor(readonly input: ApplicationWorkflowInput) {}
+
+  get applicationId(): string {
+    return this.input.applicationId;
+  }
+
+  /** Records one step; never cancelled halfway, so the database always follows the workflow's order. */
+  async step(s: Omit<StepRecord, 'key' | 'applicationId' | 'at'>): Promise<StepResult> {
+    const key = `${this.applicationId}:${++this.seq}`;
+    const at = new Date().toISOString();
+    const result = await CancellationScope.nonCancellable(() =>
+      record({ ...s, key, applicationId: this.applicationId, at }),
+    );
+    if (s.toStatus && s.toStatus !== this.status) {
+      this.status = s.toStatus;
+      upsertSearchAttributes([{ key: ApplicationStatusKey, value: this.status }]);
+    }
+    return result;
+  }
+
+  /** The attention flag for administrators (search attribute and record), with every open reason. */
+  attention(reason: string, needed: boolean) {
+    if (needed) this.attentionReasons.add(reason);
+    else this.attentionReasons.delete(reason);
+    const flagged = this.attentionReasons.size > 0;
+    upsertSearchAttributes([{ key: NeedsAttentionKey, value: flagged }]);
+    return { needed: flagged, reason: flagged ? [...this.attentionReasons].join('; ') : null };
+  }
+
+  /** Answers every processed update with the status the application has come to rest in. */
+  settle(): void {
+    for (const p of this.answered.splice(0)) p.result = { status: this.status };
+  }
+
+  /** A deadline `workingDays` from now on the working-day calendar (divided by the time acceleration). */
+  deadline(workingDays: number) {
+    return computeDeadline({
+      from: new Date().toISOString(),
+      workingDays,
+      timeAcceleration: this.input.timeAcceleration,
+    });
+  }
+
+  /** Opens a task in a queue (pre-assigned when `assignee` is given), moving to `toStatus`. */
+  async openTask(
+    queue: Queue,
+    org: string | null,
+    workingDays: number,
+    toStatus: ApplicationStatus,
+    assignee: string | null = null,
+  ) {
+    const t: OpenTask = {
+      id: uuid4(),
+      queue,
+      org,
+      assignee,
+      dueAt: '',
+      deciding: false,
+      ready: false,
+      escalated: false,
+    };
+    this.task = t;
+    const due = await this.deadline(workingDays);
+    t.dueAt = due.dueAt;
+    await this.step({
+      actor: SYSTEM_ACTOR,
+      action: 'TASK_OPENED',
+      toStatus,
+      note: [queue, assignee && `assigned to ${assignee}`, unknownYearsNote(due.unknownYears)]
+        .filter(Boolean)
+        .join('; '),
+      data: { queue, org, dueAt: due.dueAt, lastDay: due.lastDay },
+      task: { op: 'open', id: t.id, queue, org, dueAt: due.dueAt, assignee },
+    });
+    t.ready = true;
+    return t;
+  }
+
+  /**
+   * Waits for the decision on the open task. When the SLA passes, the queue's supervisors are told once and
+   * the case is flagged; the task stays with the people and is never decided automatically.
+   */
+  async awaitDecision(t: OpenTask): Promise<DecisionInput> {
+    this.settle();
+    const untilDue = Date.parse(t.dueAt) - Date.now();
+    const decided = untilDue > 0 && (await condition(() => this.decisions.length > 0, untilDue));
+    if (!decided && this.decisions.length === 0) {
+      await this.escalate(t);
+      await condition(() => this.decisions.length > 0);
+    }
+    const d = this.decisions.shift()!;
+    this.answered.push(d);
+    for (const q of FOUR_EYES_QUEUES) if (q === t.queue) this.decidersOf(q).add(d.input.actor.subject);
+    return d.input;
+  }
+
+  private async escalate(t: OpenTask): Promise<void> {
+    t.escalated = true;
+    const reason = `${t.queue} task overdue since ${t.dueAt}`;
+    await this.step({
+      actor: SYSTEM_ACTOR,
+      action: 'TASK_OVERDUE',
+      note: reason,
+      task: { op: 'escalate', id: t.id },
+      application: { attention: this.attention('overdue', true) },
+      emails: [
+        {
+          key: `${this.applicationId}:escalation:${t.id}`,
+          template: 'escalation',
+          to: { supervisorsOf: { role: QUEUE_ROLE[t.queue], org: t.org } },
+          extra: { queue: t.queue, dueAt: t.dueAt, assignee: t.assignee ?? '—' },
+        },
+      ],
+    });
+  }
+
+  /** Closes the open task with a decision, recording who decided what and why. */
+  async closeTask(
+    d: DecisionInput,
+    rest: Omit<StepRecord, 'key' | 'applicationId' | 'at' | 'actor' | 'action'> = {},
+  ) {
+    const t = this.task!;
+    this.task = null;
+    const attention = t.escalated ? this.attention('overdue', false) : undefined;
+    await this.step({
+      actor: d.actor,
+      action: 'DECISION',
+      note: d.comment || null,
+      data: {
+        queue: t.queue,
+        decision: d.decision,
+        reasonCode: d.reasonCode ?? null,
+        appraisal: d.appraisal ?? null,
+        infoRequest: d.infoRequest ?? null,
+      },
+      task: { op: 'complete', id: t.id, outcome: d.decision },
+      ...rest,
+      application: { ...(attention ? { attention } : {}), ...rest.application },
+    });
+  }
+
+  /** Waits for the applicant's supplement until the deadline; null when the deadline passed. */
+  async awaitSupplement(deadline: string): Promise<SupplementInput | null> {
+    this.settle();
+    const ms = Date.parse(deadline) - Date.now();
+    if (ms > 0) await condition(() => this.supplement !== null, ms);
+    const s = this.supplement;
+    if (!s) return null;
+    this.supplement = null;
+    this.answered.push(s);
+    return s.input;
+  }
+
+  /** Ends the application at the applicant's request (called outside the cancelled main scope). */
+  async withdrawn(): Promise<void> {
+    const w = this.withdrawal!;
+    const t = this.task;
+    this.task = null;
+    await this.step({
+      actor: w.input.actor,
+      action: 'WITHDRAWN',
+      toStatus: 'WITHDRAWN',
+      note: w.input.reason,
+      ...(t ? { task: { op: 'cancel' as const, id: t.id } } : {}),
+      application: { infoRequest: null, attention: this.attention('overdue', false) },
+      emails: [
+        {
+          key: `${this.applicationId}:withdrawn`,
+          template: 'withdrawn',
+          to: 'applicant',
+          comment: w.input.reason,
+        },
+      ],
+    });
+    this.answered.push(w, ...this.decisions.splice(0));
+    if (this.supplement) this.answered.push(this.supplement);
+  }
+
+  private decidersOf(queue: Queue): Set<string> {
+    let set = this.deciders.get(queue);
+    if (!set) this.deciders.set(queue, (set = new Set()));
+    return set;
+  }
+
+  private fourEyes(actor: Actor, queue: Queue, who = 'you'): void {
+    if (queue !== 'final-approval') return;
+    if (FOUR_EYES_QUEUES.some((q) => this.decidersOf(q).has(actor.subject))) {
+      refuse(
+        WorkflowErrors.FOUR_EYES,
+        `${who} reviewed this application earlier and may not give the final approval`,
+      );
+    }
+  }
+
+  private currentTask(taskId: string): OpenTask {
+    const t = this.task;
+    if (!t || t.id !== taskId)
+      refuse(WorkflowErrors.TASK_NOT_CURRENT, `task ${taskId} is not open on this application`);
+    if (t.deciding) refuse(WorkflowErrors.INVALID_STATE, 'a decision on this task is being recorded');
+    return t;
+  }
+
+  private workable(taskId: string, actor: Actor): OpenTask {
+    const t = this.currentTask(taskId);
+    if (!mayWork(actor, t.queue, t.org))
+      refuse(WorkflowErrors.WRONG_ROLE, `${actor.role} cannot work ${t.queue} tasks here`);
+    return t;
+  }
+
+  private ownApplicant(actor: Actor): void {
+    if (actor.role !== 'applicant' || actor.creditCode !== this.input.creditCode) {
+      refuse(WorkflowErrors.NOT_YOURS, 'only the applying enterprise may do this');
+    }
+  }
+
+  registerHandlers(): void {
+    setHandler(stateQuery, () => ({
+      applicationId: this.applicationId,
+      status: this.status,
+      task: this.task && view(this.task),
+      infoRequest: this.infoRequest,
+    }));
+
+    setHandler(
+      claimUpdate,
+      async ({ taskId, actor }: ClaimInput) => {
+        const t = this.currentTask(taskId);
+        if (t.assignee === actor.subject) return view(t);
+        t.assignee = actor.subject; // before awaiting, so a concurrent claim is refused by its validator
+        await condition(() => t.ready);
+        await this.step({
+          actor,
+          action: 'TASK_CLAIMED',
+          note: t.queue,
+          task: { op: 'claim', id: t.id, assignee: actor.subject },
+        });
+        return view(t);
+      },
+      {
+        validator: ({ taskId, actor }: ClaimInput) => {
+          const t = this.workable(taskId, actor);
+          if (t.assignee && t.assignee !== actor.subject)
+            refuse(WorkflowErrors.ALREADY_CLAIMED, 'task is claimed by someone else');
+          this.fourEyes(actor, t.queue);
+        },
+      },
+    );
+
+    setHandler(
+      unclaimUpdate,
+      async ({ taskId, actor }: ClaimInput) => {
+        const t = this.currentTask(taskId);
+        if (!t.assignee) return view(t);
+        const previous = t.assignee;
+        t.assignee = null;
+        await condition(() => t.ready);
+        await this.step({
+          actor,
+          action: 'TASK_UNCLAIMED',
+          note: `${t.queue} (was ${previous})`,
+          task: { op: 'unclaim', id: t.id },
+        });
+        return view(t);
+      },
+      {
+        validator: ({ taskId, actor }: ClaimInput) => {
+          const t = this.workable(taskId, actor);
+          if (t.assignee && t.assignee !== actor.subject && !actor.supervisor) {
+            refuse(WorkflowErrors.NOT_CLAIMED_BY_CALLER, 'only the claimer or a supervisor may unclaim');
+          }
+        },
+      },
+    );
+
+    setHandler(
+      assignUpdate,
+      async ({ taskId, actor, assignee }: AssignInput) => {
+        const t = this.currentTask(taskId);
+        const previous = t.assignee;
+        t.assignee = assignee;
+        await condition(() => t.ready);
+        await this.step({
+          actor,
+          action: 'TASK_ASSIGNED',
+          note: `${t.queue} to ${assignee}${previous ? ` (was ${previous})` : ''}`,
+          task: { op: 'assign', id: t.id, assignee },
+        });
+        return view(t);
+      },
+      {
+        validator: ({ taskId, actor, assignee }: AssignInput) => {
+          const t = this.workable(taskId, actor);
+          if (!actor.supervisor) refuse(WorkflowErrors.NOT_SUPERVISOR, 'only a supervisor may assign tasks');
+          this.fourEyes({ ...actor, subject: assignee }, t.queue, assignee);
+        },
+      },
+    );
+
+    setHandler(
+      decideUpdate,
+      async (input: DecisionInput) => {
+        const d: Pending<DecisionInput> = { input };
+        this.currentTask(input.taskId).deciding = true;
+        this.decisions.push(d);
+        await condition(() => d.result !== undefined);
+        return d.result!;
+      },
+      {
+        validator: (d: DecisionInput) => {
+          const t = this.workable(d.taskId, d.actor);
+          if (t.assignee !== d.actor.subject)
+            refuse(WorkflowErrors.NOT_CLAIMED_BY_CALLER, 'claim the task before deciding');
+          if (!DECISIONS_BY_QUEUE[t.queue]?.includes(d.decision)) {
+            refuse(
+              WorkflowErrors.INVALID_DECISION,
+              `"${d.decision}" is not a decision of the ${t.queue} queue`,
+            );
+          }
+          if (d.decision === 'request_info' && !d.infoRequest?.message) {
+            refuse(WorkflowErrors.INVALID_DECISION, 'a request for information needs infoRequest.message');
+          }
+          if (d.decision === 'reject' && !d.reasonCode && !d.comment) {
+            refuse(
+              WorkflowErrors.INVALID_DECISION,
+              'a rejection needs a reasonCode or a comment for the applicant',
+            );
+          }
+          if (t.queue === 'expert-review' && !d.appraisal) {
+            refuse(
+              WorkflowErrors.INVALID_DECISION,
+              'an expert decision needs an appraisal (grade and opinion)',
+            );
+          }
+          this.fourEyes(d.actor, t.queue);
+        },
+      },
+    );
+
+    setHandler(
+      supplementUpdate,
+      async (input: SupplementInput) => {
+        const s: Pending<SupplementInput> = { input };
+        this.supplement = s;
+        await condition(() => s.result !== undefined);
+        return s.result!;
+      },
+      {
+        validator: ({ actor }: SupplementInput) => {
+          this.ownApplicant(actor);
+          if (this.status !== 'NEEDS_INFO' || this.supplement || this.withdrawal) {
+            refuse(
+              WorkflowErrors.INVALID_STATE,
+              `supplements are accepted only while information is requested (now ${this.status})`,
+            );
+          }
+        },
+      },
+    );
+
+    setHandler(
+      withdrawUpdate,
+      async (input: WithdrawInput) => {
+        const w: Pending<WithdrawInput> = { input };
+        this.withdrawal = w;
+        this.onWithdraw();
+        await condition(() => w.result !== undefined);
+        return w.result!;
+      },
+      {
+        validator: ({ actor }: WithdrawInput) => {
+          this.ownApplicant(actor);
+          if (this.withdrawal || isFinal(this.status) || !WITHDRAWABLE_STATUSES.includes(this.status)) {
+            refuse(
+              WorkflowErrors.INVALID_STATE,
+              `the application can no longer be withdrawn (now ${this.status})`,
+            );
+          }
+        },
+      },
+    );
+  }
+}
+
+function unknownYearsNote(years: number[]): string | null {
+  return years.length
+    ? `deadline crosses ${years.join(', ')}, for which no official holiday calendar is loaded (weekdays counted)`
+    : null;
+}
