@@ -1,9 +1,13 @@
 import type { WorkingCalendar } from '../domain/calendar';
 import { createCalendarActivities } from './calendar';
+import { createMoneyActivities, type MoneyDeps } from './money';
+import { createNoticeActivities } from './notices';
 import { createPrecheckActivities, type PrecheckDeps } from './precheck';
 import { createRecordActivities, type RecordDeps } from './records';
 
-export type ActivityDeps = RecordDeps & PrecheckDeps & { calendar: () => Promise<WorkingCalendar> };
+export type ActivityDeps = RecordDeps &
+  PrecheckDeps &
+  MoneyDeps & { calendar: () => Promise<WorkingCalendar> };
 
 /** Builds every activity from its clients; the worker passes real ones, tests may pass fakes. */
 export function createActivities(deps: ActivityDeps) {
@@ -11,6 +15,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecordActivities(deps),
     ...createPrecheckActivities(deps),
     ...createCalendarActivities(deps),
+    ...createNoticeActivities(deps),
+    ...createMoneyActivities(deps),
   };
 }
 

@@ -20,7 +20,7 @@ export interface EmailRequest {
   key: string;
   template: EmailTemplate;
   /** The applicant's contact address, explicit addresses, or the supervisors of a queue's role and organisation. */
-  to: 'applicant' | string[] | { supervisorsOf: { role: Role; org: string | null } };
+  to: 'applicant' | string[] | { supervisorsOf: { role: Role; org: string | null } } | { staff: Role };
   comment?: string | null;
   message?: string | null;
   deadline?: string | null;
@@ -44,7 +44,15 @@ export interface ApplicationUpdate {
   infoRequest?: { message: string; deadline: string; requestedBy: string; requestedAt: string } | null;
   /** Whether an administrator should look at the case, and why. */
   attention?: { needed: boolean; reason: string | null };
+  /** Marks the moment of approval, of starting to wait for budget (null: no longer waiting), of payment. */
+  approved?: boolean;
+  awaitingBudget?: boolean;
+  disbursed?: boolean;
 }
+
+export type ObjectionChange =
+  | { op: 'file'; id: string; batchId: string; name: string; contact: string; reason: string }
+  | { op: 'decide'; ids: string[]; outcome: 'UPHELD' | 'DISMISSED'; by: string };
 
 /** One step of a workflow, written to the database in one transaction, at most once (keyed). */
 export interface StepRecord {
@@ -60,6 +68,11 @@ export interface StepRecord {
   application?: ApplicationUpdate;
   /** Documents the applicant uploaded, attached to the application by this step. */
   attachDocuments?: { ids: string[]; creditCode: string };
+  /** The final state of a payment attempt. */
+  payment?: { id: string; status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED'; failureReason?: string | null };
+  objection?: ObjectionChange;
+  /** Takes the application's grant off the public notice. */
+  noticeRemoved?: 'WITHDRAWN' | 'UPHELD';
   emails?: EmailRequest[];
 }
 
@@ -93,7 +106,27 @@ function applicationData(u: ApplicationUpdate, at: Date): Prisma.ApplicationUpda
       u.infoRequest === undefined ? undefined : u.infoRequest === null ? Prisma.DbNull : u.infoRequest,
     needsAttention: u.attention?.needed,
     attentionReason: u.attention ? u.attention.reason : undefined,
+    approvedAt: u.approved ? at : undefined,
+    awaitingBudgetSince: u.awaitingBudget === undefined ? undefined : u.awaitingBudget ? at : null,
+    disbursedAt: u.disbursed ? at : undefined,
   };
+}
+
+async function applyObjection(
+  tx: Tx,
+  applicationId: string,
+  change: ObjectionChange,
+  at: Date,
+): Promise<void> {
+  if (change.op === 'file') {
+    const { op: _op, ...objection } = change;
+    await tx.objection.create({ data: { ...objection, applicationId, createdAt: at } });
+  } else {
+    await tx.objection.updateMany({
+      where: { id: { in: change.ids } },
+      data: { outcome: change.outcome, decidedBy: change.by, decidedAt: at },
+    });
+  }
 }
 
 export function createRecordActivities(deps: RecordDeps) {
@@ -137,6 +170,13 @@ export function createRecordActivities(deps: RecordDeps) {
   async function recipients(tx: Tx, to: EmailRequest['to'], applicant: string): Promise<string[]> {
     if (to === 'applicant') return [applicant];
     if (Array.isArray(to)) return to;
+    if ('staff' in to) {
+      const staff = await tx.staffMember.findMany({
+        where: { role: to.staff, active: true },
+        orderBy: { subject: 'asc' },
+      });
+      return staff.map((m) => m.email);
+    }
     const { role, org } = to.supervisorsOf;
     const staff = await tx.staffMember.findMany({
       where: { role, supervisor: true, active: true, ...(org ? { OR: [{ org }, { org: null }] } : {}) },
@@ -209,6 +249,23 @@ export function createRecordActivities(deps: RecordDeps) {
           });
         }
         if (step.task) await applyTask(tx, step.applicationId, step.task, at);
+        if (step.payment) {
+          await tx.payment.update({
+            where: { id: step.payment.id },
+            data: {
+              status: step.payment.status,
+              failureReason: step.payment.failureReason ?? null,
+              settledAt: at,
+            },
+          });
+        }
+        if (step.objection) await applyObjection(tx, step.applicationId, step.objection, at);
+        if (step.noticeRemoved) {
+          await tx.noticeItem.updateMany({
+            where: { applicationId: step.applicationId },
+            data: { removed: step.noticeRemoved },
+          });
+        }
         if (step.attachDocuments?.ids.length) {
           await tx.document.updateMany({
             where: {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Express, Request, RequestHandler, Response } from 'express';
+import rateLimit from 'express-rate-limit';
 import multer from 'multer';
 import { z } from 'zod';
 import type { Caller, Role } from '../domain/roles';
 import { bearerToken } from './auth';
 import type { ApiDeps } from './deps';
-import { forbidden, HttpError, validationError } from './errors';
+import { forbidden, HttpError, sendError, validationError } from './errors';
 
 export interface Ctx<P, Q, B> {
   params: P;
@@ -50,6 +51,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   idempotent?: boolean;
   /** A multipart/form-data route with one file in this field; `body` validates the text fields. */
   upload?: { field: string };
+  /** A public route that takes input: limited per client (PUBLIC_RATE_LIMIT_PER_MINUTE). */
+  rateLimited?: boolean;
   handler(ctx: Ctx<P, Q, B>): Promise<Reply>;
 }
 
@@ -154,8 +157,21 @@ export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): vo
     storage: multer.memoryStorage(),
     limits: { fileSize: deps.config.http.documentMaxBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
   });
+  // One counter per route and client: a flood of objections does not lock a client out of surveys.
+  const limiter = () =>
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.config.http.publicRateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, res) =>
+        sendError(res, new HttpError(429, 'RATE_LIMITED', 'too many requests; try again in a minute')),
+    });
   for (const def of routes) {
-    const middleware: RequestHandler[] = def.upload ? [uploads.single(def.upload.field)] : [];
+    const middleware: RequestHandler[] = [
+      ...(def.rateLimited ? [limiter()] : []),
+      ...(def.upload ? [uploads.single(def.upload.field)] : []),
+    ];
     app[def.method](expressPath(def.path), ...middleware, async (req: Request, res: Response) => {
       const actor = await authenticate(req, deps, def.access);
       const params: unknown = parse(def.params, req.params, 'params');

@@ -15,12 +15,15 @@ export function readDevSecrets(dataDir: string): DevSecrets | undefined {
 /** Returns the embedded stack's secrets, generating them (mode 0600) on first use. */
 export function ensureDevSecrets(dataDir: string): DevSecrets {
   const existing = readDevSecrets(dataDir);
-  if (existing) return existing;
+  const fresh = (n: number) => randomBytes(n).toString('base64url');
+  // Secrets added in later versions are generated next to the ones a data directory already has.
   const secrets: DevSecrets = {
-    pgPassword: randomBytes(18).toString('base64url'),
-    jwtSecret: randomBytes(32).toString('base64url'),
-    paymentCallbackSecret: randomBytes(32).toString('base64url'),
+    pgPassword: existing?.pgPassword ?? fresh(18),
+    jwtSecret: existing?.jwtSecret ?? fresh(32),
+    paymentCallbackSecret: existing?.paymentCallbackSecret ?? fresh(32),
+    linkSecret: existing?.linkSecret ?? fresh(32),
   };
+  if (existing && Object.keys(existing).length === Object.keys(secrets).length) return existing;
   fs.mkdirSync(path.resolve(dataDir), { recursive: true });
   fs.writeFileSync(path.join(path.resolve(dataDir), FILE), JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

@@ -45,6 +45,9 @@ export const EnvSchema = z.object({
   PAYMENT_CALLBACK_SECRET: optionalString.pipe(
     z.string().min(16, 'must be at least 16 characters').optional(),
   ),
+  LINK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  NOTICE_SCHEDULE: z.enum(['on', 'off']).default('on'),
+  PAYMENT_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   LOOKUP_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   TIME_ACCELERATION: z.coerce.number().positive().max(10_000_000).default(1),
@@ -58,6 +61,7 @@ export const EnvSchema = z.object({
         .filter(Boolean),
     ),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   DOCUMENT_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -72,6 +76,7 @@ export interface DevSecrets {
   pgPassword: string;
   jwtSecret: string;
   paymentCallbackSecret: string;
+  linkSecret: string;
 }
 
 export interface Config {
@@ -84,6 +89,8 @@ export interface Config {
     publicBaseUrl: string;
     bodyLimitBytes: number;
     documentMaxBytes: number;
+    /** Requests per minute and client to the public endpoints that take input (objections, calculator). */
+    publicRateLimitPerMinute: number;
   };
   database: { url: string; embedded: { port: number; password: string } | null };
   temporal: {
@@ -100,6 +107,9 @@ export interface Config {
     inboxUrl?: string;
   };
   auth: { mode: 'dev' | 'jwt'; secret?: string; publicKey?: string; issuer: string };
+  /** Signs links sent by e-mail (surveys, outreach), which carry no bearer token. */
+  linkSecret: string;
+  notices: { schedule: boolean };
   services: {
     registryUrl: string;
     insurerUrl: string;
@@ -109,6 +119,8 @@ export interface Config {
     /** Attempts at the registry and insurer before a precheck goes on without them (flagged). */
     lookupAttempts: number;
     timeoutMs: number;
+    /** How long a payment waits for the gateway's callback before asking for its status. */
+    paymentPollSeconds: number;
   };
   timeAcceleration: number;
   /** Legal early credit codes that fail the GB 32100 check character. */
@@ -147,6 +159,8 @@ export function loadConfig(
 
   const callbackSecret = env.PAYMENT_CALLBACK_SECRET ?? secrets?.paymentCallbackSecret;
   if (!callbackSecret) problems.push('PAYMENT_CALLBACK_SECRET: required outside the embedded stack');
+  const linkSecret = env.LINK_SECRET ?? secrets?.linkSecret;
+  if (!linkSecret) problems.push('LINK_SECRET: required outside the embedded stack');
 
   if (problems.length)
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
@@ -166,6 +180,7 @@ export function loadConfig(
       publicBaseUrl,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       documentMaxBytes: env.DOCUMENT_MAX_BYTES,
+      publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
     },
     database: { url: databaseUrl, embedded: pgEmbedded },
     temporal: {
@@ -184,6 +199,8 @@ export function loadConfig(
       inboxUrl: env.SMTP_URL ? undefined : `http://127.0.0.1:${env.MAILDEV_WEB_PORT}`,
     },
     auth: { mode: authMode, secret: jwtSecret, publicKey: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER },
+    linkSecret: linkSecret!,
+    notices: { schedule: env.NOTICE_SCHEDULE === 'on' },
     services: {
       registryUrl: env.REGISTRY_URL ?? `${simulatorUrl}/registry`,
       insurerUrl: env.INSURER_URL ?? `${simulatorUrl}/insurer`,
@@ -192,6 +209,7 @@ export function loadConfig(
       simulator: simulatorEmbedded ? { port: env.SIMULATOR_PORT } : null,
       lookupAttempts: env.LOOKUP_ATTEMPTS,
       timeoutMs: env.SERVICE_TIMEOUT_MS,
+      paymentPollSeconds: env.PAYMENT_POLL_SECONDS,
     },
     timeAcceleration: env.TIME_ACCELERATION,
     creditCodeAllowList: env.CREDIT_CODE_ALLOWLIST,

@@ -68,3 +68,14 @@ export class WorkingCalendar {
     return { at: startOfShanghaiDay(nextDay(day)), lastDay: day, unknownYears: [...unknown].sort() };
   }
 }
+
+/** The same moment `months` calendar months later (the day is clamped to the month's end: 31 Aug + 6 → 28/29 Feb). */
+export function addMonths(at: Date, months: number): Date {
+  const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
+  const y = local.getUTCFullYear();
+  const m = local.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const shifted = new Date(local.getTime());
+  shifted.setUTCFullYear(y, m, Math.min(local.getUTCDate(), lastDay));
+  return new Date(shifted.getTime() - SHANGHAI_OFFSET_MS);
+}

@@ -139,6 +139,91 @@ const TEMPLATES = {
       'Please see to it; the system never decides by itself.',
     ],
   }),
+  published: (c) => ({
+    subjectZh: `补贴申请 ${c.applicationId} 已进入公示`,
+    subjectEn: `Application ${c.applicationId}: published for public notice`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `您获批的补贴${c.grantedFen != null ? `（${formatFen(c.grantedFen)}）` : ''}已按支持资金公示制度进行公示，公示期至 ${beijingTime(c.deadline)}（北京时间）。公示期满无异议后将拨付资金。`,
+    ],
+    en: [
+      `Your grant is published for public notice until ${beijingTime(c.deadline)} Beijing time; it is paid once the notice ends without a valid objection.`,
+    ],
+  }),
+  objection_upheld: (c) => ({
+    subjectZh: `补贴申请 ${c.applicationId}：公示异议成立`,
+    subjectEn: `Application ${c.applicationId}: objection upheld`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `经复核，公示期间收到的异议成立，您的补贴申请未获通过，已核定的补贴资金不予拨付。`,
+      ...(c.comment ? [`复核意见：${c.comment}`] : []),
+    ],
+    en: ['An objection filed during the public notice was upheld after review; the grant will not be paid.'],
+  }),
+  objection_dismissed: (c) => ({
+    subjectZh: `补贴申请 ${c.applicationId}：公示异议不成立`,
+    subjectEn: `Application ${c.applicationId}: objection dismissed`,
+    zh: [`${c.enterpriseName}：`, `经复核，公示期间收到的异议不成立，您的补贴将在公示期满后拨付。`],
+    en: [
+      'An objection filed during the public notice was dismissed after review; the grant is paid when the notice ends.',
+    ],
+  }),
+  paid: (c) => ({
+    subjectZh: `补贴申请 ${c.applicationId} 的补贴资金已拨付`,
+    subjectEn: `Application ${c.applicationId}: subsidy paid`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `补贴资金${c.grantedFen != null ? ` ${formatFen(c.grantedFen)}` : ''}已拨付${c.track === 'INCLUSIVE' ? '至承保保险机构（统保保费）' : '至贵企业账户'}。`,
+      '后续我们将通过问卷了解保险对企业研发和融资的帮助，感谢支持。',
+    ],
+    en: [`The subsidy${c.grantedFen != null ? ` of ${formatFen(c.grantedFen)}` : ''} has been paid.`],
+  }),
+  payment_failed: (c) => ({
+    subjectZh: `【拨付失败】申请 ${c.applicationId} 的补贴拨付未成功`,
+    subjectEn: `Payment failed: application ${c.applicationId}`,
+    zh: [
+      `申请 ${c.applicationId}（${c.enterpriseName}）第 ${c.extra?.attempt ?? 1} 次拨付失败，原因：${c.extra?.reason ?? '未知'}。`,
+      '请在“拨付异常”队列中核实收款账户后重新拨付，或取消拨付（释放预算）。',
+    ],
+    en: [
+      `Payment attempt ${c.extra?.attempt ?? 1} of application ${c.applicationId} failed (${c.extra?.reason ?? 'unknown'}); correct the account and retry, or cancel, in the payment-exception queue.`,
+    ],
+  }),
+  payment_cancelled: (c) => ({
+    subjectZh: `补贴申请 ${c.applicationId} 的拨付已取消`,
+    subjectEn: `Application ${c.applicationId}: payment cancelled`,
+    zh: [
+      `${c.enterpriseName}：`,
+      '因收款信息无法核实，补贴拨付已取消。如有疑问请联系区财政局。',
+      ...(c.comment ? [`说明：${c.comment}`] : []),
+    ],
+    en: ['The payment of your subsidy was cancelled because the payee details could not be confirmed.'],
+  }),
+  survey: (c) => ({
+    subjectZh: `科技保险实施效果回访（第 ${c.extra?.round ?? 1} 次）`,
+    subjectEn: `Follow-up survey ${c.extra?.round ?? 1} on your technology insurance`,
+    zh: [
+      `${c.enterpriseName}：`,
+      '为评估科技保险政策效果，请花两分钟填写回访问卷（研发进展、理赔情况、获得贷款情况）：',
+      `  ${c.extra?.surveyLink ?? ''}`,
+      '链接 90 天内有效，仅供贵企业使用。',
+    ],
+    en: [
+      'Please tell us in two minutes how the insurance helped (R&D progress, claims, loans):',
+      `  ${c.extra?.surveyLink ?? ''}`,
+    ],
+  }),
+  renewal_reminder: (c) => ({
+    subjectZh: `普惠型科技保险即将到期，请及时续保`,
+    subjectEn: 'Your inclusive technology insurance ends soon',
+    zh: [
+      `${c.enterpriseName}：`,
+      `您的普惠型综合科技保险将于 ${c.deadline ?? ''} 到期。续保后可继续申请保费补贴（原则上支持三年）。`,
+    ],
+    en: [
+      `Your inclusive technology insurance ends on ${c.deadline ?? ''}; renew it to keep the premium subsidy (up to three years).`,
+    ],
+  }),
 } satisfies Record<string, Template>;
 
 export type EmailTemplate = keyof typeof TEMPLATES;

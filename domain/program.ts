@@ -24,6 +24,10 @@ export interface ProgramConfig {
   infoDeadlineWorkingDays: number;
   bankMatchingTracks: Track[];
   highTechEnterpriseTotal: number;
+  /** Months after payment at which follow-up surveys are sent (实施效果评估); the last one closes the case. */
+  followUpMonths: number[];
+  /** Days before an inclusive policy ends that the renewal reminder is sent, while years remain. */
+  renewalReminderDays: number;
 }
 
 /** The defaults of DOMAIN.md for a year: the window is the whole Asia/Shanghai calendar year. */
@@ -50,5 +54,7 @@ export function defaultProgram(year: number): ProgramConfig {
     infoDeadlineWorkingDays: 10,
     bankMatchingTracks: ['INCLUSIVE'],
     highTechEnterpriseTotal: 10_000,
+    followUpMonths: [6, 12],
+    renewalReminderDays: 30,
   };
 }

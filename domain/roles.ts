@@ -29,8 +29,8 @@ export const streetOrg = (office: string): string => `street:${office}`;
 /** The person behind a request or a decision, as the workflow sees them. */
 export interface Actor {
   subject: string;
-  /** `system` marks steps the workflow takes by itself (timers, automatic checks). */
-  role: Role | 'system';
+  /** `system`: steps the workflow takes by itself; `public`: someone from the public (an objector). */
+  role: Role | 'system' | 'public';
   org?: string;
   supervisor?: boolean;
   creditCode?: string;
@@ -40,7 +40,7 @@ export interface Actor {
 export const SYSTEM_ACTOR: Actor = { subject: 'system', role: 'system' };
 
 /** Queues a role may see (admins see every queue, read-only). */
-export function queuesOf(role: Role | 'system'): Queue[] {
+export function queuesOf(role: Actor['role']): Queue[] {
   if (role === 'admin') return [...QUEUES];
   return QUEUES.filter((q) => QUEUE_ROLE[q] === role);
 }

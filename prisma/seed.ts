@@ -1,9 +1,10 @@
+import { shanghaiYear } from '../domain/calendar';
 import type { CatalogProduct } from '../domain/rules';
 import type { Db } from '../services/db';
 
 /**
- * Demonstration data for the embedded stack and the tests: the district's group product and a small
- * catalog. Production catalogs are managed by administrators through the API; this is never run there.
+ * Demonstration data for the embedded stack and the tests: the district's group product, a small
+ * catalog and a budget for the current year. Production catalogs are managed by administrators through the API; this is never run there.
  */
 export const SEED_PRODUCTS: CatalogProduct[] = [
   {
@@ -68,8 +69,17 @@ export const SEED_PRODUCTS: CatalogProduct[] = [
   },
 ];
 
-/** Inserts the demonstration catalog; products that exist are left as they are. */
+/** The demonstration budget of the current year: 10 million CNY. */
+export const DEMO_BUDGET_FEN = 10_000_000_00;
+
+/** Inserts the demonstration catalog and budget; what exists is left as it is. */
 export async function seedDemoData(db: Db): Promise<void> {
+  await db.budget.createMany({
+    data: [
+      { year: shanghaiYear(new Date()), track: 'ALL', totalFen: BigInt(DEMO_BUDGET_FEN), updatedBy: 'seed' },
+    ],
+    skipDuplicates: true,
+  });
   await db.catalogProduct.createMany({
     data: SEED_PRODUCTS.map((p) => ({
       ...p,

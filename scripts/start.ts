@@ -60,7 +60,10 @@ async function main() {
 
     if (config.services.simulator) {
       await assertPortFree(config.services.simulator.port, 'SIMULATOR_PORT');
-      const simulators = await startSimulators({ port: config.services.simulator.port });
+      const simulators = await startSimulators({
+        port: config.services.simulator.port,
+        paymentCallbackSecret: config.services.paymentCallbackSecret,
+      });
       stops.push({ name: 'simulators', stop: () => simulators.close() });
     }
 
@@ -103,7 +106,9 @@ async function main() {
       `  Temporal UI    ${config.temporal.uiUrl}`,
       ...(config.mail.inboxUrl ? [`  MailDev inbox  ${config.mail.inboxUrl}`] : []),
       ...(config.services.simulator
-        ? [`  Simulators     http://127.0.0.1:${config.services.simulator.port}/sim (registry, insurer)`]
+        ? [
+            `  Simulators     http://127.0.0.1:${config.services.simulator.port}/sim (registry, insurer, payment)`,
+          ]
         : []),
       `  Auth mode      ${config.auth.mode}${config.auth.mode === 'dev' ? ' (POST /api/v1/auth/dev-token issues tokens)' : ''}`,
       `  Data           ${config.dataDir}`,

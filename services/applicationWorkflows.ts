@@ -49,6 +49,7 @@ export async function startApplicationWorkflow(
     program: app.programSnapshot as ProgramConfig,
     timeAcceleration: deps.config.timeAcceleration,
     lookupAttempts: deps.config.services.lookupAttempts,
+    paymentPollSeconds: deps.config.services.paymentPollSeconds,
   };
   try {
     await deps.temporal.workflow.start<typeof applicationWorkflow>(APPLICATION_WORKFLOW_TYPE, {

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 
 interface ServiceErrorOptions {
   status?: number;
+  /** The service's own error code, when its error answer names one. */
+  code?: string;
   cause?: unknown;
 }
 
@@ -10,11 +12,14 @@ export class RetryableServiceError extends Error {
   override readonly name = 'RetryableServiceError';
   readonly service: string;
   readonly status?: number;
+  /** The `error.code` of the service's answer, e.g. `IDEMPOTENCY_CONFLICT`. */
+  readonly code?: string;
 
   constructor(service: string, message: string, options: ServiceErrorOptions = {}) {
     super(`${service}: ${message}`, { cause: options.cause });
     this.service = service;
     if (options.status !== undefined) this.status = options.status;
+    if (options.code !== undefined) this.code = options.code;
   }
 }
 
@@ -23,11 +28,14 @@ export class ServiceError extends Error {
   override readonly name = 'ServiceError';
   readonly service: string;
   readonly status?: number;
+  /** The `error.code` of the service's answer, e.g. `IDEMPOTENCY_CONFLICT`. */
+  readonly code?: string;
 
   constructor(service: string, message: string, options: ServiceErrorOptions = {}) {
     super(`${service}: ${message}`, { cause: options.cause });
     this.service = service;
     if (options.status !== undefined) this.status = options.status;
+    if (options.code !== undefined) this.code = options.code;
   }
 }
 
@@ -60,31 +68,61 @@ function describeIssues(error: z.ZodError): string {
   return shown.join('; ') + more;
 }
 
-/**
- * GETs one resource of an outside service and classifies every way that can fail: null for 404,
- * RetryableServiceError for what may pass (network, timeout, 5xx, 429), ServiceError for the rest.
- */
-export async function getJson<T>(
+/** `{error: {code, message}}`, the error shape of the services, read loosely from an error answer. */
+function errorBodyOf(text: string): { code?: string; message?: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  return {
+    code: typeof error?.code === 'string' ? error.code : undefined,
+    message: typeof error?.message === 'string' ? error.message.slice(0, 300) : undefined,
+  };
+}
+
+/** A non-2xx answer as an error: RetryableServiceError for 5xx and 429, ServiceError for the rest. */
+async function httpFailure(service: string, res: Response): Promise<RetryableServiceError | ServiceError> {
+  const { status } = res;
+  // Read to the end (undici reuses the connection then); a body that cannot be read names no code.
+  const { code, message } = errorBodyOf(await res.text().catch(() => ''));
+  const text = `answered HTTP ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
+  if (status === 429 || status >= 500) return new RetryableServiceError(service, text, { status, code });
+  return new ServiceError(service, text, { status, code });
+}
+
+/** One JSON exchange with an outside service; `undefined` stands for a 404 the caller accepts. */
+async function exchange<T>(
   service: string,
   url: string,
+  init: { method: 'GET' | 'POST'; body?: unknown },
   schema: z.ZodType<T>,
   timeoutMs: number,
-): Promise<T | null> {
+  acceptNotFound: boolean,
+): Promise<{ data: T } | undefined> {
   // One signal covers both the headers and the body: a service that stalls mid-body also times out.
   const signal = AbortSignal.timeout(timeoutMs);
   let text: string;
   let status: number;
   try {
-    const res = await fetch(url, { headers: { accept: 'application/json' }, signal });
+    const res = await fetch(url, {
+      method: init.method,
+      headers:
+        init.body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal,
+    });
     status = res.status;
     if (!res.ok) {
-      // Consume the body so undici can reuse the connection.
-      await res.body?.cancel().catch(() => undefined);
-      if (status === 404) return null;
-      if (status === 429 || status >= 500) {
-        throw new RetryableServiceError(service, `answered HTTP ${status}`, { status });
+      if (status === 404 && acceptNotFound) {
+        await res.body?.cancel().catch(() => undefined);
+        return undefined;
       }
-      throw new ServiceError(service, `answered HTTP ${status}`, { status });
+      throw await httpFailure(service, res);
     }
     text = await res.text();
   } catch (err) {
@@ -105,5 +143,37 @@ export async function getJson<T>(
       cause: parsed.error,
     });
   }
-  return parsed.data;
+  return { data: parsed.data };
+}
+
+/**
+ * GETs one resource of an outside service and classifies every way that can fail: null for 404,
+ * RetryableServiceError for what may pass (network, timeout, 5xx, 429), ServiceError for the rest.
+ */
+export async function getJson<T>(
+  service: string,
+  url: string,
+  schema: z.ZodType<T>,
+  timeoutMs: number,
+): Promise<T | null> {
+  const answer = await exchange(service, url, { method: 'GET' }, schema, timeoutMs, true);
+  return answer ? answer.data : null;
+}
+
+/**
+ * POSTs `body` as JSON and parses the answer with `schema`, classifying failures like getJson except
+ * that a 404 is a ServiceError too. Only for requests that are safe to repeat (idempotent by a key):
+ * a timeout leaves it unknown whether the service acted.
+ */
+export async function postJson<T>(
+  service: string,
+  url: string,
+  body: unknown,
+  schema: z.ZodType<T>,
+  timeoutMs: number,
+): Promise<T> {
+  const answer = await exchange(service, url, { method: 'POST', body }, schema, timeoutMs, false);
+  // exchange answers undefined only for an accepted 404, which POST never accepts.
+  if (!answer) throw new ServiceError(service, 'answered HTTP 404', { status: 404 });
+  return answer.data;
 }

@@ -4,9 +4,11 @@ import { startStrandedWorkflows } from '../services/applicationWorkflows';
 import { packagedCalendar } from '../services/calendar';
 import { createDb } from '../services/db';
 import { createInsurerClient } from '../services/insurer';
+import { createPaymentClient } from '../services/payment';
 import { createRegistryClient } from '../services/registry';
 import type { Logger } from '../services/logger';
 import { createMailer } from '../services/mailer';
+import { ensureNoticeSchedule } from '../services/noticeSchedule';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../services/outbox';
 import { connectClient, connectWorker } from '../services/temporal';
 import { installTemporalRuntime } from '../services/temporalRuntime';
@@ -36,6 +38,8 @@ export async function startWorker(
   const mailer = createMailer(config.mail.smtpUrl, config.mail.from);
   const outbox = createOutboxDispatcher({ db, mailer, logger, pollMs: opts.outboxPollMs });
   const calendar = packagedCalendar();
+  const connection = await connectWorker(config.temporal.address);
+  const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
   const activities = createActivities({
     db,
     calendar: () => Promise.resolve(calendar),
@@ -49,9 +53,13 @@ export async function startWorker(
       baseUrl: config.services.insurerUrl,
       timeoutMs: config.services.timeoutMs,
     }),
+    payments: createPaymentClient({
+      baseUrl: config.services.paymentUrl,
+      timeoutMs: config.services.timeoutMs,
+    }),
+    temporal,
+    linkSecret: config.linkSecret,
   });
-  const connection = await connectWorker(config.temporal.address);
-  const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -67,6 +75,8 @@ export async function startWorker(
     );
   }, opts.sweepMs ?? 30_000);
 
+  if (config.notices.schedule)
+    await ensureNoticeSchedule(temporal, config.temporal.taskQueue, config.timeAcceleration);
   outbox.start();
   const done = worker.run().finally(async () => {
     clearInterval(sweep);

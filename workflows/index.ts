@@ -1,2 +1,3 @@
 // Every workflow the worker runs; the worker bundles this file.
 export { applicationWorkflow } from './application/workflow';
+export { noticeBatchWorkflow } from './notice/workflow';

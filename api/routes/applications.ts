@@ -89,6 +89,7 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
       enterprise: { select: { name: true } },
       tasks: { where: { state: { in: ['OPEN', 'CLAIMED'] } }, orderBy: { createdAt: 'desc' }, take: 1 },
       documents: { omit: { content: true }, orderBy: { createdAt: 'asc' } },
+      payments: { orderBy: { attempt: 'asc' } },
       auditEvents: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
     },
   });
@@ -127,6 +128,16 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     reviewOrg: app.reviewOrg,
     verifiedFacts: app.verifiedFacts,
     documents: app.documents.map(presentDocument),
+    payments: app.payments.map((p) => ({
+      attempt: p.attempt,
+      status: p.status,
+      amountFen: fromDbFen(p.amountFen),
+      failureReason: p.failureReason,
+      requestedAt: p.requestedAt.toISOString(),
+      settledAt: p.settledAt?.toISOString() ?? null,
+    })),
+    approvedAt: app.approvedAt?.toISOString() ?? null,
+    disbursedAt: app.disbursedAt?.toISOString() ?? null,
     currentTask: task
       ? {
           id: task.id,

@@ -42,6 +42,13 @@ export const ProgramBody = z
       .array(z.enum(TRACKS))
       .refine((a) => new Set(a).size === a.length, 'must not repeat a track'),
     highTechEnterpriseTotal: z.number().int().min(1),
+    followUpMonths: z
+      .array(z.number().int().min(1).max(60))
+      .min(1)
+      .max(6)
+      .refine((a) => a.every((m, i) => i === 0 || m > a[i - 1]!), 'must be increasing')
+      .default([6, 12]),
+    renewalReminderDays: z.number().int().min(1).max(180).default(30),
   })
   .superRefine((p, ctx) => {
     if (Date.parse(p.closesAt) <= Date.parse(p.opensAt)) {

@@ -5,11 +5,26 @@ import express, {
   type Response,
   type Router,
 } from 'express';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { z } from 'zod';
 import { createInsurerSim } from './insurerSim';
+import { createPaymentSim } from './paymentSim';
 import { createRegistrySim } from './registrySim';
 import { SEED_ENTERPRISES, SEED_POLICIES } from './seed';
+
+/**
+ * How a simulated service misbehaves, and the routes that switch it. The host runs `gate` before every
+ * protocol call and serves `routes` under `/sim/{name}`.
+ */
+export interface BehaviourControl {
+  /** Runs before each protocol call: counts it, and may answer in the protocol's place. */
+  gate: RequestHandler;
+  /** At least `GET` and `PUT /behaviour`. */
+  routes: Router;
+  /** Back to the initial behaviour. */
+  reset(): void;
+}
 
 /**
  * One simulated outside service. The host serves `protocol` under `/{name}` behind the switchable
@@ -24,6 +39,8 @@ export interface SimulatorModule {
   control: Router;
   /** Back to the initial (seeded) state. */
   reset(): void;
+  /** The module's own failure switch; without it, the host's normal/unavailable/timeout/flaky one. */
+  behaviour?: BehaviourControl;
 }
 
 export const BEHAVIOUR_MODES = ['normal', 'unavailable', 'timeout', 'flaky'] as const;
@@ -113,6 +130,16 @@ function behaviourRoutes(behaviour: Behaviour): Router {
   return router;
 }
 
+/** The host's failure switch: modes normal, unavailable, timeout and flaky. */
+function standardBehaviour(name: string): BehaviourControl {
+  const behaviour = normalBehaviour();
+  return {
+    gate: misbehave(name, behaviour),
+    routes: behaviourRoutes(behaviour),
+    reset: () => Object.assign(behaviour, normalBehaviour()),
+  };
+}
+
 const handleErrors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   if (res.headersSent) return;
   if (err instanceof z.ZodError) {
@@ -140,7 +167,7 @@ const unknownRoute: RequestHandler = (req, res) => {
 
 /**
  * The simulators' app from any list of modules (a new simulator is one more module). `reset` (also
- * `POST /sim/reset`) restores every module's initial state and every behaviour to normal.
+ * `POST /sim/reset`) restores every module's initial state and every behaviour to its initial one.
  */
 export function buildSimulatorApp(modules: readonly SimulatorModule[]): { app: Express; reset(): void } {
   const names = new Set(modules.map((m) => m.name));
@@ -150,14 +177,14 @@ export function buildSimulatorApp(modules: readonly SimulatorModule[]): { app: E
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
   const behaviours = modules.map((m) => {
-    const behaviour = normalBehaviour();
-    app.use(`/sim/${m.name}`, behaviourRoutes(behaviour), m.control);
-    app.use(`/${m.name}`, misbehave(m.name, behaviour), m.protocol);
+    const behaviour = m.behaviour ?? standardBehaviour(m.name);
+    app.use(`/sim/${m.name}`, behaviour.routes, m.control);
+    app.use(`/${m.name}`, behaviour.gate, m.protocol);
     return behaviour;
   });
   const reset = () => {
     for (const m of modules) m.reset();
-    for (const b of behaviours) Object.assign(b, normalBehaviour());
+    for (const b of behaviours) b.reset();
   };
   app.post('/sim/reset', (_req, res) => {
     reset();
@@ -168,28 +195,41 @@ export function buildSimulatorApp(modules: readonly SimulatorModule[]): { app: E
   return { app, reset };
 }
 
-/** The simulator modules the system talks to; seeded with the demo enterprises and policies by default. */
-export function simulatorModules(opts: { seed?: boolean } = {}): SimulatorModule[] {
+/** What the standard simulators are made with. */
+export interface SimulatorOptions {
+  /** Seed the demo enterprises and policies (default true). */
+  seed?: boolean;
+  /** HMAC key that signs the payment callbacks; random when absent (nobody can then verify them). */
+  paymentCallbackSecret?: string;
+}
+
+/** The simulator modules the system talks to: registry, insurer and payment gateway. */
+export function simulatorModules(opts: SimulatorOptions = {}): SimulatorModule[] {
   const seed = opts.seed ?? true;
   return [
     createRegistrySim({ seed: seed ? SEED_ENTERPRISES : [] }),
     createInsurerSim({ seed: seed ? SEED_POLICIES : [] }),
+    createPaymentSim({ callbackSecret: opts.paymentCallbackSecret ?? randomBytes(32).toString('hex') }),
   ];
 }
 
-/** The app of every simulator (registry, insurer), seeded unless `seed: false`. */
-export function createSimulatorApp(opts: { seed?: boolean } = {}): { app: Express; reset(): void } {
+/** The app of every simulator (registry, insurer, payment), seeded unless `seed: false`. */
+export function createSimulatorApp(opts: SimulatorOptions = {}): { app: Express; reset(): void } {
   return buildSimulatorApp(simulatorModules(opts));
 }
 
-/** Listens on `host:port` (port 0 picks a free one, reported in `url`); `close` drops open connections. */
-export async function startSimulators(opts: {
-  port: number;
-  host?: string;
-  seed?: boolean;
-}): Promise<{ url: string; reset(): void; close(): Promise<void> }> {
+/**
+ * Listens on `host:port` (port 0 picks a free one, reported in `url`); `close` drops open connections
+ * and stops pending work (payment settlements and callbacks).
+ */
+export async function startSimulators(
+  opts: SimulatorOptions & { port: number; host?: string },
+): Promise<{ url: string; reset(): void; close(): Promise<void> }> {
   const host = opts.host ?? '127.0.0.1';
-  const simulators = createSimulatorApp({ seed: opts.seed });
+  const simulators = createSimulatorApp({
+    seed: opts.seed,
+    paymentCallbackSecret: opts.paymentCallbackSecret,
+  });
   const server = createServer(simulators.app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -205,6 +245,8 @@ export async function startSimulators(opts: {
     url: `http://${urlHost}:${port}`,
     reset: () => simulators.reset(),
     async close() {
+      // Resetting cancels the timers and callbacks still pending, which would outlive the server.
+      simulators.reset();
       await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         // A simulated timeout holds its connection for up to delayMs; nobody waits for it on shutdown.

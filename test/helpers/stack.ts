@@ -71,7 +71,8 @@ export interface TestStack {
 export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
   const database = await createTestDatabase();
   const smtp = await startSmtpCapture();
-  const simulators = await startSimulators({ port: 0 });
+  const callbackSecret = randomBytes(32).toString('hex');
+  const simulators = await startSimulators({ port: 0, paymentCallbackSecret: callbackSecret });
   const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -82,7 +83,10 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
     SMTP_URL: smtp.url,
     AUTH_MODE: 'dev',
     JWT_SECRET: randomBytes(32).toString('hex'),
-    PAYMENT_CALLBACK_SECRET: randomBytes(32).toString('hex'),
+    PAYMENT_CALLBACK_SECRET: callbackSecret,
+    LINK_SECRET: randomBytes(32).toString('hex'),
+    NOTICE_SCHEDULE: 'off',
+    PAYMENT_POLL_SECONDS: '5',
     SIMULATOR_URL: simulators.url,
     LOOKUP_ATTEMPTS: '2',
     SERVICE_TIMEOUT_MS: '1000',

@@ -4,7 +4,9 @@ import { temporal } from '@temporalio/proto';
 import { randomBytes } from 'node:crypto';
 import { SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
 import type { Activities } from '../../activities';
+import type { GatewayAnswer, PaymentAttempt } from '../../activities/money';
 import type { PrecheckContext } from '../../activities/precheck';
+import type { ReservationOutcome } from '../../services/budget';
 import type { StepRecord, StepResult } from '../../activities/records';
 import { REQUIRED_DOCUMENTS } from '../../domain/documents';
 import type { CatalogProduct, EnterpriseFacts, PolicyFacts } from '../../domain/rules';
@@ -59,6 +61,16 @@ export class FakeActivities {
     product: PRODUCTS.group as CatalogProduct | null,
   };
   lookups = { registry: 0, insurer: 0 };
+  /** The money side: reservation outcomes and gateway answers to give, in order (defaults: granted, paid). */
+  money = {
+    reservations: [] as ReservationOutcome[],
+    gateway: [] as GatewayAnswer[],
+    polled: [] as GatewayAnswer[],
+    requested: [] as PaymentAttempt[],
+    released: 0,
+    spent: 0,
+    inclusiveYearsUsed: 1,
+  };
 
   build(): Partial<Activities> {
     const answer = <T>(v: T | Error): T => {
@@ -76,6 +88,29 @@ export class FakeActivities {
         return answer(this.world.insurer);
       },
       loadProduct: async () => this.world.product,
+      reserveGrant: async (req) =>
+        this.money.reservations.shift() ?? {
+          kind: 'RESERVED',
+          grantFen: req.computedFen,
+          capped: false,
+          remainingCapFen: 0,
+        },
+      releaseGrant: async () => {
+        this.money.released++;
+        return 1;
+      },
+      spendGrant: async () => {
+        this.money.spent++;
+        return 1;
+      },
+      requestPayment: async (a) => {
+        this.money.requested.push(a);
+        return this.money.gateway.shift() ?? { status: 'SUCCEEDED', failureReason: null };
+      },
+      paymentStatus: async () => this.money.polled.shift() ?? { status: 'PENDING', failureReason: null },
+      surveyLink: async ({ applicationId, round }) =>
+        `https://kjbx.example/surveys/${applicationId}-${round}`,
+      inclusiveYearsUsed: async () => this.money.inclusiveYearsUsed,
       // Calendar days stand in for working days here; the real calendar has tests of its own.
       computeDeadline: async ({ from, workingDays, timeAcceleration }) => ({
         dueAt: new Date(Date.parse(from) + (workingDays * 86_400_000) / timeAcceleration).toISOString(),
@@ -124,6 +159,7 @@ export function workflowInput(overrides: Partial<ApplicationWorkflowInput> = {})
     program: defaultProgram(2026),
     timeAcceleration: 1,
     lookupAttempts: 2,
+    paymentPollSeconds: 60,
     ...overrides,
   };
 }

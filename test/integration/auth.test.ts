@@ -17,6 +17,7 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: '127.0.0.1:1',
     JWT_SECRET: SECRET,
     PAYMENT_CALLBACK_SECRET: 'x'.repeat(32),
+    LINK_SECRET: 'l'.repeat(32),
     SIMULATOR_URL: 'http://127.0.0.1:1',
   });
   expect(config.auth.mode).toBe('jwt');

@@ -105,7 +105,8 @@ describe('the first slice: submit, review, decide', () => {
       ['DECISION', 'INITIAL_REVIEW', 'reviewer-li'],
       ['TASK_OPENED', 'FINAL_APPROVAL', 'system'],
       ['TASK_CLAIMED', 'FINAL_APPROVAL', 'approver-wang'],
-      ['DECISION', 'APPROVED', 'approver-wang'],
+      ['DECISION', 'FINAL_APPROVAL', 'approver-wang'],
+      ['GRANT_RESERVED', 'APPROVED', 'system'],
     ]);
     expect(
       view.body.decisions.map((d: { queue: string; actor: string; decision: string }) => [

@@ -6,6 +6,7 @@ const secrets: DevSecrets = {
   pgPassword: 'pw',
   jwtSecret: 'j'.repeat(40),
   paymentCallbackSecret: 'c'.repeat(40),
+  linkSecret: 'l'.repeat(40),
 };
 
 describe('configuration', () => {
@@ -59,6 +60,7 @@ describe('configuration', () => {
       SIMULATOR_URL: 'http://sim:4010',
       JWT_SECRET: 'x'.repeat(32),
       PAYMENT_CALLBACK_SECRET: 'y'.repeat(32),
+      LINK_SECRET: 'z'.repeat(32),
     });
     expect(c.database.embedded).toBeNull();
     expect(c.temporal.embedded).toBeNull();
@@ -81,7 +83,9 @@ describe('configuration', () => {
   });
 
   it('requires a token key and a database outside the embedded stack', () => {
-    expect(() => loadConfig({})).toThrow(/DATABASE_URL[\s\S]*JWT_SECRET[\s\S]*PAYMENT_CALLBACK_SECRET/);
+    expect(() => loadConfig({})).toThrow(
+      /DATABASE_URL[\s\S]*JWT_SECRET[\s\S]*PAYMENT_CALLBACK_SECRET[\s\S]*LINK_SECRET/,
+    );
   });
 });
 

@@ -15,6 +15,11 @@ import {
   supplementUpdate,
   unclaimUpdate,
   withdrawUpdate,
+  budgetChangedSignal,
+  noticeEndedSignal,
+  noticePublishedSignal,
+  objectUpdate,
+  paymentResultSignal,
   type ApplicationWorkflowInput,
   type DecisionInput,
 } from '../../workflows/application/contract';
@@ -31,12 +36,18 @@ const reviewer = (subject: string, extra: Partial<Caller> = {}): Caller => ({
 });
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+/**
+ * Each group of tests gets its own time-skipping server: a test that leaves the server's clock locked
+ * (as a definitive activity failure can) must not stop a later test's clock.
+ */
+function ownTimeSkippingServer() {
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+}
 
 async function withApplication(
   fn: (ctx: {
@@ -44,11 +55,11 @@ async function withApplication(
     handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
     worker: Worker;
   }) => Promise<void>,
-  setup: (fakes: FakeActivities) => void = () => undefined,
+  setup: (fakes: FakeActivities) => unknown = () => undefined,
   overrides: Partial<ApplicationWorkflowInput> = {},
 ) {
   const fakes = new FakeActivities();
-  setup(fakes);
+  await setup(fakes);
   const { worker, taskQueue } = await testWorker(env, fakes);
   const input = workflowInput(overrides);
   await worker.runUntil(async () => {
@@ -130,6 +141,7 @@ async function refusal(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe('application workflow: the people’s paths', () => {
+  ownTimeSkippingServer();
   it('approves: initial review by the street office, final approval by the committee', async () => {
     await withApplication(async ({ fakes, handle }) => {
       expect((await decide(handle, 'initial-review', reviewer('bob'), approve)).status).toBe(
@@ -140,7 +152,7 @@ describe('application workflow: the people’s paths', () => {
         comment: '同意',
       });
       expect(result.status).toBe('APPROVED');
-      expect(await handle.result()).toBe('APPROVED');
+      expect((await handle.query(stateQuery)).status).toBe('APPROVED');
       expect(fakes.statuses()).toEqual([
         'SUBMITTED',
         'PRECHECK',
@@ -154,7 +166,10 @@ describe('application workflow: the people’s paths', () => {
         ['bob', 'initial-review', 'approve'],
         ['wang', 'final-approval', 'approve'],
       ]);
-      expect(decisions[1]!.application).toMatchObject({ grantedFen: 250_000 });
+      expect(fakes.steps.find((s) => s.action === 'GRANT_RESERVED')!.application).toMatchObject({
+        grantedFen: 250_000,
+        approved: true,
+      });
     });
   });
 
@@ -217,7 +232,7 @@ describe('application workflow: the people’s paths', () => {
         args: [{ taskId: reopened.task!.id, actor: reviewer('bob'), ...approve }],
       });
       await decide(handle, 'final-approval', approver('wang'), approve);
-      expect(await handle.result()).toBe('APPROVED');
+      expect((await handle.query(stateQuery)).status).toBe('APPROVED');
       expect(fakes.statuses()).toEqual([
         'SUBMITTED',
         'PRECHECK',
@@ -314,7 +329,7 @@ describe('application workflow: the people’s paths', () => {
           ).status,
         ).toBe('FINAL_APPROVAL');
         await decide(handle, 'final-approval', approver('wang'), approve);
-        expect(await handle.result()).toBe('APPROVED');
+        expect((await handle.query(stateQuery)).status).toBe('APPROVED');
         expect(fakes.statuses()).toEqual([
           'SUBMITTED',
           'PRECHECK',
@@ -364,7 +379,7 @@ describe('application workflow: the people’s paths', () => {
         await handle.executeUpdate(assignUpdate, { args: [{ taskId, actor: sup, assignee: 'wang' }] });
         expect((await handle.query(stateQuery)).task!.assignee).toBe('wang');
         await handle.executeUpdate(decideUpdate, { args: [{ taskId, actor: approver('wang'), ...approve }] });
-        expect(await handle.result()).toBe('APPROVED');
+        expect((await handle.query(stateQuery)).status).toBe('APPROVED');
       },
       frontier,
       { track: 'FRONTIER' },
@@ -502,6 +517,7 @@ describe('application workflow: the people’s paths', () => {
 });
 
 describe('application workflow: precheck', () => {
+  ownTimeSkippingServer();
   it('rejects at precheck with the reasons in the applicant e-mail, opening no task', async () => {
     await withApplication(
       async ({ fakes, handle }) => {
@@ -568,5 +584,354 @@ describe('application workflow: precheck', () => {
         fakes.world.insurer = ApplicationFailure.nonRetryable('insurer answered HTTP 400', 'ServiceError');
       },
     );
+  });
+});
+
+describe('application workflow: from approval to money', () => {
+  ownTimeSkippingServer();
+  const batch = { batchId: 'b-1', endsAt: '' };
+
+  async function approved(handle: Handle) {
+    await decide(handle, 'initial-review', reviewer('bob'), approve);
+    await decide(handle, 'final-approval', approver('wang'), approve);
+  }
+  async function waitStatus(handle: Handle, status: string) {
+    for (let i = 0; i < 200; i++) {
+      if ((await handle.query(stateQuery)).status === status) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`never reached ${status}; now ${(await handle.query(stateQuery)).status}`);
+  }
+  async function published(handle: Handle) {
+    const endsAt = new Date((await env.currentTimeMs()) + 5 * 86_400_000).toISOString();
+    await handle.signal(noticePublishedSignal, { ...batch, endsAt });
+    await waitStatus(handle, 'IN_PUBLIC_NOTICE');
+  }
+  const templates = (f: FakeActivities) => f.steps.flatMap((s) => s.emails ?? []).map((e) => e.template);
+
+  it('reserves, publishes, pays, follows up at 6 and 12 months, and closes', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await approved(handle);
+        expect((await handle.query(stateQuery)).status).toBe('APPROVED');
+        await published(handle);
+        await handle.signal(noticeEndedSignal, { batchId: 'other' }); // not ours: ignored
+        await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+        await waitStatus(handle, 'TRACKING');
+        await env.sleep('400 days');
+        expect(await handle.result()).toBe('CLOSED');
+        expect(fakes.statuses().slice(-6)).toEqual([
+          'APPROVED',
+          'IN_PUBLIC_NOTICE',
+          'DISBURSING',
+          'PAID',
+          'TRACKING',
+          'CLOSED',
+        ]);
+        expect(fakes.money.requested).toEqual([
+          {
+            paymentId: expect.stringMatching(/-pay-1$/),
+            applicationId: expect.any(String),
+            attempt: 1,
+            amountFen: 250_000,
+          },
+        ]);
+        expect(fakes.money.spent).toBe(1);
+        expect(fakes.money.released).toBe(0);
+        // The default policy ends within the year: the renewal reminder falls before the first survey.
+        expect(templates(fakes)).toEqual([
+          'received',
+          'approved',
+          'published',
+          'paid',
+          'renewal_reminder',
+          'survey',
+          'survey',
+        ]);
+        const surveys = fakes.steps.filter((s) => s.action === 'SURVEY_SENT');
+        const paidAt = Date.parse(fakes.steps.find((s) => s.action === 'PAID')!.at);
+        const months = surveys.map((s) => Math.round((Date.parse(s.at) - paidAt) / (30.44 * 86_400_000)));
+        expect(months).toEqual([6, 12]);
+        expect(surveys[0]!.emails![0]!.extra).toMatchObject({
+          surveyLink: expect.stringContaining('/surveys/'),
+          round: 1,
+        });
+      },
+      async (fakes) => {
+        // A policy ending in 200 days (test-server time): the renewal reminder falls before the first survey.
+        const end = new Date((await env.currentTimeMs()) + 200 * 86_400_000).toISOString().slice(0, 10);
+        fakes.world.insurer = policy({ endDate: end });
+      },
+    );
+  });
+
+  it('waits for budget with a task for finance, and goes on when the budget is raised', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await decide(handle, 'initial-review', reviewer('bob'), approve);
+        const res = await decide(handle, 'final-approval', approver('wang'), approve);
+        expect(res.status).toBe('AWAITING_BUDGET');
+        expect((await handle.query(stateQuery)).task).toMatchObject({ queue: 'budget', org: null });
+        const opened = fakes.steps.find((s) => s.task?.op === 'open' && s.task.queue === 'budget')!;
+        expect(opened.application).toEqual({ awaitingBudget: true });
+        await handle.signal(budgetChangedSignal); // still not enough
+        await handle.signal(budgetChangedSignal);
+        await waitStatus(handle, 'APPROVED');
+        const funded = fakes.steps.find((s) => s.action === 'TASK_DONE')!;
+        expect(funded).toMatchObject({
+          toStatus: 'APPROVED',
+          task: { op: 'complete', outcome: 'funded' },
+          application: { grantedFen: 250_000, awaitingBudget: false },
+        });
+      },
+      (fakes) => {
+        fakes.money.reservations.push(
+          { kind: 'INSUFFICIENT_BUDGET', availableFen: 0, neededFen: 250_000 },
+          { kind: 'QUEUED', ahead: 1 },
+        );
+      },
+    );
+  });
+
+  it('rejects at approval when the enterprise’s annual cap is used up', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await decide(handle, 'initial-review', reviewer('bob'), approve);
+        expect((await decide(handle, 'final-approval', approver('wang'), approve)).status).toBe('REJECTED');
+        expect(fakes.steps.at(-1)!.emails![0]!.reasons!.map((r) => r.code)).toEqual(['ANNUAL_CAP_REACHED']);
+      },
+      (fakes) => fakes.money.reservations.push({ kind: 'CAP_REACHED', capFen: 250_000 }),
+    );
+  });
+
+  it('records a capped grant with its reason', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await approved(handle);
+        const reserved = fakes.steps.find((s) => s.action === 'GRANT_RESERVED')!;
+        expect(reserved.application!.grantedFen).toBe(100_000);
+        expect(reserved.application!.reasons!.map((r) => r.code)).toEqual(['CAPPED']);
+      },
+      (fakes) =>
+        fakes.money.reservations.push({
+          kind: 'RESERVED',
+          grantFen: 100_000,
+          capped: true,
+          remainingCapFen: 0,
+        }),
+    );
+  });
+
+  it('takes objections during the notice to an approver: upheld rejects and releases the reservation', async () => {
+    await withApplication(async ({ fakes, handle }) => {
+      await approved(handle);
+      await published(handle);
+      const objector = {
+        batchId: batch.batchId,
+        name: '王某',
+        contact: '13800000000',
+        reason: '该企业不在海淀区经营',
+      };
+      const { objectionId } = await handle.executeUpdate(objectUpdate, { args: [objector] });
+      const filed = fakes.steps.find((s) => s.action === 'OBJECTION_FILED')!;
+      expect(filed.objection).toMatchObject({ op: 'file', id: objectionId, name: '王某' });
+      expect(JSON.stringify([filed.note, filed.data])).not.toContain('王某'); // the timeline never shows the objector
+      expect(
+        await refusal(handle.executeUpdate(objectUpdate, { args: [{ ...objector, batchId: 'b-2' }] })),
+      ).toBe('INVALID_STATE');
+      expect(await refusal(decide(handle, 'objection-review', approver('bob'), approve))).toBe('FOUR_EYES');
+      const res = await handle
+        .executeUpdate(decideUpdate, {
+          args: [
+            {
+              taskId: await openTask(handle, 'objection-review'),
+              actor: approver('zhou'),
+              decision: 'reject',
+              comment: '异议属实',
+            },
+          ],
+        })
+        .catch(async () => {
+          const taskId = await openTask(handle, 'objection-review');
+          await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: approver('zhou') }] });
+          return handle.executeUpdate(decideUpdate, {
+            args: [{ taskId, actor: approver('zhou'), decision: 'reject', comment: '异议属实' }],
+          });
+        });
+      expect(res.status).toBe('REJECTED');
+      expect(await handle.result()).toBe('REJECTED');
+      const decided = fakes.steps.at(-1)!;
+      expect(decided).toMatchObject({
+        noticeRemoved: 'UPHELD',
+        objection: { op: 'decide', ids: [objectionId], outcome: 'UPHELD', by: 'zhou' },
+      });
+      expect(fakes.money.released).toBe(1);
+      expect(templates(fakes)).toContain('objection_upheld');
+    });
+  });
+
+  it('dismisses an objection and pays when the notice ends; refuses objections after the end', async () => {
+    await withApplication(async ({ fakes, handle }) => {
+      await approved(handle);
+      await published(handle);
+      await handle.executeUpdate(objectUpdate, {
+        args: [{ batchId: batch.batchId, name: '李某', contact: 'li@example.com', reason: '保费疑似虚高' }],
+      });
+      const dismissed = await decide(handle, 'objection-review', approver('zhou'), {
+        decision: 'approve',
+        comment: '经核实无误',
+      });
+      expect(dismissed.status).toBe('IN_PUBLIC_NOTICE');
+      await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+      await waitStatus(handle, 'TRACKING');
+      expect(
+        await refusal(
+          handle.executeUpdate(objectUpdate, {
+            args: [{ batchId: batch.batchId, name: 'x', contact: 'y', reason: 'zzzzz' }],
+          }),
+        ),
+      ).toBe('INVALID_STATE');
+      expect(templates(fakes)).toEqual(expect.arrayContaining(['objection_dismissed', 'paid']));
+      expect(fakes.money.released).toBe(0);
+    });
+  });
+
+  it('waits for the signed callback, ignores duplicates and other payments, and pays exactly once', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await approved(handle);
+        await published(handle);
+        await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+        await waitStatus(handle, 'DISBURSING');
+        const paymentId = fakes.money.requested[0]!.paymentId;
+        await handle.signal(paymentResultSignal, {
+          paymentId: 'someone-else-pay-1',
+          status: 'FAILED',
+          failureReason: 'ACCOUNT_CLOSED',
+        });
+        await handle.signal(paymentResultSignal, { paymentId, status: 'SUCCEEDED', failureReason: null });
+        await handle.signal(paymentResultSignal, {
+          paymentId,
+          status: 'FAILED',
+          failureReason: 'ACCOUNT_CLOSED',
+        }); // out of order: ignored
+        await waitStatus(handle, 'TRACKING');
+        expect(fakes.money.requested).toHaveLength(1);
+        expect(fakes.statuses().filter((s) => s === 'PAID')).toHaveLength(1);
+        expect(fakes.steps.find((s) => s.action === 'PAID')!.payment).toEqual({
+          id: paymentId,
+          status: 'SUCCEEDED',
+        });
+      },
+      (fakes) => fakes.money.gateway.push({ status: 'PENDING', failureReason: null }),
+    );
+  });
+
+  it('asks the gateway when the callback is late', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await approved(handle);
+        await published(handle);
+        await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+        await waitStatus(handle, 'DISBURSING');
+        await env.sleep('2 minutes'); // the poll interval is 60 s in these tests
+        await waitStatus(handle, 'TRACKING');
+        expect(fakes.money.requested).toHaveLength(1);
+      },
+      (fakes) => {
+        fakes.money.gateway.push({ status: 'PENDING', failureReason: null });
+        fakes.money.polled.push(
+          { status: 'PENDING', failureReason: null },
+          { status: 'SUCCEEDED', failureReason: null },
+        );
+      },
+    );
+  });
+
+  it('turns a definitive payment failure into a task for finance, who retry with a new attempt', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await approved(handle);
+        await published(handle);
+        await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+        await waitStatus(handle, 'PAYMENT_FAILED');
+        expect((await handle.describe()).typedSearchAttributes.get(NeedsAttentionKey)).toBe(true);
+        const failed = fakes.steps.find((s) => s.action === 'PAYMENT_FAILED')!;
+        expect(failed.emails![0]).toMatchObject({ template: 'payment_failed', to: { staff: 'finance' } });
+        const finance: Caller = { subject: 'qian', role: 'finance' };
+        const retried = await decide(handle, 'payment-exception', finance, {
+          decision: 'approve',
+          comment: '账户已更正',
+        });
+        await waitStatus(handle, 'TRACKING');
+        expect(retried.status).not.toBe('PAYMENT_FAILED');
+        expect(fakes.money.requested.map((r) => [r.attempt, r.paymentId.split('-pay-')[1]])).toEqual([
+          [1, '1'],
+          [2, '2'],
+        ]);
+        expect((await handle.describe()).typedSearchAttributes.get(NeedsAttentionKey)).toBe(false);
+      },
+      (fakes) => fakes.money.gateway.push({ status: 'FAILED', failureReason: 'ACCOUNT_CLOSED' }),
+    );
+  });
+
+  it('cancels a failed payment at finance’s decision and releases the reservation', async () => {
+    await withApplication(
+      async ({ fakes, handle }) => {
+        await approved(handle);
+        await published(handle);
+        await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+        await waitStatus(handle, 'PAYMENT_FAILED');
+        await decide(
+          handle,
+          'payment-exception',
+          { subject: 'qian', role: 'finance' },
+          { decision: 'reject', comment: '企业已注销' },
+        );
+        expect(await handle.result()).toBe('REJECTED');
+        expect(fakes.money.released).toBe(1);
+        expect(fakes.money.spent).toBe(0);
+        expect(templates(fakes)).toContain('payment_cancelled');
+      },
+      (fakes) => fakes.money.gateway.push({ status: 'FAILED', failureReason: 'NAME_MISMATCH' }),
+    );
+  });
+
+  it('reminds an inclusive enterprise to renew while supported years remain', async () => {
+    for (const [yearsUsed, reminded] of [
+      [1, true],
+      [3, false],
+    ] as const) {
+      await withApplication(
+        async ({ fakes, handle }) => {
+          await approved(handle);
+          await published(handle);
+          await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+          await waitStatus(handle, 'TRACKING');
+          await env.sleep('400 days');
+          expect(await handle.result()).toBe('CLOSED');
+          expect(templates(fakes).includes('renewal_reminder')).toBe(reminded);
+        },
+        async (fakes) => {
+          fakes.money.inclusiveYearsUsed = yearsUsed;
+          // A policy ending in ten months (test-server time): the reminder falls between the two surveys.
+          const end = new Date((await env.currentTimeMs()) + 300 * 86_400_000).toISOString().slice(0, 10);
+          fakes.world.insurer = policy({ endDate: end });
+        },
+      );
+    }
+  });
+
+  it('lets the applicant withdraw during the notice: the grant is taken off the notice and released', async () => {
+    await withApplication(async ({ fakes, handle }) => {
+      await approved(handle);
+      await published(handle);
+      expect(
+        (await handle.executeUpdate(withdrawUpdate, { args: [{ actor: applicant, reason: '放弃' }] })).status,
+      ).toBe('WITHDRAWN');
+      expect(await handle.result()).toBe('WITHDRAWN');
+      expect(fakes.steps.at(-1)).toMatchObject({ action: 'WITHDRAWN', noticeRemoved: 'WITHDRAWN' });
+      expect(fakes.money.released).toBe(1);
+    });
   });
 });

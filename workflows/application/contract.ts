@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProgramConfig } from '../../domain/program';
 import type { Actor, Queue } from '../../domain/roles';
 import type { ApplicationStatus, Track } from '../../domain/status';
@@ -25,6 +25,8 @@ export interface ApplicationWorkflowInput {
   timeAcceleration: number;
   /** Attempts at the registry and insurer before the precheck goes on without them (then flagged). */
   lookupAttempts: number;
+  /** How long a payment waits for the gateway's callback before asking for its status. */
+  paymentPollSeconds: number;
 }
 
 export type Decision = 'approve' | 'reject' | 'request_info';
@@ -80,6 +82,25 @@ export interface WithdrawInput {
   reason: string;
 }
 
+export interface ObjectionInput {
+  batchId: string;
+  name: string;
+  contact: string;
+  reason: string;
+}
+
+export interface NoticePublished {
+  batchId: string;
+  endsAt: string;
+}
+
+export interface PaymentResult {
+  /** Our payment id, which is the gateway's idempotency key. */
+  paymentId: string;
+  status: 'SUCCEEDED' | 'FAILED';
+  failureReason: string | null;
+}
+
 export interface ApplicationWorkflowState {
   applicationId: string;
   status: ApplicationStatus;
@@ -107,4 +128,13 @@ export const assignUpdate = defineUpdate<TaskView, [AssignInput]>('assign');
 export const decideUpdate = defineUpdate<DecisionResult, [DecisionInput]>('decide');
 export const supplementUpdate = defineUpdate<DecisionResult, [SupplementInput]>('supplement');
 export const withdrawUpdate = defineUpdate<DecisionResult, [WithdrawInput]>('withdraw');
+/** Files a named objection while the application's notice is open; answers the objection's id. */
+export const objectUpdate = defineUpdate<{ objectionId: string }, [ObjectionInput]>('object');
 export const stateQuery = defineQuery<ApplicationWorkflowState>('state');
+
+/** The finance bureau changed the budget (or a reservation was released): try to reserve again. */
+export const budgetChangedSignal = defineSignal('budgetChanged');
+export const noticePublishedSignal = defineSignal<[NoticePublished]>('noticePublished');
+export const noticeEndedSignal = defineSignal<[{ batchId: string }]>('noticeEnded');
+/** The gateway's result of a payment (from its signed callback, or found by polling). */
+export const paymentResultSignal = defineSignal<[PaymentResult]>('paymentResult');

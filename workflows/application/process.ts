@@ -8,14 +8,19 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { StepRecord, StepResult } from '../../activities/records';
+import type { ApplicationUpdate, StepRecord, StepResult } from '../../activities/records';
 import { mayWork, QUEUE_ROLE, SYSTEM_ACTOR, type Actor, type Queue } from '../../domain/roles';
 import { isFinal, WITHDRAWABLE_STATUSES, type ApplicationStatus } from '../../domain/status';
 import { ApplicationStatusKey, NeedsAttentionKey } from '../searchAttributes';
 import {
   assignUpdate,
+  budgetChangedSignal,
   claimUpdate,
   decideUpdate,
+  noticeEndedSignal,
+  noticePublishedSignal,
+  objectUpdate,
+  paymentResultSignal,
   stateQuery,
   supplementUpdate,
   unclaimUpdate,
@@ -26,13 +31,15 @@ import {
   type ClaimInput,
   type DecisionInput,
   type DecisionResult,
+  type ObjectionInput,
+  type PaymentResult,
   type SupplementInput,
   type TaskView,
   type WithdrawInput,
   type WorkflowErrorType,
 } from './contract';
 
-const { record, computeDeadline } = proxyActivities<Activities>({
+const { record, computeDeadline, releaseGrant } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -42,10 +49,15 @@ const DECISIONS_BY_QUEUE: Partial<Record<Queue, readonly DecisionInput['decision
   'initial-review': ['approve', 'reject', 'request_info'],
   'expert-review': ['approve', 'reject'],
   'final-approval': ['approve', 'reject'],
+  // approve: the grant stands (objections dismissed); reject: an objection is upheld.
+  'objection-review': ['approve', 'reject'],
+  // approve: pay again (after the account was corrected); reject: cancel the payment.
+  'payment-exception': ['approve', 'reject'],
 };
 
-/** Whoever decided in these queues may not take the final decision (four-eyes). */
+/** Whoever decided in these queues may not take the final decision nor judge an objection (four-eyes). */
 const FOUR_EYES_QUEUES: readonly Queue[] = ['initial-review', 'expert-review'];
+const FOUR_EYES_GUARDED: readonly Queue[] = ['final-approval', 'objection-review'];
 
 export interface OpenTask extends TaskView {
   /** A decision has been accepted and is being recorded. */
@@ -90,6 +102,15 @@ export class ApplicationProcess {
   private seq = 0;
   /** Cancels the main process when the applicant withdraws (set by the workflow). */
   onWithdraw: () => void = () => undefined;
+  /** How often the budget changed since the process started (signals). */
+  budgetChanges = 0;
+  notice: { batchId: string; endsAt: string; ended: boolean } | null = null;
+  /** Objections filed and not yet reviewed. */
+  readonly objections: string[] = [];
+  /** Payment results by payment id; the first result of a payment counts, duplicates are ignored. */
+  readonly paymentResults = new Map<string, PaymentResult>();
+  /** Undo steps for what was done so far (the budget reservation), run in reverse when the case ends early. */
+  readonly compensations: { name: string; run: () => Promise<unknown> }[] = [];
 
   constructor(readonly input: ApplicationWorkflowInput) {}
 
@@ -141,6 +162,7 @@ export class ApplicationProcess {
     workingDays: number,
     toStatus: ApplicationStatus,
     assignee: string | null = null,
+    application?: ApplicationUpdate,
   ) {
     const t: OpenTask = {
       id: uuid4(),
@@ -164,6 +186,7 @@ export class ApplicationProcess {
         .join('; '),
       data: { queue, org, dueAt: due.dueAt, lastDay: due.lastDay },
       task: { op: 'open', id: t.id, queue, org, dueAt: due.dueAt, assignee },
+      application,
     });
     t.ready = true;
     return t;
@@ -174,17 +197,32 @@ export class ApplicationProcess {
    * the case is flagged; the task stays with the people and is never decided automatically.
    */
   async awaitDecision(t: OpenTask): Promise<DecisionInput> {
-    this.settle();
-    const untilDue = Date.parse(t.dueAt) - Date.now();
-    const decided = untilDue > 0 && (await condition(() => this.decisions.length > 0, untilDue));
-    if (!decided && this.decisions.length === 0) {
-      await this.escalate(t);
-      await condition(() => this.decisions.length > 0);
-    }
+    await this.awaitPeople(t, () => this.decisions.length > 0);
     const d = this.decisions.shift()!;
     this.answered.push(d);
     for (const q of FOUR_EYES_QUEUES) if (q === t.queue) this.decidersOf(q).add(d.input.actor.subject);
     return d.input;
+  }
+
+  /** Waits (answering processed updates first) until `done`, or for `ms` at most; true when done. */
+  async until(done: () => boolean, ms?: number): Promise<boolean> {
+    this.settle();
+    if (ms === undefined) {
+      await condition(done);
+      return true;
+    }
+    return ms > 0 ? condition(done, ms) : done();
+  }
+
+  /** Waits for `done` while the task is open, escalating it once when its SLA passes. */
+  async awaitPeople(t: OpenTask, done: () => boolean): Promise<void> {
+    this.settle();
+    const untilDue = Date.parse(t.dueAt) - Date.now();
+    const inTime = untilDue > 0 && (await condition(done, untilDue));
+    if (!inTime && !done()) {
+      if (!t.escalated) await this.escalate(t);
+      await condition(done);
+    }
   }
 
   private async escalate(t: OpenTask): Promise<void> {
@@ -208,10 +246,7 @@ export class ApplicationProcess {
   }
 
   /** Closes the open task with a decision, recording who decided what and why. */
-  async closeTask(
-    d: DecisionInput,
-    rest: Omit<StepRecord, 'key' | 'applicationId' | 'at' | 'actor' | 'action'> = {},
-  ) {
+  async closeTask(d: DecisionInput, rest: StepRest = {}) {
     const t = this.task!;
     this.task = null;
     const attention = t.escalated ? this.attention('overdue', false) : undefined;
@@ -229,6 +264,34 @@ export class ApplicationProcess {
       task: { op: 'complete', id: t.id, outcome: d.decision },
       ...rest,
       application: { ...(attention ? { attention } : {}), ...rest.application },
+    });
+  }
+
+  /** Closes the open task without a human decision (it was overtaken, e.g. the budget arrived). */
+  async finishTask(outcome: string, rest: StepRest = {}) {
+    const t = this.task!;
+    this.task = null;
+    const attention = t.escalated ? this.attention('overdue', false) : undefined;
+    await this.step({
+      actor: SYSTEM_ACTOR,
+      action: 'TASK_DONE',
+      note: `${t.queue}: ${outcome}`,
+      task: { op: 'complete', id: t.id, outcome },
+      ...rest,
+      application: { ...(attention ? { attention } : {}), ...rest.application },
+    });
+  }
+
+  /** Runs the undo steps in reverse (each once). */
+  async compensate(): Promise<void> {
+    for (const c of this.compensations.splice(0).reverse()) await c.run();
+  }
+
+  /** Remembers that the grant is reserved, so that an early end gives it back. */
+  reserved(): void {
+    this.compensations.push({
+      name: 'release the budget reservation',
+      run: () => releaseGrant(this.applicationId),
     });
   }
 
@@ -255,7 +318,8 @@ export class ApplicationProcess {
       toStatus: 'WITHDRAWN',
       note: w.input.reason,
       ...(t ? { task: { op: 'cancel' as const, id: t.id } } : {}),
-      application: { infoRequest: null, attention: this.attention('overdue', false) },
+      application: { infoRequest: null, attention: this.attention('overdue', false), awaitingBudget: false },
+      ...(this.notice ? { noticeRemoved: 'WITHDRAWN' as const } : {}),
       emails: [
         {
           key: `${this.applicationId}:withdrawn`,
@@ -265,6 +329,7 @@ export class ApplicationProcess {
         },
       ],
     });
+    await this.compensate();
     this.answered.push(w, ...this.decisions.splice(0));
     if (this.supplement) this.answered.push(this.supplement);
   }
@@ -276,7 +341,7 @@ export class ApplicationProcess {
   }
 
   private fourEyes(actor: Actor, queue: Queue, who = 'you'): void {
-    if (queue !== 'final-approval') return;
+    if (!FOUR_EYES_GUARDED.includes(queue)) return;
     if (FOUR_EYES_QUEUES.some((q) => this.decidersOf(q).has(actor.subject))) {
       refuse(
         WorkflowErrors.FOUR_EYES,
@@ -450,6 +515,47 @@ export class ApplicationProcess {
       },
     );
 
+    setHandler(budgetChangedSignal, () => {
+      this.budgetChanges++;
+    });
+    setHandler(noticePublishedSignal, ({ batchId, endsAt }) => {
+      this.notice ??= { batchId, endsAt, ended: false };
+    });
+    setHandler(noticeEndedSignal, ({ batchId }) => {
+      if (this.notice?.batchId === batchId) this.notice.ended = true;
+    });
+    setHandler(paymentResultSignal, (result) => {
+      if (!this.paymentResults.has(result.paymentId)) this.paymentResults.set(result.paymentId, result);
+    });
+
+    setHandler(
+      objectUpdate,
+      async (input: ObjectionInput) => {
+        const id = uuid4();
+        this.objections.push(id);
+        await this.step({
+          actor: { subject: 'public', role: 'public' },
+          action: 'OBJECTION_FILED',
+          note: 'an objection was filed during the public notice',
+          data: { objectionId: id, batchId: input.batchId },
+          objection: { op: 'file', id, ...input },
+        });
+        return { objectionId: id };
+      },
+      {
+        validator: ({ batchId }: ObjectionInput) => {
+          const n = this.notice;
+          const open =
+            this.status === 'IN_PUBLIC_NOTICE' &&
+            n?.batchId === batchId &&
+            !n.ended &&
+            Date.now() < Date.parse(n.endsAt);
+          if (!open)
+            refuse(WorkflowErrors.INVALID_STATE, 'objections are taken only while the notice is open');
+        },
+      },
+    );
+
     setHandler(
       withdrawUpdate,
       async (input: WithdrawInput) => {
@@ -473,6 +579,8 @@ export class ApplicationProcess {
     );
   }
 }
+
+type StepRest = Omit<StepRecord, 'key' | 'applicationId' | 'at' | 'actor' | 'action'>;
 
 function unknownYearsNote(years: number[]): string | null {
   return years.length

@@ -11,6 +11,7 @@ import { evaluate, type RulesResult } from '../../domain/rules';
 import { COMMITTEE_ORG, SYSTEM_ACTOR } from '../../domain/roles';
 import type { ApplicationStatus } from '../../domain/status';
 import type { ApplicationWorkflowInput, DecisionInput } from './contract';
+import { disburse, fund, publicNotice, track } from './money';
 import { ApplicationProcess } from './process';
 
 const { loadPrecheckContext, loadProduct } = proxyActivities<Activities>({
@@ -225,13 +226,13 @@ async function run(p: ApplicationProcess): Promise<void> {
   const task = await p.openTask('final-approval', COMMITTEE_ORG, sla.final, 'FINAL_APPROVAL');
   const d = await p.awaitDecision(task);
   if (d.decision !== 'approve') return rejected(p, d);
-  await p.closeTask(d, {
-    toStatus: 'APPROVED',
-    application: { grantedFen: checked.grantFen },
-    emails: [
-      { key: `${input.applicationId}:approved`, template: 'approved', to: 'applicant', comment: d.comment },
-    ],
-  });
+  await p.closeTask(d);
+
+  const grantFen = await fund(p, checked, d.comment);
+  if (grantFen === null) return;
+  if (!(await publicNotice(p))) return;
+  if (!(await disburse(p, grantFen))) return;
+  await track(p, checked);
 }
 
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<ApplicationStatus> {

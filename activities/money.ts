@@ -1,0 +1,176 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { SignJWT } from 'jose';
+import { fromDbFen } from '../domain/money';
+import { GRANT_HOLDING_STATUSES } from '../domain/status';
+import {
+  releaseGrant,
+  reserveGrant,
+  spendGrant,
+  type ReservationOutcome,
+  type ReservationRequest,
+} from '../services/budget';
+import { notifyBudgetWaiters } from '../services/budgetWaiters';
+import type { Db } from '../services/db';
+import type { Payee, PaymentClient } from '../services/payment';
+import { RetryableServiceError } from '../services/serviceErrors';
+
+export interface MoneyDeps {
+  db: Db;
+  temporal: Client;
+  payments: PaymentClient;
+  publicBaseUrl: string;
+  linkSecret: string;
+}
+
+export interface PaymentAttempt {
+  /** Our id of the attempt, and the gateway's idempotency key: derived from the application and attempt. */
+  paymentId: string;
+  applicationId: string;
+  attempt: number;
+  amountFen: number;
+}
+
+export interface GatewayAnswer {
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  failureReason: string | null;
+}
+
+async function gateway<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof RetryableServiceError)
+      throw ApplicationFailure.retryable(message, 'ServiceUnavailable');
+    throw ApplicationFailure.nonRetryable(message, 'ServiceError');
+  }
+}
+
+/** Budget reservations, payments through the treasury gateway, and signed follow-up links. */
+export function createMoneyActivities(deps: MoneyDeps) {
+  const { db } = deps;
+  const secret = new TextEncoder().encode(deps.linkSecret);
+
+  async function payee(applicationId: string): Promise<Payee> {
+    const app = await db.application.findUniqueOrThrow({
+      where: { id: applicationId },
+      include: { enterprise: true },
+    });
+    if (app.payee === 'INSURER')
+      return { kind: 'INSURER', name: app.insurerCode, insurerCode: app.insurerCode };
+    const account = app.enterprise.bankAccount as {
+      bankName: string;
+      accountName: string;
+      accountNumber: string;
+    } | null;
+    return { kind: 'ENTERPRISE', name: app.enterprise.name, ...(account ?? {}) };
+  }
+
+  return {
+    /** The binding reservation of budget and annual cap (see services/budget.ts). */
+    async reserveGrant(req: ReservationRequest & { wasWaiting: boolean }): Promise<ReservationOutcome> {
+      const { wasWaiting, ...request } = req;
+      const outcome = await reserveGrant(db, request);
+      // The first in line got its money: the next ones may now try.
+      if (outcome.kind === 'RESERVED' && wasWaiting)
+        await notifyBudgetWaiters(db, deps.temporal, req.budgetYear);
+      return outcome;
+    },
+
+    /** Gives the grant back to the budget (idempotent) and wakes applications waiting for budget. */
+    async releaseGrant(applicationId: string): Promise<number> {
+      const released = await releaseGrant(db, applicationId);
+      if (released > 0) {
+        const app = await db.application.findUniqueOrThrow({
+          where: { id: applicationId },
+          select: { programYear: true },
+        });
+        await notifyBudgetWaiters(db, deps.temporal, app.programYear);
+      }
+      return released;
+    },
+
+    spendGrant: (applicationId: string): Promise<number> => spendGrant(db, applicationId),
+
+    /**
+     * Asks the gateway to pay; asking again with the same attempt finds the same payment (idempotency key),
+     * so a retried or replayed activity never pays twice.
+     */
+    async requestPayment(a: PaymentAttempt): Promise<GatewayAnswer> {
+      const to = await payee(a.applicationId);
+      await db.payment.createMany({
+        data: [
+          {
+            id: a.paymentId,
+            applicationId: a.applicationId,
+            attempt: a.attempt,
+            amountFen: BigInt(a.amountFen),
+            payee: to,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      const answer = await gateway(() =>
+        deps.payments.createPayment({
+          idempotencyKey: a.paymentId,
+          payee: to,
+          amountFen: a.amountFen,
+          reference: a.applicationId,
+          callbackUrl: `${deps.publicBaseUrl}/api/v1/payments/callback`,
+        }),
+      );
+      await db.payment.update({
+        where: { id: a.paymentId },
+        data: { gatewayId: answer.id, ...(answer.status === 'PENDING' ? { status: 'PENDING' } : {}) },
+      });
+      return { status: answer.status, failureReason: answer.failureReason };
+    },
+
+    /** The gateway's current answer for a payment (when its callback is late). */
+    async paymentStatus(paymentId: string): Promise<GatewayAnswer> {
+      const row = await db.payment.findUniqueOrThrow({ where: { id: paymentId } });
+      if (!row.gatewayId) return { status: 'PENDING', failureReason: null };
+      const answer = await gateway(() => deps.payments.getPayment(row.gatewayId!));
+      return answer
+        ? { status: answer.status, failureReason: answer.failureReason }
+        : { status: 'PENDING', failureReason: null };
+    },
+
+    /** A signed link to the application's follow-up survey, valid for `validDays`. */
+    async surveyLink(req: { applicationId: string; round: number; validDays: number }): Promise<string> {
+      const token = await new SignJWT({ round: req.round })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(req.applicationId)
+        .setAudience('survey')
+        .setIssuedAt()
+        .setExpirationTime(`${req.validDays}d`)
+        .sign(secret);
+      await db.survey.createMany({
+        data: [{ applicationId: req.applicationId, round: req.round, sentAt: new Date() }],
+        skipDuplicates: true,
+      });
+      return `${deps.publicBaseUrl}/api/v1/surveys/${token}`;
+    },
+
+    /** Distinct subsidy years of the enterprise's inclusive grants (for the renewal reminder). */
+    async inclusiveYearsUsed(creditCode: string): Promise<number> {
+      const rows = await db.application.findMany({
+        where: {
+          creditCode,
+          track: 'INCLUSIVE',
+          status: { in: [...GRANT_HOLDING_STATUSES] },
+          subsidyYear: { not: null },
+        },
+        select: { subsidyYear: true },
+        distinct: ['subsidyYear'],
+      });
+      return rows.length;
+    },
+
+    async grantOf(applicationId: string): Promise<number> {
+      const r = await db.reservation.findUniqueOrThrow({ where: { applicationId } });
+      return fromDbFen(r.amountFen);
+    },
+  };
+}

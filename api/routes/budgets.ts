@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { TRACKS } from '../../domain/status';
+import { BudgetBelowCommitted, budgetView, setBudget } from '../../services/budget';
+import { notifyBudgetWaiters } from '../../services/budgetWaiters';
+import { unprocessable } from '../errors';
+import { defineRoute } from '../route';
+import { Fen } from '../schemas';
+
+const YearParam = z.object({ year: z.coerce.number().int().min(2020).max(2100) });
+const BudgetBody = z
+  .object({
+    totalFen: Fen,
+    /** Optional sub-budgets per track, each within the total. */
+    tracks: z.partialRecord(z.enum(TRACKS), Fen).optional(),
+  })
+  .superRefine((b, ctx) => {
+    for (const [track, fen] of Object.entries(b.tracks ?? {})) {
+      if (fen > b.totalFen)
+        ctx.addIssue({ code: 'custom', path: ['tracks', track], message: 'cannot exceed totalFen' });
+    }
+  });
+
+export const budgetRoutes = [
+  defineRoute({
+    method: 'put',
+    path: '/api/v1/admin/budgets/{year}',
+    summary:
+      'Set the year’s subsidy budget (optionally per track); waiting applications resume in approval order',
+    tag: 'budget',
+    access: ['finance', 'admin'],
+    params: YearParam,
+    body: BudgetBody,
+    errors: [422],
+    async handler({ params, body, actor, deps }) {
+      try {
+        await setBudget(deps.db, params.year, body, actor!.subject);
+      } catch (err) {
+        if (err instanceof BudgetBelowCommitted) {
+          throw unprocessable('BUDGET_BELOW_COMMITTED', err.message, [
+            {
+              path: err.track === 'ALL' ? 'body.totalFen' : `body.tracks.${err.track}`,
+              message: `at least ${err.committedFen}`,
+            },
+          ]);
+        }
+        throw err;
+      }
+      await notifyBudgetWaiters(deps.db, deps.temporal, params.year);
+      return { body: await budgetView(deps.db, params.year) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/admin/budgets/{year}',
+    summary: 'The year’s budget: total, reserved, spent and available',
+    tag: 'budget',
+    access: ['finance', 'admin', 'approver'],
+    params: YearParam,
+    async handler({ params, deps }) {
+      return { body: await budgetView(deps.db, params.year) };
+    },
+  }),
+];

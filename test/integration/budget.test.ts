@@ -1,0 +1,322 @@
+import { defaultProgram } from '../../domain/program';
+import { applicationWorkflowId } from '../../workflows/application/contract';
+import {
+  budgetView,
+  releaseGrant,
+  reserveGrant,
+  setBudget,
+  spendGrant,
+  type ReservationOutcome,
+} from '../../services/budget';
+import { createDb, type Db } from '../../services/db';
+import { creditCode } from '../helpers/fixtures';
+import {
+  as,
+  createTestDatabase,
+  eventually,
+  startStack,
+  type ApiClient,
+  type TestStack,
+} from '../helpers/stack';
+import { newApplicant, submit } from '../helpers/world';
+
+describe('atomic reservation of budget and annual cap (real PostgreSQL, concurrent transactions)', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let db: Db;
+  const YEAR = 2030;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDb(database.url, { maxConnections: 40 });
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+    await database?.drop();
+  });
+
+  async function applications(n: number, code?: string) {
+    const ids: { id: string; code: string }[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = code ?? creditCode();
+      await db.enterprise.upsert({
+        where: { creditCode: c },
+        create: {
+          creditCode: c,
+          name: `企业${i}`,
+          district: '海淀区',
+          size: 'SMALL',
+          foundedOn: new Date('2019-01-01'),
+          mainField: 'OTHER',
+          contactEmail: `e${i}@example.com`,
+        },
+        update: {},
+      });
+      const id = `HD-${YEAR}-T${Math.random().toString(36).slice(2, 10)}`;
+      await db.application.create({
+        data: {
+          id,
+          creditCode: c,
+          track: 'SRDI',
+          status: 'FINAL_APPROVAL',
+          programYear: YEAR,
+          insurerCode: 'PICC',
+          policyNumber: `P-${id}`,
+          productCode: 'PICC-RD-001',
+          policyStartDate: new Date('2030-03-01'),
+          policyEndDate: new Date('2031-02-28'),
+          premiumFen: 1n,
+          paidPremiumFen: 1n,
+          paidAt: new Date('2030-02-01T02:00:00Z'),
+          sumInsuredFen: 1n,
+          submittedBy: 'x',
+          workflowId: applicationWorkflowId(id),
+          programSnapshot: { ...defaultProgram(YEAR) },
+        },
+      });
+      ids.push({ id, code: c });
+    }
+    return ids;
+  }
+
+  const reserve = (a: { id: string; code: string }, computedFen: number, annualCapFen = 50_000_000) =>
+    reserveGrant(db, {
+      applicationId: a.id,
+      budgetYear: YEAR,
+      track: 'SRDI',
+      creditCode: a.code,
+      subsidyYear: YEAR,
+      computedFen,
+      annualCapFen,
+    });
+
+  it('lets 200 approvals race for a budget that covers 150: exactly 150 reserve, nothing is overspent', async () => {
+    const grant = 1_000_000;
+    await setBudget(db, YEAR, { totalFen: 150 * grant }, 'finance-test');
+    const apps = await applications(200);
+    const outcomes = await Promise.all(apps.map((a) => reserve(a, grant)));
+    const kinds = outcomes.reduce<Record<string, number>>(
+      (acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }),
+      {},
+    );
+    expect(kinds).toEqual({ RESERVED: 150, INSUFFICIENT_BUDGET: 50 });
+    const view = await budgetView(db, YEAR);
+    expect(view).toMatchObject({
+      totalFen: 150 * grant,
+      reservedFen: 150 * grant,
+      spentFen: 0,
+      availableFen: 0,
+    });
+    const sum = await db.reservation.aggregate({
+      _sum: { amountFen: true },
+      where: { budgetYear: YEAR, state: 'RESERVED' },
+    });
+    expect(Number(sum._sum.amountFen)).toBe(150 * grant);
+
+    // Paying and releasing keep the books: released money is available again, spent money is not.
+    const reserved = apps.filter((_, i) => outcomes[i]!.kind === 'RESERVED');
+    expect(await spendGrant(db, reserved[0]!.id)).toBe(grant);
+    expect(await spendGrant(db, reserved[0]!.id)).toBe(0); // idempotent
+    expect(await releaseGrant(db, reserved[1]!.id)).toBe(grant);
+    expect(await releaseGrant(db, reserved[1]!.id)).toBe(0);
+    expect(await budgetView(db, YEAR)).toMatchObject({
+      reservedFen: 148 * grant,
+      spentFen: grant,
+      availableFen: grant,
+    });
+  });
+
+  it('lets 20 applications of one enterprise race against its annual cap: the sum never exceeds it', async () => {
+    await setBudget(db, YEAR, { totalFen: 10_000_000_000 }, 'finance-test');
+    const code = creditCode();
+    const apps = await applications(20, code);
+    const cap = 50_000_000;
+    const outcomes: ReservationOutcome[] = await Promise.all(apps.map((a) => reserve(a, 7_000_000, cap)));
+    const reserved = outcomes.filter(
+      (o): o is Extract<ReservationOutcome, { kind: 'RESERVED' }> => o.kind === 'RESERVED',
+    );
+    expect(reserved.reduce((s, o) => s + o.grantFen, 0)).toBe(cap);
+    expect(reserved.filter((o) => !o.capped).map((o) => o.grantFen)).toEqual(Array(7).fill(7_000_000));
+    expect(reserved.filter((o) => o.capped).map((o) => o.grantFen)).toEqual([1_000_000]); // the partial grant (CAPPED)
+    expect(outcomes.filter((o) => o.kind === 'CAP_REACHED')).toHaveLength(12);
+    const rows = await db.reservation.aggregate({
+      _sum: { amountFen: true },
+      where: { creditCode: code, state: { in: ['RESERVED', 'SPENT'] } },
+    });
+    expect(Number(rows._sum.amountFen)).toBe(cap);
+  });
+
+  it('is idempotent: reserving the same application twice holds one reservation', async () => {
+    await setBudget(db, YEAR, { totalFen: 10_000_000_000 }, 'finance-test');
+    const [a] = await applications(1);
+    const first = await reserve(a!, 5_000);
+    const again = await Promise.all([reserve(a!, 5_000), reserve(a!, 5_000)]);
+    expect([first, ...again].every((o) => o.kind === 'RESERVED' && o.grantFen === 5_000)).toBe(true);
+    expect(await db.reservation.count({ where: { applicationId: a!.id } })).toBe(1);
+  });
+
+  it('refuses to set a budget below what is reserved and spent, and a sub-budget limits its track', async () => {
+    const year = 2031;
+    await setBudget(db, year, { totalFen: 1_000_000, tracks: { SRDI: 300_000 } }, 'finance-test');
+    const apps = await applications(2);
+    const r = (a: { id: string; code: string }, fen: number) =>
+      reserveGrant(db, {
+        applicationId: a.id,
+        budgetYear: year,
+        track: 'SRDI',
+        creditCode: a.code,
+        subsidyYear: year,
+        computedFen: fen,
+        annualCapFen: 50_000_000,
+      });
+    expect((await r(apps[0]!, 200_000)).kind).toBe('RESERVED');
+    expect(await r(apps[1]!, 200_000)).toEqual({
+      kind: 'INSUFFICIENT_BUDGET',
+      availableFen: 100_000,
+      neededFen: 200_000,
+    });
+    await expect(setBudget(db, year, { totalFen: 100_000 }, 'x')).rejects.toThrow(
+      /below what is already reserved/,
+    );
+    await expect(
+      db.$executeRaw`UPDATE "Budget" SET "reservedFen" = "totalFen" + 1 WHERE year = ${year} AND track = 'ALL'`,
+    ).rejects.toThrow(/Budget_within_total/);
+  });
+});
+
+describe('budget over the API: waiting applications resume in approval order', () => {
+  let stack: TestStack;
+  let finance: ApiClient;
+  const year = new Date().getFullYear();
+  beforeAll(async () => {
+    stack = await startStack();
+    finance = await as(stack, { role: 'finance' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function throughFinalApproval() {
+    const a = await newApplicant(stack, 'SRDI');
+    const id = (await submit(stack, a, 'SRDI')).body.id as string;
+    const reviewer = await as(stack, { role: 'reviewer', org: 'committee' });
+    const approver = await as(stack, { role: 'approver', org: 'committee' });
+    for (const [who, queue] of [
+      [reviewer, 'initial-review'],
+      [approver, 'final-approval'],
+    ] as const) {
+      const task = await eventually(
+        () => stack.db.task.findFirst({ where: { applicationId: id, queue, state: 'OPEN' } }),
+        (t) => t !== null,
+      );
+      await who.post(`/api/v1/tasks/${task!.id}/claim`);
+      await who.post(`/api/v1/tasks/${task!.id}/decision`, { decision: 'approve', comment: '' });
+    }
+    return { id, a };
+  }
+  const statusOf = async (id: string) =>
+    (await stack.db.application.findUniqueOrThrow({ where: { id } })).status;
+
+  it('sets and reads the budget (finance and admin only), refusing to go below what is committed', async () => {
+    const put = await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: 5_000_000 });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({
+      year,
+      totalFen: 5_000_000,
+      reservedFen: 0,
+      spentFen: 0,
+      availableFen: 5_000_000,
+    });
+    const reviewer = await as(stack, { role: 'reviewer' });
+    expect((await reviewer.put(`/api/v1/admin/budgets/${year}`, { totalFen: 1 })).status).toBe(403);
+    expect((await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: -1 })).status).toBe(400);
+    const over = await finance.put(`/api/v1/admin/budgets/${year}`, {
+      totalFen: 1_000,
+      tracks: { SRDI: 2_000 },
+    });
+    expect(over.status).toBe(400);
+    expect(over.body.error.details[0].path).toBe('body.tracks.SRDI');
+  });
+
+  it('reserves at final approval, makes the next wait with a task for finance, and resumes first come first served', async () => {
+    const grant = 5_000_000; // SRDI: half of the 10,000,000 fen premium
+    await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: grant });
+    const first = await throughFinalApproval();
+    await eventually(
+      () => statusOf(first.id),
+      (s) => s === 'APPROVED',
+    );
+    const second = await throughFinalApproval();
+    await eventually(
+      () => statusOf(second.id),
+      (s) => s === 'AWAITING_BUDGET',
+    );
+    const third = await throughFinalApproval();
+    await eventually(
+      () => statusOf(third.id),
+      (s) => s === 'AWAITING_BUDGET',
+    );
+    const budgetTasks = (await finance.get('/api/v1/tasks?queue=budget')).body.items.map(
+      (t: { applicationId: string }) => t.applicationId,
+    );
+    expect(budgetTasks).toEqual(expect.arrayContaining([second.id, third.id]));
+    expect((await finance.get(`/api/v1/admin/budgets/${year}`)).body).toMatchObject({
+      reservedFen: grant,
+      availableFen: 0,
+    });
+
+    // Room for one more: the one that waited longest gets it.
+    await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: 2 * grant });
+    await eventually(
+      () => statusOf(second.id),
+      (s) => s === 'APPROVED',
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await statusOf(third.id)).toBe('AWAITING_BUDGET');
+    await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: 3 * grant });
+    await eventually(
+      () => statusOf(third.id),
+      (s) => s === 'APPROVED',
+    );
+    const view = (await finance.get(`/api/v1/admin/budgets/${year}`)).body;
+    expect(view).toMatchObject({ totalFen: 3 * grant, reservedFen: 3 * grant, availableFen: 0 });
+    const approvedOrder = await stack.db.application.findMany({
+      where: { id: { in: [first.id, second.id, third.id] } },
+      orderBy: { approvedAt: 'asc' },
+      select: { id: true },
+    });
+    expect(approvedOrder.map((a) => a.id)).toEqual([first.id, second.id, third.id]);
+    expect(
+      await stack.db.task.count({
+        where: {
+          applicationId: { in: [second.id, third.id] },
+          queue: 'budget',
+          state: 'DONE',
+          outcome: 'funded',
+        },
+      }),
+    ).toBe(2);
+    await stack.smtp.waitFor((all) =>
+      all.some((m) => m.to.includes(third.a.email) && m.subject.includes('已获批准')),
+    );
+  });
+
+  it('gives the reservation back when the applicant withdraws an approved application', async () => {
+    await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: 100_000_000 });
+    const before = (await finance.get(`/api/v1/admin/budgets/${year}`)).body.reservedFen as number;
+    const { id, a } = await throughFinalApproval();
+    await eventually(
+      () => statusOf(id),
+      (s) => s === 'APPROVED',
+    );
+    expect((await finance.get(`/api/v1/admin/budgets/${year}`)).body.reservedFen).toBe(before + 5_000_000);
+    expect(
+      (await a.client.post(`/api/v1/applications/${id}/withdraw`, { reason: '放弃补贴' })).body.status,
+    ).toBe('WITHDRAWN');
+    await eventually(
+      async () => (await finance.get(`/api/v1/admin/budgets/${year}`)).body.reservedFen,
+      (fen) => fen === before,
+    );
+    expect((await stack.db.reservation.findUniqueOrThrow({ where: { applicationId: id } })).state).toBe(
+      'RELEASED',
+    );
+  });
+});
