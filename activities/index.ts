@@ -1,4 +1,5 @@
 import type { WorkingCalendar } from '../domain/calendar';
+import { createBankActivities } from './banks';
 import { createCalendarActivities } from './calendar';
 import { createMoneyActivities, type MoneyDeps } from './money';
 import { createNoticeActivities } from './notices';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarActivities(deps),
     ...createNoticeActivities(deps),
     ...createMoneyActivities(deps),
+    ...createBankActivities(deps),
   };
 }
 

@@ -48,6 +48,8 @@ export interface ApplicationUpdate {
   approved?: boolean;
   awaitingBudget?: boolean;
   disbursed?: boolean;
+  /** The loan request as the applicant last consented to it (null: opted out). */
+  loanInterest?: Record<string, unknown> | null;
 }
 
 export type ObjectionChange =
@@ -109,6 +111,13 @@ function applicationData(u: ApplicationUpdate, at: Date): Prisma.ApplicationUpda
     approvedAt: u.approved ? at : undefined,
     awaitingBudgetSince: u.awaitingBudget === undefined ? undefined : u.awaitingBudget ? at : null,
     disbursedAt: u.disbursed ? at : undefined,
+    loanInterest:
+      u.loanInterest === undefined
+        ? undefined
+        : u.loanInterest === null
+          ? Prisma.DbNull
+          : (u.loanInterest as Prisma.InputJsonObject),
+    loanConsentAt: u.loanInterest === undefined ? undefined : u.loanInterest === null ? null : at,
   };
 }
 

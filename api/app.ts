@@ -10,6 +10,7 @@ import { documentRoutes } from './routes/documents';
 import { programRoutes } from './routes/programs';
 import { enterpriseRoutes } from './routes/enterprises';
 import { mountHealth } from './routes/health';
+import { bankRoutes } from './routes/banks';
 import { budgetRoutes } from './routes/budgets';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
@@ -29,6 +30,7 @@ export const ROUTES: AnyRoute[] = [
   ...noticeRoutes,
   ...paymentRoutes,
   ...surveyRoutes,
+  ...bankRoutes,
 ];
 
 /** Builds the HTTP app; `api/main.ts` (or the launcher) listens. */

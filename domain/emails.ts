@@ -224,6 +224,36 @@ const TEMPLATES = {
       `Your inclusive technology insurance ends on ${c.deadline ?? ''}; renew it to keep the premium subsidy (up to three years).`,
     ],
   }),
+  bank_referral: (c) => ({
+    subjectZh: `【保贷联动】海淀区科技保险企业推荐：${c.enterpriseName}`,
+    subjectEn: `Loan referral (Haidian tech insurance): ${c.enterpriseName}`,
+    zh: [
+      `${c.extra?.bankName ?? ''}：`,
+      `海淀区科技保险补贴系统向贵行推荐获批补贴的投保企业 ${c.enterpriseName}（申请 ${c.applicationId}）。`,
+      `企业概况与融资需求请登录系统查看（推荐编号 ${c.extra?.referralId ?? ''}），并于 ${beijingTime(c.deadline)}（北京时间）前答复授信意向。`,
+    ],
+    en: [
+      `The Haidian tech-insurance programme refers ${c.enterpriseName} to you (referral ${c.extra?.referralId ?? ''}).`,
+      `Please answer with your credit decision before ${beijingTime(c.deadline)} Beijing time.`,
+    ],
+  }),
+  loan_offers: (c) => ({
+    subjectZh: `保贷联动：合作银行授信意向`,
+    subjectEn: 'Loan hand-off: offers from partner banks',
+    zh: [
+      `${c.enterpriseName}：`,
+      '根据您提出的融资需求，合作银行的答复如下：',
+      String(c.extra?.offersZh ?? ''),
+      '请与银行直接联系办理。',
+    ],
+    en: ['The partner banks answered your loan request:', String(c.extra?.offersEn ?? '')],
+  }),
+  bank_overdue: (c) => ({
+    subjectZh: `【保贷联动】申请 ${c.applicationId} 的银行答复已逾期`,
+    subjectEn: `Loan hand-off of application ${c.applicationId}: banks did not answer in time`,
+    zh: [`以下银行未在期限内答复 ${c.enterpriseName} 的推荐：${c.extra?.banks ?? ''}。请跟进。`],
+    en: [`These banks did not answer the referral of ${c.enterpriseName} in time: ${c.extra?.banks ?? ''}.`],
+  }),
 } satisfies Record<string, Template>;
 
 export type EmailTemplate = keyof typeof TEMPLATES;

@@ -28,6 +28,8 @@ export interface ProgramConfig {
   followUpMonths: number[];
   /** Days before an inclusive policy ends that the renewal reminder is sent, while years remain. */
   renewalReminderDays: number;
+  /** Working days partner banks have to answer a loan referral (保贷联动). */
+  bankResponseWorkingDays: number;
 }
 
 /** The defaults of DOMAIN.md for a year: the window is the whole Asia/Shanghai calendar year. */
@@ -56,5 +58,6 @@ export function defaultProgram(year: number): ProgramConfig {
     highTechEnterpriseTotal: 10_000,
     followUpMonths: [6, 12],
     renewalReminderDays: 30,
+    bankResponseWorkingDays: 10,
   };
 }

@@ -72,8 +72,40 @@ export const SEED_PRODUCTS: CatalogProduct[] = [
 /** The demonstration budget of the current year: 10 million CNY. */
 export const DEMO_BUDGET_FEN = 10_000_000_00;
 
-/** Inserts the demonstration catalog and budget; what exists is left as it is. */
+/** Demonstration partner banks of the loan hand-off (fictional contacts). */
+export const SEED_BANKS = [
+  {
+    bankCode: 'BOB',
+    name: '北京银行中关村分行',
+    contactEmail: 'kjjr@bob.example',
+    tracks: ['INCLUSIVE'],
+    minAmountFen: 10_000_000n,
+    maxAmountFen: 500_000_000n,
+    maxTermMonths: 24,
+  },
+  {
+    bankCode: 'ICBC-HD',
+    name: '工商银行海淀支行',
+    contactEmail: 'kjd@icbc.example',
+    tracks: ['INCLUSIVE', 'SRDI'],
+    minAmountFen: 50_000_000n,
+    maxAmountFen: 2_000_000_000n,
+    maxTermMonths: 36,
+  },
+  {
+    bankCode: 'CMB-TECH',
+    name: '招商银行科创金融中心',
+    contactEmail: 'tech@cmb.example',
+    tracks: ['SRDI', 'FRONTIER'],
+    minAmountFen: 100_000_000n,
+    maxAmountFen: 5_000_000_000n,
+    maxTermMonths: 60,
+  },
+];
+
+/** Inserts the demonstration catalog, budget and partner banks; what exists is left as it is. */
 export async function seedDemoData(db: Db): Promise<void> {
+  await db.bank.createMany({ data: SEED_BANKS, skipDuplicates: true });
   await db.budget.createMany({
     data: [
       { year: shanghaiYear(new Date()), track: 'ALL', totalFen: BigInt(DEMO_BUDGET_FEN), updatedBy: 'seed' },

@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { LoanInterest } from '../domain/bankMatching';
 import type { ProgramConfig } from '../domain/program';
 import type { Track } from '../domain/status';
 import {
@@ -24,6 +25,7 @@ interface StartableApplication {
   programYear: number;
   submittedBy: string;
   programSnapshot: unknown;
+  loanInterest?: unknown;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function startApplicationWorkflow(
     timeAcceleration: deps.config.timeAcceleration,
     lookupAttempts: deps.config.services.lookupAttempts,
     paymentPollSeconds: deps.config.services.paymentPollSeconds,
+    loanInterest: (app.loanInterest ?? null) as LoanInterest | null,
   };
   try {
     await deps.temporal.workflow.start<typeof applicationWorkflow>(APPLICATION_WORKFLOW_TYPE, {

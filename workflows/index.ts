@@ -1,3 +1,4 @@
 // Every workflow the worker runs; the worker bundles this file.
 export { applicationWorkflow } from './application/workflow';
 export { noticeBatchWorkflow } from './notice/workflow';
+export { bankMatchingWorkflow } from './bankMatching/workflow';

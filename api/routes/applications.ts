@@ -228,6 +228,7 @@ export const applicationRoutes = [
         programYear,
         submittedBy: actor!.subject,
         programSnapshot: await programFor(deps.db, programYear),
+        loanInterest: body.loanInterest ?? null,
       };
       try {
         await deps.db.$transaction(async (tx) => {
@@ -245,6 +246,7 @@ export const applicationRoutes = [
               paidAt: new Date(p.paidAt),
               sumInsuredFen: BigInt(p.sumInsuredFen),
               loanInterest: body.loanInterest,
+              loanConsentAt: body.loanInterest ? now : null,
               workflowId: applicationWorkflowId(id),
             },
           });

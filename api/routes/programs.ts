@@ -49,6 +49,7 @@ export const ProgramBody = z
       .refine((a) => a.every((m, i) => i === 0 || m > a[i - 1]!), 'must be increasing')
       .default([6, 12]),
     renewalReminderDays: z.number().int().min(1).max(180).default(30),
+    bankResponseWorkingDays: z.number().int().min(1).max(250).default(10),
   })
   .superRefine((p, ctx) => {
     if (Date.parse(p.closesAt) <= Date.parse(p.opensAt)) {

@@ -4,7 +4,9 @@ import { temporal } from '@temporalio/proto';
 import { randomBytes } from 'node:crypto';
 import { SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
 import type { Activities } from '../../activities';
+import type { ResponseRecord } from '../../activities/banks';
 import type { GatewayAnswer, PaymentAttempt } from '../../activities/money';
+import type { LoanInterest, PartnerBank } from '../../domain/bankMatching';
 import type { PrecheckContext } from '../../activities/precheck';
 import type { ReservationOutcome } from '../../services/budget';
 import type { StepRecord, StepResult } from '../../activities/records';
@@ -71,6 +73,14 @@ export class FakeActivities {
     spent: 0,
     inclusiveYearsUsed: 1,
   };
+  /** The bank hand-off: matching banks and what was recorded. */
+  bank = {
+    loan: { amountFen: 2_000_000_00, termMonths: 12, purpose: '研发周转' } as LoanInterest | null,
+    banks: [] as PartnerBank[],
+    referrals: [] as { id: string; bankCode: string }[],
+    responses: [] as ResponseRecord[],
+    expired: 0,
+  };
 
   build(): Partial<Activities> {
     const answer = <T>(v: T | Error): T => {
@@ -111,6 +121,17 @@ export class FakeActivities {
       surveyLink: async ({ applicationId, round }) =>
         `https://kjbx.example/surveys/${applicationId}-${round}`,
       inclusiveYearsUsed: async () => this.money.inclusiveYearsUsed,
+      matchingBanks: async () => ({ loan: this.bank.loan, banks: this.bank.banks }),
+      openReferrals: async ({ referrals }) => {
+        this.bank.referrals.push(...referrals.map((r) => ({ id: r.id, bankCode: r.bankCode })));
+      },
+      recordBankResponse: async (r) => {
+        this.bank.responses.push(r);
+      },
+      expireReferrals: async () => {
+        this.bank.expired++;
+        return 0;
+      },
       // Calendar days stand in for working days here; the real calendar has tests of its own.
       computeDeadline: async ({ from, workingDays, timeAcceleration }) => ({
         dueAt: new Date(Date.parse(from) + (workingDays * 86_400_000) / timeAcceleration).toISOString(),
@@ -160,6 +181,7 @@ export function workflowInput(overrides: Partial<ApplicationWorkflowInput> = {})
     timeAcceleration: 1,
     lookupAttempts: 2,
     paymentPollSeconds: 60,
+    loanInterest: null,
     ...overrides,
   };
 }

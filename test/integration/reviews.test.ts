@@ -1,4 +1,5 @@
 import type { Track } from '../../domain/status';
+import { packagedCalendar } from '../../services/calendar';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { NeedsAttentionKey } from '../../workflows/searchAttributes';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
@@ -195,6 +196,7 @@ describe('requests for information, supplements and withdrawal over the API', ()
     const li = await as(stack, { role: 'reviewer', subject: 'li', org: STREET });
     const task = await taskOf(id, 'initial-review');
     await li.post(`/api/v1/tasks/${task.id}/claim`);
+    const askedAt = new Date();
     const asked = await li.post(`/api/v1/tasks/${task.id}/decision`, {
       decision: 'request_info',
       comment: '',
@@ -203,7 +205,12 @@ describe('requests for information, supplements and withdrawal over the API', ()
     expect(asked.body.status).toBe('NEEDS_INFO');
     const view = (await a.client.get(`/api/v1/applications/${id}`)).body;
     expect(view.infoRequest).toEqual({ message: '请补充近三个月社保缴纳证明', deadline: expect.any(String) });
-    expect(Date.parse(view.infoRequest.deadline)).toBeGreaterThan(Date.now() + 13 * 86_400_000); // 10 working days
+    // 10 working days on the mainland calendar, ending at 24:00 Beijing time (from just before or after the request).
+    const calendar = packagedCalendar();
+    expect([
+      calendar.deadline(askedAt, 10).at.toISOString(),
+      calendar.deadline(new Date(), 10).at.toISOString(),
+    ]).toContain(view.infoRequest.deadline);
     const [mail] = (
       await stack.smtp.waitFor((all) =>
         all.some((m) => m.to.includes(a.email) && m.subject.includes('需要补充材料')),

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LoanInterest } from '../../domain/bankMatching';
 import type { ProgramConfig } from '../../domain/program';
 import type { Actor, Queue } from '../../domain/roles';
 import type { ApplicationStatus, Track } from '../../domain/status';
@@ -27,6 +28,13 @@ export interface ApplicationWorkflowInput {
   lookupAttempts: number;
   /** How long a payment waits for the gateway's callback before asking for its status. */
   paymentPollSeconds: number;
+  /** The applicant's loan request for the bank hand-off (保贷联动); null when it did not opt in. */
+  loanInterest: LoanInterest | null;
+}
+
+export interface LoanInterestInput {
+  actor: Actor;
+  loanInterest: LoanInterest | null;
 }
 
 export type Decision = 'approve' | 'reject' | 'request_info';
@@ -131,6 +139,10 @@ export const withdrawUpdate = defineUpdate<DecisionResult, [WithdrawInput]>('wit
 /** Files a named objection while the application's notice is open; answers the objection's id. */
 export const objectUpdate = defineUpdate<{ objectionId: string }, [ObjectionInput]>('object');
 export const stateQuery = defineQuery<ApplicationWorkflowState>('state');
+/** Changes (or withdraws) the loan request until the bank hand-off starts. */
+export const loanInterestUpdate = defineUpdate<{ loanInterest: LoanInterest | null }, [LoanInterestInput]>(
+  'loanInterest',
+);
 
 /** The finance bureau changed the budget (or a reservation was released): try to reserve again. */
 export const budgetChangedSignal = defineSignal('budgetChanged');

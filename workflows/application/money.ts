@@ -1,4 +1,7 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import { bankMatchingWorkflowId } from '../bankMatching/contract';
+import { bankMatchingWorkflow } from '../bankMatching/workflow';
+import { ApplicationIdKey, CreditCodeKey, NeedsAttentionKey, TrackKey } from '../searchAttributes';
 import type { Activities } from '../../activities';
 import { addMonths } from '../../domain/calendar';
 import { annualCapOf, reason, type RulesResult } from '../../domain/rules';
@@ -68,6 +71,7 @@ export async function fund(
       await (waiting
         ? p.finishTask('funded', approval)
         : p.step({ actor: SYSTEM_ACTOR, action: 'GRANT_RESERVED', ...approval }));
+      await handOff(p);
       return outcome.grantFen;
     }
     if (outcome.kind === 'CAP_REACHED') {
@@ -97,6 +101,41 @@ export async function fund(
     }
     await p.awaitPeople(p.task!, () => p.budgetChanges > seen);
   }
+}
+
+/**
+ * Starts the bank hand-off (保贷联动) for an opted-in applicant of a piloted track. It runs as a child that
+ * outlives this workflow (parent-close ABANDON) and is never waited for: the subsidy goes on at once.
+ */
+async function handOff(p: ApplicationProcess): Promise<void> {
+  const { input } = p;
+  if (!p.loanInterest || !input.program.bankMatchingTracks.includes(input.track)) return;
+  p.handOffStarted = true;
+  await startChild(bankMatchingWorkflow, {
+    workflowId: bankMatchingWorkflowId(input.applicationId),
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    args: [
+      {
+        applicationId: input.applicationId,
+        creditCode: input.creditCode,
+        track: input.track,
+        responseWorkingDays: input.program.bankResponseWorkingDays,
+        timeAcceleration: input.timeAcceleration,
+      },
+    ],
+    typedSearchAttributes: [
+      { key: ApplicationIdKey, value: input.applicationId },
+      { key: CreditCodeKey, value: input.creditCode },
+      { key: TrackKey, value: input.track },
+      { key: NeedsAttentionKey, value: false },
+    ],
+  });
+  await p.step({
+    actor: SYSTEM_ACTOR,
+    action: 'BANK_MATCHING_STARTED',
+    note: bankMatchingWorkflowId(input.applicationId),
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import type { LoanInterest } from '../../domain/bankMatching';
 import type { ApplicationUpdate, StepRecord, StepResult } from '../../activities/records';
 import { mayWork, QUEUE_ROLE, SYSTEM_ACTOR, type Actor, type Queue } from '../../domain/roles';
 import { isFinal, WITHDRAWABLE_STATUSES, type ApplicationStatus } from '../../domain/status';
@@ -25,12 +26,14 @@ import {
   supplementUpdate,
   unclaimUpdate,
   withdrawUpdate,
+  loanInterestUpdate,
   WorkflowErrors,
   type ApplicationWorkflowInput,
   type AssignInput,
   type ClaimInput,
   type DecisionInput,
   type DecisionResult,
+  type LoanInterestInput,
   type ObjectionInput,
   type PaymentResult,
   type SupplementInput,
@@ -109,10 +112,15 @@ export class ApplicationProcess {
   readonly objections: string[] = [];
   /** Payment results by payment id; the first result of a payment counts, duplicates are ignored. */
   readonly paymentResults = new Map<string, PaymentResult>();
+  /** The loan request for the bank hand-off; fixed once the hand-off starts. */
+  loanInterest: LoanInterest | null;
+  handOffStarted = false;
   /** Undo steps for what was done so far (the budget reservation), run in reverse when the case ends early. */
   readonly compensations: { name: string; run: () => Promise<unknown> }[] = [];
 
-  constructor(readonly input: ApplicationWorkflowInput) {}
+  constructor(readonly input: ApplicationWorkflowInput) {
+    this.loanInterest = input.loanInterest;
+  }
 
   get applicationId(): string {
     return this.input.applicationId;
@@ -552,6 +560,33 @@ export class ApplicationProcess {
             Date.now() < Date.parse(n.endsAt);
           if (!open)
             refuse(WorkflowErrors.INVALID_STATE, 'objections are taken only while the notice is open');
+        },
+      },
+    );
+
+    setHandler(
+      loanInterestUpdate,
+      async ({ actor, loanInterest }: LoanInterestInput) => {
+        this.loanInterest = loanInterest;
+        await this.step({
+          actor,
+          action: loanInterest ? 'LOAN_INTEREST_SET' : 'LOAN_INTEREST_WITHDRAWN',
+          note: loanInterest
+            ? `loan of ${loanInterest.amountFen} fen for ${loanInterest.termMonths} months`
+            : null,
+          application: { loanInterest: loanInterest as unknown as Record<string, unknown> | null },
+        });
+        return { loanInterest };
+      },
+      {
+        validator: ({ actor }: LoanInterestInput) => {
+          this.ownApplicant(actor);
+          if (this.handOffStarted || isFinal(this.status)) {
+            refuse(
+              WorkflowErrors.INVALID_STATE,
+              'the loan request can no longer change: the bank hand-off has started',
+            );
+          }
         },
       },
     );
