@@ -74,7 +74,7 @@ export interface StepRecord {
   payment?: { id: string; status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED'; failureReason?: string | null };
   objection?: ObjectionChange;
   /** Takes the application's grant off the public notice. */
-  noticeRemoved?: 'WITHDRAWN' | 'UPHELD';
+  noticeRemoved?: 'WITHDRAWN' | 'UPHELD' | 'CANCELLED';
   emails?: EmailRequest[];
 }
 

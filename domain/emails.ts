@@ -116,6 +116,20 @@ const TEMPLATES = {
     ],
     en: [`Your application ${c.applicationId} has been withdrawn at your request.`],
   }),
+  cancelled: (c) => ({
+    subjectZh: `补贴申请 ${c.applicationId} 已被管理部门撤销`,
+    subjectEn: `Application ${c.applicationId} cancelled by the administration`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `您的补贴申请 ${c.applicationId} 已由管理部门撤销，预留的补贴资金已释放。`,
+      ...(c.comment ? [`原因：${c.comment}`] : []),
+      '如有疑问，请联系海淀区科技保险补贴工作联系人。',
+    ],
+    en: [
+      `Your application ${c.applicationId} has been cancelled by the administration; the reserved grant is released.`,
+      ...(c.comment ? [`Reason: ${c.comment}`] : []),
+    ],
+  }),
   withdrawn_deadline: (c) => ({
     subjectZh: `补贴申请 ${c.applicationId} 因逾期未补充材料已撤回`,
     subjectEn: `Application ${c.applicationId} withdrawn: no supplement by the deadline`,

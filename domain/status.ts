@@ -41,6 +41,12 @@ export const WITHDRAWABLE_STATUSES: readonly ApplicationStatus[] = [
   'IN_PUBLIC_NOTICE',
 ];
 
+/** An administrator may cancel until money is on its way (a payment in flight must settle first). */
+export const CANCELLABLE_STATUSES: readonly ApplicationStatus[] = [
+  ...WITHDRAWABLE_STATUSES,
+  'PAYMENT_FAILED',
+];
+
 export const isFinal = (s: ApplicationStatus): boolean => FINAL_STATUSES.includes(s);
 
 /**

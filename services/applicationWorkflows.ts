@@ -60,6 +60,11 @@ export async function startApplicationWorkflow(
       taskQueue: deps.config.temporal.taskQueue,
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Subsidy application ${app.id} · ${app.track} · ${app.creditCode}`,
+      staticDetails: [
+        `Programme year ${app.programYear}, submitted by \`${app.submittedBy}\`.`,
+        `Timeline: \`GET /api/v1/applications/${app.id}\` · stuck cases: \`GET /api/v1/admin/workflows/stuck\`.`,
+      ].join('\n\n'),
       typedSearchAttributes: [
         { key: ApplicationIdKey, value: app.id },
         { key: CreditCodeKey, value: app.creditCode },

@@ -90,6 +90,16 @@ export interface WithdrawInput {
   reason: string;
 }
 
+/** What an administrator may do to a running application (audited like every step). */
+export const ADMIN_ACTIONS = ['retry-payment', 'cancel'] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+export interface AdminActionInput {
+  actor: Actor;
+  action: AdminAction;
+  reason: string;
+}
+
 export interface ObjectionInput {
   batchId: string;
   name: string;
@@ -138,6 +148,11 @@ export const supplementUpdate = defineUpdate<DecisionResult, [SupplementInput]>(
 export const withdrawUpdate = defineUpdate<DecisionResult, [WithdrawInput]>('withdraw');
 /** Files a named objection while the application's notice is open; answers the objection's id. */
 export const objectUpdate = defineUpdate<{ objectionId: string }, [ObjectionInput]>('object');
+/**
+ * An administrator's action: `retry-payment` pays a failed payment again (as finance's approval would);
+ * `cancel` ends the application as REJECTED, releasing its reservation and telling the applicant.
+ */
+export const adminActionUpdate = defineUpdate<DecisionResult, [AdminActionInput]>('adminAction');
 export const stateQuery = defineQuery<ApplicationWorkflowState>('state');
 /** Changes (or withdraws) the loan request until the bank hand-off starts. */
 export const loanInterestUpdate = defineUpdate<{ loanInterest: LoanInterest | null }, [LoanInterestInput]>(

@@ -115,6 +115,7 @@ async function handOff(p: ApplicationProcess): Promise<void> {
     workflowId: bankMatchingWorkflowId(input.applicationId),
     parentClosePolicy: ParentClosePolicy.ABANDON,
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    staticSummary: `Bank hand-off (保贷联动) of ${input.applicationId} · ${input.creditCode}`,
     args: [
       {
         applicationId: input.applicationId,

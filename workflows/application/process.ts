@@ -3,6 +3,7 @@ import {
   CancellationScope,
   condition,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -11,9 +12,15 @@ import type { Activities } from '../../activities';
 import type { LoanInterest } from '../../domain/bankMatching';
 import type { ApplicationUpdate, StepRecord, StepResult } from '../../activities/records';
 import { mayWork, QUEUE_ROLE, SYSTEM_ACTOR, type Actor, type Queue } from '../../domain/roles';
-import { isFinal, WITHDRAWABLE_STATUSES, type ApplicationStatus } from '../../domain/status';
+import {
+  CANCELLABLE_STATUSES,
+  isFinal,
+  WITHDRAWABLE_STATUSES,
+  type ApplicationStatus,
+} from '../../domain/status';
 import { ApplicationStatusKey, NeedsAttentionKey } from '../searchAttributes';
 import {
+  adminActionUpdate,
   assignUpdate,
   budgetChangedSignal,
   claimUpdate,
@@ -28,6 +35,7 @@ import {
   withdrawUpdate,
   loanInterestUpdate,
   WorkflowErrors,
+  type AdminActionInput,
   type ApplicationWorkflowInput,
   type AssignInput,
   type ClaimInput,
@@ -99,6 +107,8 @@ export class ApplicationProcess {
   readonly decisions: Pending<DecisionInput>[] = [];
   supplement: Pending<SupplementInput> | null = null;
   withdrawal: Pending<WithdrawInput> | null = null;
+  /** An administrator's cancellation, which ends the case like a withdrawal (as REJECTED). */
+  cancellation: Pending<AdminActionInput> | null = null;
   private readonly deciders = new Map<Queue, Set<string>>();
   private readonly answered: Pending<unknown>[] = [];
   private readonly attentionReasons = new Set<string>();
@@ -137,7 +147,23 @@ export class ApplicationProcess {
       this.status = s.toStatus;
       upsertSearchAttributes([{ key: ApplicationStatusKey, value: this.status }]);
     }
+    this.describe(s.action);
     return result;
+  }
+
+  /** The current details shown in the Temporal UI: where the case stands and what it waits for. */
+  describe(lastAction: string): void {
+    const t = this.task;
+    const lines = [
+      `**${this.status}** · ${this.input.track} · ${this.input.creditCode}`,
+      t
+        ? `Waiting for the \`${t.queue}\` task${t.org ? ` (${t.org})` : ''}, ${t.assignee ? `claimed by ${t.assignee}` : 'unclaimed'}, due ${t.dueAt}${t.escalated ? ' — **overdue**' : ''}`
+        : null,
+      this.infoRequest ? `Waiting for the applicant's supplement until ${this.infoRequest.deadline}` : null,
+      this.attentionReasons.size ? `Needs attention: ${[...this.attentionReasons].join('; ')}` : null,
+      `Last step: ${lastAction} at ${new Date().toISOString()}`,
+    ];
+    setCurrentDetails(lines.filter(Boolean).join('\n\n'));
   }
 
   /** The attention flag for administrators (search attribute and record), with every open reason. */
@@ -147,6 +173,13 @@ export class ApplicationProcess {
     const flagged = this.attentionReasons.size > 0;
     upsertSearchAttributes([{ key: NeedsAttentionKey, value: flagged }]);
     return { needed: flagged, reason: flagged ? [...this.attentionReasons].join('; ') : null };
+  }
+
+  /** A case that has ended needs nobody's attention any more. */
+  clearAttention() {
+    this.attentionReasons.clear();
+    upsertSearchAttributes([{ key: NeedsAttentionKey, value: false }]);
+    return { needed: false, reason: null };
   }
 
   /** Answers every processed update with the status the application has come to rest in. */
@@ -315,23 +348,36 @@ export class ApplicationProcess {
     return s.input;
   }
 
-  /** Ends the application at the applicant's request (called outside the cancelled main scope). */
-  async withdrawn(): Promise<void> {
-    const w = this.withdrawal!;
+  /** Whether the main process was cancelled to end the case (withdrawal or an administrator's cancellation). */
+  get ending(): boolean {
+    return this.withdrawal !== null || this.cancellation !== null;
+  }
+
+  /**
+   * Ends the application at the applicant's request, or an administrator's (called outside the cancelled
+   * main scope): the open task is cancelled, the notice entry removed, the reservation released.
+   */
+  async ended(): Promise<void> {
+    const w = this.withdrawal ?? this.cancellation!;
+    const cancelled = this.withdrawal === null;
     const t = this.task;
     this.task = null;
     await this.step({
       actor: w.input.actor,
-      action: 'WITHDRAWN',
-      toStatus: 'WITHDRAWN',
+      action: cancelled ? 'CANCELLED' : 'WITHDRAWN',
+      toStatus: cancelled ? 'REJECTED' : 'WITHDRAWN',
       note: w.input.reason,
       ...(t ? { task: { op: 'cancel' as const, id: t.id } } : {}),
-      application: { infoRequest: null, attention: this.attention('overdue', false), awaitingBudget: false },
-      ...(this.notice ? { noticeRemoved: 'WITHDRAWN' as const } : {}),
+      application: {
+        infoRequest: null,
+        attention: this.clearAttention(),
+        awaitingBudget: false,
+      },
+      ...(this.notice ? { noticeRemoved: cancelled ? ('CANCELLED' as const) : ('WITHDRAWN' as const) } : {}),
       emails: [
         {
-          key: `${this.applicationId}:withdrawn`,
-          template: 'withdrawn',
+          key: `${this.applicationId}:${cancelled ? 'cancelled' : 'withdrawn'}`,
+          template: cancelled ? 'cancelled' : 'withdrawn',
           to: 'applicant',
           comment: w.input.reason,
         },
@@ -513,7 +559,7 @@ export class ApplicationProcess {
       {
         validator: ({ actor }: SupplementInput) => {
           this.ownApplicant(actor);
-          if (this.status !== 'NEEDS_INFO' || this.supplement || this.withdrawal) {
+          if (this.status !== 'NEEDS_INFO' || this.supplement || this.ending) {
             refuse(
               WorkflowErrors.INVALID_STATE,
               `supplements are accepted only while information is requested (now ${this.status})`,
@@ -592,6 +638,50 @@ export class ApplicationProcess {
     );
 
     setHandler(
+      adminActionUpdate,
+      async (input: AdminActionInput) => {
+        const a: Pending<AdminActionInput> = { input };
+        if (input.action === 'cancel') {
+          this.cancellation = a;
+          this.onWithdraw();
+          await condition(() => a.result !== undefined);
+          return a.result!;
+        }
+        // A retry is finance's approval of the payment-exception task, given by the administrator.
+        const t = this.task!;
+        t.deciding = true;
+        t.assignee = input.actor.subject;
+        const d: Pending<DecisionInput> = {
+          input: { taskId: t.id, actor: input.actor, decision: 'approve', comment: input.reason },
+        };
+        this.decisions.push(d);
+        await condition(() => d.result !== undefined);
+        return d.result!;
+      },
+      {
+        validator: ({ actor, action, reason }: AdminActionInput) => {
+          if (actor.role !== 'admin') refuse(WorkflowErrors.WRONG_ROLE, 'only an administrator may do this');
+          if (!reason.trim()) refuse(WorkflowErrors.INVALID_DECISION, 'give the reason for the record');
+          if (this.ending) refuse(WorkflowErrors.INVALID_STATE, 'the application is already ending');
+          if (action === 'cancel' && !CANCELLABLE_STATUSES.includes(this.status)) {
+            refuse(
+              WorkflowErrors.INVALID_STATE,
+              `the application can no longer be cancelled (now ${this.status})`,
+            );
+          }
+          if (action === 'retry-payment') {
+            const t = this.task;
+            if (this.status !== 'PAYMENT_FAILED' || t?.queue !== 'payment-exception' || !t.ready) {
+              refuse(WorkflowErrors.INVALID_STATE, `no failed payment to retry (now ${this.status})`);
+            }
+            if (t.deciding)
+              refuse(WorkflowErrors.INVALID_STATE, 'a decision on this payment is being recorded');
+          }
+        },
+      },
+    );
+
+    setHandler(
       withdrawUpdate,
       async (input: WithdrawInput) => {
         const w: Pending<WithdrawInput> = { input };
@@ -603,7 +693,7 @@ export class ApplicationProcess {
       {
         validator: ({ actor }: WithdrawInput) => {
           this.ownApplicant(actor);
-          if (this.withdrawal || isFinal(this.status) || !WITHDRAWABLE_STATUSES.includes(this.status)) {
+          if (this.ending || isFinal(this.status) || !WITHDRAWABLE_STATUSES.includes(this.status)) {
             refuse(
               WorkflowErrors.INVALID_STATE,
               `the application can no longer be withdrawn (now ${this.status})`,

@@ -243,8 +243,8 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   try {
     await main.run(() => run(p));
   } catch (err) {
-    if (!(isCancellation(err) && p.withdrawal)) throw err;
-    await CancellationScope.nonCancellable(() => p.withdrawn());
+    if (!(isCancellation(err) && p.ending)) throw err;
+    await CancellationScope.nonCancellable(() => p.ended());
   }
   p.settle();
   await condition(allHandlersFinished);

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -64,8 +65,23 @@ export async function bankMatchingWorkflow(input: BankMatchingInput): Promise<Re
   const offers: Offer[] = [];
   let deadline = Number.MAX_SAFE_INTEGER;
 
-  const step = (s: Omit<StepRecord, 'key' | 'applicationId' | 'at'>) =>
-    acts.record({ ...s, key: `${applicationId}:bank:${++seq}`, applicationId, at: new Date().toISOString() });
+  const step = async (s: Omit<StepRecord, 'key' | 'applicationId' | 'at'>) => {
+    await acts.record({
+      ...s,
+      key: `${applicationId}:bank:${++seq}`,
+      applicationId,
+      at: new Date().toISOString(),
+    });
+    setCurrentDetails(
+      [
+        `Last step: ${s.action} at ${new Date().toISOString()}`,
+        deadline < Number.MAX_SAFE_INTEGER ? `Answers due by ${new Date(deadline).toISOString()}` : null,
+        ...offers.map((o) => `- ${o.bankName} (${o.bankCode}): ${o.status}${o.late ? ' (late)' : ''}`),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+  };
   const open = () => offers.filter((o) => o.status === 'SENT' || o.status === 'EXPIRED');
 
   setHandler(referralsQuery, () =>
