@@ -30,7 +30,27 @@ export interface ProgramConfig {
   renewalReminderDays: number;
   /** Working days partner banks have to answer a loan referral (保贷联动). */
   bankResponseWorkingDays: number;
+  /** The plan's targets the evaluation (实施效果评估) measures progress against. */
+  evaluationTargets: EvaluationTargets;
 }
+
+/**
+ * Targets of the plan: the seed draft's 8 % high-tech coverage and 3.5 billion CNY of policy-leveraged risk
+ * coverage (the final plan raised coverage to 20 %: hence configuration, not constants).
+ */
+// A type, not an interface: programme configurations are stored as JSON (snapshots), which needs index signatures.
+export type EvaluationTargets = {
+  /** Insured national high-tech enterprises / `highTechEnterpriseTotal`, in percent. */
+  highTechCoveragePct: number;
+  /** Total sum insured of the year's insured applications, in fen. */
+  riskCoverageFen: number;
+};
+
+/** The seed draft's targets (DOMAIN.md): 8 % and 3.5 billion CNY. */
+export const DEFAULT_EVALUATION_TARGETS: Readonly<EvaluationTargets> = {
+  highTechCoveragePct: 8,
+  riskCoverageFen: 350_000_000_000,
+};
 
 /** The defaults of DOMAIN.md for a year: the window is the whole Asia/Shanghai calendar year. */
 export function defaultProgram(year: number): ProgramConfig {
@@ -59,5 +79,19 @@ export function defaultProgram(year: number): ProgramConfig {
     followUpMonths: [6, 12],
     renewalReminderDays: 30,
     bankResponseWorkingDays: 10,
+    evaluationTargets: { ...DEFAULT_EVALUATION_TARGETS },
+  };
+}
+
+/**
+ * A stored programme completed with the year's defaults: configuration stored before a field existed keeps
+ * working and takes the default of that field (nested target figures one by one).
+ */
+export function withProgramDefaults(year: number, stored: Partial<ProgramConfig>): ProgramConfig {
+  const defaults = defaultProgram(year);
+  return {
+    ...defaults,
+    ...stored,
+    evaluationTargets: { ...defaults.evaluationTargets, ...stored.evaluationTargets },
   };
 }

@@ -1,21 +1,23 @@
-import { defaultProgram, type ProgramConfig } from '../domain/program';
+import { defaultProgram, withProgramDefaults, type ProgramConfig } from '../domain/program';
 import type { CatalogProduct } from '../domain/rules';
 import type { Field } from '../domain/fields';
 import type { Db, Prisma } from './db';
 
 /**
  * The configuration of a programme year: the stored one, or DOMAIN.md's defaults, stored on first use so
- * that every application of the year is judged under the same, visible configuration.
+ * that every application of the year is judged under the same, visible configuration. A programme stored before
+ * a field existed takes that field's default.
  */
 export async function programFor(db: Db, year: number): Promise<ProgramConfig> {
   const stored = await db.program.findUnique({ where: { year } });
-  if (stored) return stored.config as unknown as ProgramConfig;
+  if (stored) return withProgramDefaults(year, stored.config as unknown as Partial<ProgramConfig>);
   const config = defaultProgram(year);
   await db.program.createMany({
     data: [{ year, config: config as unknown as Prisma.InputJsonObject, updatedBy: 'system' }],
     skipDuplicates: true,
   });
-  return (await db.program.findUniqueOrThrow({ where: { year } })).config as unknown as ProgramConfig;
+  const row = await db.program.findUniqueOrThrow({ where: { year } });
+  return withProgramDefaults(year, row.config as unknown as Partial<ProgramConfig>);
 }
 
 export async function saveProgram(db: Db, config: ProgramConfig, by: string): Promise<{ created: boolean }> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FIELDS } from '../../domain/fields';
+import { DEFAULT_EVALUATION_TARGETS } from '../../domain/program';
 import { MAX_REIMBURSEMENT_RATE_BP } from '../../domain/rules';
 import { TRACKS } from '../../domain/status';
 import { programFor, saveProgram, toCatalogProduct } from '../../services/programs';
@@ -50,6 +51,16 @@ export const ProgramBody = z
       .default([6, 12]),
     renewalReminderDays: z.number().int().min(1).max(180).default(30),
     bankResponseWorkingDays: z.number().int().min(1).max(250).default(10),
+    evaluationTargets: z
+      .object({
+        highTechCoveragePct: z
+          .number()
+          .gt(0, 'must be above 0')
+          .max(100, 'is a percentage: at most 100')
+          .multipleOf(0.01, 'at most two decimals'),
+        riskCoverageFen: Fen.positive(),
+      })
+      .default(() => ({ ...DEFAULT_EVALUATION_TARGETS })),
   })
   .superRefine((p, ctx) => {
     if (Date.parse(p.closesAt) <= Date.parse(p.opensAt)) {
