@@ -68,6 +68,7 @@ export const EnvSchema = z.object({
     .positive()
     .default(10 * 1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -83,6 +84,8 @@ export interface Config {
   env: Env['NODE_ENV'];
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
+  /** Port of `GET /metrics` of a worker started alone (`npm run worker`); 0 = none. */
+  workerMetricsPort: number;
   http: {
     host: string;
     port: number;
@@ -174,6 +177,7 @@ export function loadConfig(
     env: env.NODE_ENV,
     dataDir: path.resolve(env.DATA_DIR),
     logLevel: env.LOG_LEVEL,
+    workerMetricsPort: env.WORKER_METRICS_PORT,
     http: {
       host: env.HOST,
       port: env.PORT,

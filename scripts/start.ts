@@ -103,6 +103,8 @@ async function main() {
       '',
       'Haidian tech-insurance subsidy system is running:',
       `  API            ${config.http.publicBaseUrl}/api/v1   (OpenAPI: ${config.http.publicBaseUrl}/api/v1/openapi.json)`,
+      `  API reference  ${config.http.publicBaseUrl}/api/v1/docs`,
+      `  Metrics        ${config.http.publicBaseUrl}/metrics   (Prometheus; API and worker of this process)`,
       `  Temporal UI    ${config.temporal.uiUrl}`,
       ...(config.mail.inboxUrl ? [`  MailDev inbox  ${config.mail.inboxUrl}`] : []),
       ...(config.services.simulator

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { Db } from './db';
 import type { Mailer } from './mailer';
+import { emailFailures, emailsSent } from './metrics';
 
 interface ClaimedRow {
   id: bigint;
   key: string;
+  template: string;
   to: string;
   subject: string;
   text: string;
@@ -53,7 +55,7 @@ export function createOutboxDispatcher(deps: {
            OR (status = 'SENDING' AND "claimedAt" < now() - ${CLAIM_LEASE})
         ORDER BY id LIMIT ${BATCH}
         FOR UPDATE SKIP LOCKED)
-      RETURNING id, key, "to", subject, text, attempts`);
+      RETURNING id, key, template, "to", subject, text, attempts`);
   }
 
   async function sendOne(row: ClaimedRow): Promise<boolean> {
@@ -64,6 +66,7 @@ export function createOutboxDispatcher(deps: {
         where: { id: row.id },
         data: { status: 'SENT', sentAt: new Date(), messageId, lastError: null },
       });
+      emailsSent.inc({ template: row.template });
       deps.onResult?.('sent');
       return true;
     } catch (err) {
@@ -72,6 +75,7 @@ export function createOutboxDispatcher(deps: {
         { err, outboxKey: row.key, attempts: row.attempts },
         'e-mail delivery failed; will retry',
       );
+      emailFailures.inc();
       deps.onResult?.('failed');
       await deps.db.emailOutbox
         .update({

@@ -2,19 +2,27 @@
 import { ConfigError } from '../config';
 import { loadProcessConfig } from '../config/devSecrets';
 import { createLogger } from '../services/logger';
+import { startMetricsServer } from './metricsServer';
 import { startWorker } from './run';
 
 async function main() {
   const config = loadProcessConfig(process.env);
   const logger = createLogger(config.logLevel, 'worker');
-  const worker = await startWorker(config, logger);
-  const stop = () => {
-    logger.info('stopping worker: finishing in-flight tasks');
-    void worker.stop();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  await worker.done;
+  const metrics = config.workerMetricsPort
+    ? await startMetricsServer(config.workerMetricsPort, config.http.host, logger)
+    : undefined;
+  try {
+    const worker = await startWorker(config, logger);
+    const stop = () => {
+      logger.info('stopping worker: finishing in-flight tasks');
+      void worker.stop();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    await worker.done;
+  } finally {
+    await metrics?.close();
+  }
 }
 
 main().catch((err: unknown) => {

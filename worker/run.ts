@@ -8,6 +8,7 @@ import { createPaymentClient } from '../services/payment';
 import { createRegistryClient } from '../services/registry';
 import type { Logger } from '../services/logger';
 import { createMailer } from '../services/mailer';
+import { observeWorker } from '../services/metrics';
 import { ensureNoticeSchedule } from '../services/noticeSchedule';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../services/outbox';
 import { connectClient, connectWorker } from '../services/temporal';
@@ -68,6 +69,8 @@ export async function startWorker(
     workflowBundle: opts.workflowBundle,
   });
 
+  const unobserve = observeWorker(worker);
+
   const sweepDeps = { db, temporal, config };
   const sweep = setInterval(() => {
     startStrandedWorkflows(sweepDeps).catch((err: unknown) =>
@@ -79,6 +82,7 @@ export async function startWorker(
     await ensureNoticeSchedule(temporal, config.temporal.taskQueue, config.timeAcceleration);
   outbox.start();
   const done = worker.run().finally(async () => {
+    unobserve();
     clearInterval(sweep);
     await outbox.stop();
     mailer.close();

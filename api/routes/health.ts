@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { observeDatabase, registry } from '../../services/metrics';
 import type { ApiDeps } from '../deps';
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -13,8 +14,16 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** `/healthz`: the process is up. `/readyz`: the database and Temporal answer. */
+/**
+ * `/healthz`: the process is up. `/readyz`: the database and Temporal answer. `/metrics`: Prometheus text,
+ * without authentication (firewall it in production), with the business figures of this database.
+ */
 export function mountHealth(app: Express, deps: ApiDeps): void {
+  observeDatabase(deps.db, deps.logger);
+  app.get('/metrics', async (_req, res) => {
+    const text = await registry.metrics();
+    res.set('Content-Type', registry.contentType).send(text);
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -9,7 +9,7 @@ import { seedDemoData } from '../../prisma/seed';
 import { startSimulators } from '../../services/simulators/server';
 import { createDb, type Db } from '../../services/db';
 import { freePort } from '../../services/embedded/temporalServer';
-import { createLogger } from '../../services/logger';
+import { createLogger, type Logger } from '../../services/logger';
 import { connectClient } from '../../services/temporal';
 import { startWorker, type RunningWorker } from '../../worker/run';
 import { startSmtpCapture, type SmtpCapture } from './smtp';
@@ -66,9 +66,13 @@ export interface TestStack {
 
 /**
  * The whole system for one test file: its own database, SMTP capture and task queue, a real worker and a
- * real API on a socket, against the shared Temporal dev server and PostgreSQL.
+ * real API on a socket, against the shared Temporal dev server and PostgreSQL. `opts.logger` receives the
+ * API's and the worker's log lines (default: a logger at LOG_LEVEL, silent unless TEST_LOG_LEVEL is set).
  */
-export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  opts: { logger?: Logger } = {},
+): Promise<TestStack> {
   const database = await createTestDatabase();
   const smtp = await startSmtpCapture();
   const callbackSecret = randomBytes(32).toString('hex');
@@ -93,7 +97,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const logger = createLogger(config.logLevel, 'test');
+  const logger = opts.logger ?? createLogger(config.logLevel, 'test');
   const db = createDb(config.database.url);
   await seedDemoData(db);
   const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
