@@ -76,6 +76,47 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The web console: plain ES modules for the browser, no build step.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'navigator',
+          'console',
+          'fetch',
+          'FormData',
+          'Blob',
+          'URL',
+          'URLSearchParams',
+          'sessionStorage',
+          'localStorage',
+          'Intl',
+          'Node',
+          'CSS',
+          'atob',
+          'btoa',
+          'escape',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'HTMLElement',
+          'Event',
+          'requestAnimationFrame',
+          'confirm',
+          'alert',
+          'File',
+          'FileReader',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     // Tests read JSON responses as `any` on purpose: the assertions are the type check.
     rules: {

@@ -1,6 +1,13 @@
-import express, { type Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
 import { version } from '../package.json';
+import type { Logger } from '../services/logger';
+import { httpRequestDuration, UNMATCHED_ROUTE } from '../services/metrics';
+import { applicationWorkflowId } from '../workflows/application/contract';
 import type { ApiDeps, RawBodyRequest } from './deps';
+import { renderDocsPage } from './docsPage';
+import { mountWeb } from './web';
 import { errorHandler, unknownRoute } from './errors';
 import { buildOpenApi } from './openapi';
 import { mountRoutes, type AnyRoute } from './route';
@@ -9,7 +16,9 @@ import { authRoutes } from './routes/auth';
 import { documentRoutes } from './routes/documents';
 import { programRoutes } from './routes/programs';
 import { enterpriseRoutes } from './routes/enterprises';
+import { evaluationRoutes } from './routes/evaluation';
 import { mountHealth } from './routes/health';
+import { adminRoutes } from './routes/admin';
 import { bankRoutes } from './routes/banks';
 import { budgetRoutes } from './routes/budgets';
 import { noticeRoutes } from './routes/notices';
@@ -28,16 +37,105 @@ export const ROUTES: AnyRoute[] = [
   ...staffRoutes,
   ...budgetRoutes,
   ...noticeRoutes,
+  ...evaluationRoutes,
   ...paymentRoutes,
   ...surveyRoutes,
   ...bankRoutes,
+  ...adminRoutes,
 ];
+
+/** The route template of a request (`/api/v1/applications/{id}`), never its raw URL (ids, tokens). */
+function routeOf(req: Request): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? `${req.baseUrl}${path}`.replace(/:(\w+)/g, '{$1}') : UNMATCHED_ROUTE;
+}
+
+/** The application a request is about, once known: every line logged while serving it carries it. */
+const requestContext = new WeakMap<Request, { applicationId: string; workflowId: string }>();
+
+function bindApplication(req: Request, applicationId: string): void {
+  const context = { applicationId, workflowId: applicationWorkflowId(applicationId) };
+  requestContext.set(req, context);
+  req.log = req.log.child(context);
+}
+
+/** Probes and scrapes are frequent and say nothing: no access-log line for them. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** One JSON line per request (id, method, route, status, latency); never headers or bodies. */
+function accessLog(logger: Logger) {
+  const line = (req: Request, res: Response, val: { responseTime?: number }) => ({
+    method: req.method,
+    route: routeOf(req),
+    status: res.statusCode,
+    durationMs: val.responseTime,
+  });
+  return pinoHttp<Request, Response>({
+    logger,
+    quietReqLogger: true,
+    quietResLogger: true,
+    customAttributeKeys: { reqId: 'requestId' },
+    // pino-http binds the whole request to a logger it keeps; make that the id only, never the headers.
+    serializers: { req: (req: { id?: unknown }) => ({ id: req.id }) },
+    genReqId: (req, res) => {
+      const incoming = req.header('x-request-id');
+      const id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => QUIET_PATHS.has(req.path) },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    customProps: (req) => requestContext.get(req) ?? {},
+    customSuccessObject: (req, res, val: { responseTime?: number }) => line(req, res, val),
+    customErrorObject: (req, res, _err, val: { responseTime?: number }) => line(req, res, val),
+  });
+}
+
+/** Who may call each route, for the documentation page. */
+function accessOf(routes: AnyRoute[]) {
+  const byOperation = new Map(
+    routes.map((r) => [
+      `${r.method} ${r.path}`,
+      r.access === 'public'
+        ? 'public'
+        : r.access === 'authenticated'
+          ? 'any signed-in caller'
+          : `roles: ${r.access.join(', ')}`,
+    ]),
+  );
+  return (method: string, path: string) => byOperation.get(`${method} ${path}`);
+}
 
 /** Builds the HTTP app; `api/main.ts` (or the launcher) listens. */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use((req, res, next) => {
+    const end = httpRequestDuration.startTimer();
+    res.once('finish', () =>
+      end({ method: req.method, route: routeOf(req), status_code: String(res.statusCode) }),
+    );
+    next();
+  });
+  app.use(accessLog(deps.logger));
+  // Routes about one application (and tasks, which belong to one) put it on the request's logger.
+  app.param('id', (req, _res, next, id: string) => {
+    const route = routeOf(req);
+    if (route.startsWith('/api/v1/applications/{id}')) {
+      bindApplication(req, id);
+      next();
+    } else if (route.startsWith('/api/v1/tasks/{id}')) {
+      void deps.db.task
+        .findUnique({ where: { id }, select: { applicationId: true } })
+        .then((task) => task && bindApplication(req, task.applicationId))
+        .catch(() => undefined) // the handler answers for a missing task or an unavailable database
+        .finally(() => next());
+    } else {
+      next();
+    }
+  });
   app.use(
     express.json({
       limit: deps.config.http.bodyLimitBytes,
@@ -53,8 +151,16 @@ export function createApp(deps: ApiDeps): Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  const docs = renderDocsPage(openapi, accessOf(ROUTES));
+  app.get('/api/v1/docs', (_req, res) => {
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.type('html').send(docs);
+  });
   mountRoutes(app, ROUTES, deps);
+  mountWeb(app);
   app.use(unknownRoute);
-  app.use(errorHandler(deps.logger));
+  const handleError: ErrorRequestHandler = (err, req, res, next) =>
+    errorHandler(req.log ?? deps.logger)(err, req, res, next);
+  app.use(handleError);
   return app;
 }

@@ -58,4 +58,25 @@ export const authRoutes = [
       return { body: { token } };
     },
   }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/auth/config',
+    summary:
+      'How to sign in: "dev" (a role picker issues tokens) or "jwt" (tokens from the identity provider)',
+    tag: 'auth',
+    access: 'public',
+    response: z.object({ mode: z.enum(['dev', 'jwt']) }),
+    handler: ({ deps }) =>
+      Promise.resolve({
+        body: { mode: deps.config.auth.mode === 'dev' ? ('dev' as const) : ('jwt' as const) },
+      }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/auth/me',
+    summary: 'The caller as the token says (role, subject, organisation, bound enterprise or bank)',
+    tag: 'auth',
+    access: 'authenticated',
+    handler: ({ actor }) => Promise.resolve({ body: actor }),
+  }),
 ];

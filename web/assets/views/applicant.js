@@ -1,0 +1,1 @@
+// Applicant pages (being written).
