@@ -106,15 +106,21 @@ export function toHttpError(err: unknown): HttpError | undefined {
 export const sendError = (res: Parameters<RequestHandler>[1], e: HttpError) =>
   res.status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
 
+/** The route a request matched, never its URL (which may carry survey tokens or ids). */
+function routeTemplate(req: Parameters<ErrorRequestHandler>[1]): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? `${req.baseUrl}${path}` : '(unmatched)';
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const known = toHttpError(err);
     if (known) {
-      if (known.status >= 500) logger.warn({ err, url: req.originalUrl }, known.message);
+      if (known.status >= 500) logger.warn({ err, route: routeTemplate(req) }, known.message);
       sendError(res, known);
       return;
     }
-    logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+    logger.error({ err, method: req.method, route: routeTemplate(req) }, 'unhandled error');
     if (res.headersSent) return;
     sendError(res, new HttpError(500, 'INTERNAL', 'internal error'));
   };
