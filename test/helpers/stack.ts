@@ -1,3 +1,4 @@
+import { recordHistories } from './histories';
 import { type Client as TemporalClient } from '@temporalio/client';
 import { randomBytes, randomInt } from 'node:crypto';
 import { Client as PgClient } from 'pg';
@@ -124,6 +125,8 @@ export async function startStack(
       await stack.startWorker();
     },
     async stop() {
+      // `RECORD_HISTORIES=1 npm test` keeps one history per new workflow path for the replay test.
+      if (process.env.RECORD_HISTORIES) await recordHistories(temporal, config.temporal.taskQueue);
       await Promise.allSettled([stack.worker.stop(), stack.api.close()]);
       await smtp.close();
       await simulators.close();

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
+
+/**
+ * The path a workflow took, as the replay test cares about it: its type, the statuses it went through,
+ * the updates and signals it took, and how it ended (or that it still runs).
+ */
+function pathOf(type: string, status: string, history: { events?: unknown[] | null }): string[] {
+  const steps: string[] = [type];
+  for (const e of (history.events ?? []) as Record<string, any>[]) {
+    const step =
+      e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ??
+      e.workflowExecutionSignaledEventAttributes?.signalName ??
+      e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ??
+      (e.upsertWorkflowSearchAttributesEventAttributes
+        ? statusOf(e.upsertWorkflowSearchAttributesEventAttributes)
+        : undefined);
+    if (step && steps.at(-1) !== step) steps.push(step);
+  }
+  steps.push(status);
+  return steps;
+}
+
+function statusOf(attrs: Record<string, any>): string | undefined {
+  const payload = attrs.searchAttributes?.indexedFields?.ApplicationStatus;
+  if (!payload?.data) return undefined;
+  return JSON.parse(Buffer.from(payload.data as Uint8Array).toString('utf8')) as string;
+}
+
+/**
+ * Keeps one recorded history per distinct path of the workflows of a task queue in test/histories/ (when the
+ * tests run with RECORD_HISTORIES=1): the replay test then proves that code changes keep them deterministic.
+ */
+export async function recordHistories(client: Client, taskQueue: string): Promise<number> {
+  fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+  const known = new Set(
+    fs
+      .readdirSync(HISTORIES_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) =>
+        f
+          .replace(/\.json$/, '')
+          .split('.')
+          .at(-1),
+      ),
+  );
+  let written = 0;
+  for await (const wf of client.workflow.list({ query: `TaskQueue="${taskQueue}"` })) {
+    const handle = client.workflow.getHandle(wf.workflowId, wf.runId);
+    const history = await handle.fetchHistory();
+    const steps = pathOf(wf.type, wf.status.name, history);
+    const hash = createHash('sha256').update(steps.join('>')).digest('hex').slice(0, 10);
+    if (known.has(hash)) continue;
+    known.add(hash);
+    const name = `${wf.type}.${steps.at(-2) ?? 'start'}.${wf.status.name}.${hash}`.replace(/[^\w.-]/g, '_');
+    // Stored as the protobuf bytes of the history (what `temporal workflow show` exports, without a converter).
+    const bytes = temporal.api.history.v1.History.encode(history).finish();
+    fs.writeFileSync(
+      path.join(HISTORIES_DIR, `${name}.json`),
+      `${JSON.stringify({ workflowId: wf.workflowId, path: steps, history: Buffer.from(bytes).toString('base64') }, null, 1)}\n`,
+    );
+    written++;
+  }
+  return written;
+}
