@@ -9,11 +9,17 @@ export interface MetricsServer {
 
 /**
  * `GET /metrics` of a worker started alone (`npm run worker`): process metrics, task slots and e-mail
- * delivery. No authentication: keep the port inside the cluster.
+ * delivery; `GET /healthz` for the container's health check. No authentication: keep the port inside the cluster.
  */
 export async function startMetricsServer(port: number, host: string, logger: Logger): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      // The process is up (the container's health check); the worker's own state is in /metrics.
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}\n');
+      return;
+    }
+    if (req.method !== 'GET' || path !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
