@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import helmet from 'helmet';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import { version } from '../package.json';
@@ -111,6 +112,14 @@ function accessOf(routes: AnyRoute[]) {
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Security headers on every answer. The JSON API needs no content at all; the console and the API page
+  // set their own, narrower-than-default policies.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
   app.set('trust proxy', 'loopback');
   app.use((req, res, next) => {
     const end = httpRequestDuration.startTimer();

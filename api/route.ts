@@ -67,8 +67,26 @@ const IdempotencyKey = z
   .max(200)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
+/** The path of the first string holding a NUL character (PostgreSQL text cannot store one), if any. */
+function nulPath(value: unknown, path: string[] = [], depth = 0): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 32 || value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value)) {
+    const found = nulPath(v, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
   if (!schema) return undefined as T;
+  const nul = nulPath(value);
+  if (nul) {
+    const path = [where, ...nul].join('.');
+    throw new HttpError(400, 'VALIDATION_FAILED', `invalid ${where}: ${path}`, [
+      { path, message: 'must not contain NUL characters' },
+    ]);
+  }
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error, where);
   return result.data;
