@@ -150,7 +150,7 @@ export function createMoneyActivities(deps: MoneyDeps) {
         data: [{ applicationId: req.applicationId, round: req.round, sentAt: new Date() }],
         skipDuplicates: true,
       });
-      return `${deps.publicBaseUrl}/api/v1/surveys/${token}`;
+      return `${deps.publicBaseUrl}/#/surveys/${token}`;
     },
 
     /** Distinct subsidy years of the enterprise's inclusive grants (for the renewal reminder). */

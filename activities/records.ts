@@ -207,7 +207,7 @@ export function createRecordActivities(deps: RecordDeps) {
         applicationId,
         enterpriseName: app.enterprise.name,
         track: app.track,
-        link: `${deps.publicBaseUrl}/api/v1/applications/${encodeURIComponent(applicationId)}`,
+        link: `${deps.publicBaseUrl}/#/applications/${encodeURIComponent(applicationId)}`,
         grantedFen: fromDbFen(app.grantedFen),
         computedFen: fromDbFen(app.computedFen),
         comment: e.comment,

@@ -144,7 +144,7 @@ describe('the first slice: submit, review, decide', () => {
     const approvedMail = mails.find((m) => m.subject.includes('已获批准'))!;
     expect(approvedMail.text).toContain('审核意见：同意');
     expect(approvedMail.text).toContain('核定补贴金额 ¥2,500.00');
-    expect(approvedMail.text).toContain(`/api/v1/applications/${id}`);
+    expect(approvedMail.text).toContain(`${stack.config.http.publicBaseUrl}/#/applications/${id}`);
   });
 
   it('rejects with the reasons in the applicant e-mail', async () => {
