@@ -14,6 +14,8 @@ const TaskQuery = Page.extend({
   assignee: z.literal('me').optional(),
   overdue: z.enum(['true', 'false']).optional(),
   applicationId: z.string().min(1).max(100).optional(),
+  /** `dueAt`: oldest due first (the default); `-dueAt`: newest due first. */
+  sort: z.enum(['dueAt', '-dueAt']).default('dueAt'),
 });
 
 const AssignBody = z.object({ assignee: z.string().trim().min(1).max(100) });
@@ -93,9 +95,13 @@ export const taskRoutes = [
       const [rows, total] = await Promise.all([
         deps.db.task.findMany({
           where,
-          orderBy: [{ dueAt: 'asc' }, { createdAt: 'asc' }],
+          orderBy:
+            query.sort === '-dueAt'
+              ? [{ dueAt: 'desc' }, { createdAt: 'desc' }]
+              : [{ dueAt: 'asc' }, { createdAt: 'asc' }],
           skip: (query.page - 1) * query.pageSize,
           take: query.pageSize,
+          include: { application: { select: { track: true, enterprise: { select: { name: true } } } } },
         }),
         deps.db.task.count({ where }),
       ]);
@@ -106,6 +112,8 @@ export const taskRoutes = [
             id: t.id,
             queue: t.queue,
             applicationId: t.applicationId,
+            enterpriseName: t.application.enterprise.name,
+            track: t.application.track,
             org: t.org,
             state: t.state.toLowerCase(),
             assignee: t.assignee,
@@ -117,6 +125,54 @@ export const taskRoutes = [
           total,
           page: query.page,
           pageSize: query.pageSize,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/tasks/{id}',
+    summary: 'Read one task of your queues (also a finished one), with its application id',
+    tag: 'tasks',
+    access: [...STAFF_WORKERS, 'admin'],
+    params: IdParam,
+    errors: [404],
+    async handler({ params, actor, deps }) {
+      const t = await findVisibleTask(deps, params.id, actor!);
+      // Who objected and why: what the approver judges in an objection review (never published).
+      const objections =
+        t.queue === 'objection-review'
+          ? await deps.db.objection.findMany({
+              where: { applicationId: t.applicationId },
+              orderBy: { createdAt: 'asc' },
+            })
+          : [];
+      return {
+        body: {
+          id: t.id,
+          queue: t.queue,
+          applicationId: t.applicationId,
+          org: t.org,
+          state: t.state.toLowerCase(),
+          assignee: t.assignee,
+          createdAt: t.createdAt.toISOString(),
+          dueAt: t.dueAt.toISOString(),
+          overdue: (t.state === 'OPEN' || t.state === 'CLAIMED') && t.dueAt.getTime() < Date.now(),
+          escalatedAt: t.escalatedAt?.toISOString() ?? null,
+          completedAt: t.completedAt?.toISOString() ?? null,
+          outcome: t.outcome,
+          ...(t.queue === 'objection-review'
+            ? {
+                objections: objections.map((o) => ({
+                  id: o.id,
+                  filedAt: o.createdAt.toISOString(),
+                  name: o.name,
+                  contact: o.contact,
+                  reason: o.reason,
+                  outcome: o.outcome,
+                })),
+              }
+            : {}),
         },
       };
     },
