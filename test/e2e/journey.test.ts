@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { REQUIRED_DOCUMENTS } from '../../domain/documents';
+import { launchBrowser, publicPage, screenshot, signedInPage } from '../helpers/browser';
+import { eventually, startStack, type TestStack } from '../helpers/stack';
+import { newApplicant, PDF } from '../helpers/world';
+
+/**
+ * One application through every role's pages, in the browser only: the applicant applies with its documents,
+ * a street-office reviewer asks for more, the applicant answers, the reviewer and a committee approver
+ * approve, the administrator publishes the notice, the public sees it, and the dashboard counts it.
+ */
+let stack: TestStack;
+let browser: Browser;
+let dir: string;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journey-e2e-'));
+  for (const type of REQUIRED_DOCUMENTS.INCLUSIVE) fs.writeFileSync(path.join(dir, `${type}.pdf`), PDF);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const DOCUMENT_LABELS: Record<string, string> = {
+  APPLICATION_FORM: '申请表',
+  BUSINESS_LICENCE: '营业执照',
+  CREDIT_REPORT: '信用报告',
+  FINANCIAL_STATEMENTS: '上年度财务报表',
+  SOCIAL_INSURANCE_PROOF: '社保缴纳证明',
+};
+
+const statusOf = async (id: string) =>
+  (await stack.db.application.findUniqueOrThrow({ where: { id }, select: { status: true } })).status;
+
+async function waitForStatus(id: string, status: string) {
+  await eventually(
+    () => statusOf(id),
+    (s) => s === status,
+    60_000,
+  );
+}
+
+/** Opens the task of a queue from the reviewer's task list (no shortcuts through the database). */
+async function openTaskFromList(page: Page, id: string, queue: string) {
+  await page.goto(`${stack.baseUrl}/#/tasks?queue=${queue}`);
+  await page.getByRole('heading', { level: 1, name: '任务列表' }).waitFor();
+  const link = page.getByRole('link', { name: id });
+  for (let i = 0; (await link.count()) === 0; i++) {
+    if (i > 60) throw new Error(`${id} did not reach the ${queue} list`);
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: '任务列表' }).waitFor();
+  }
+  await link.first().click();
+  await page.getByRole('heading', { level: 1, name: new RegExp(id) }).waitFor();
+}
+
+async function decide(page: Page, decision: string, comment: string, claim = true) {
+  if (claim) {
+    await page.getByRole('button', { name: '领取任务' }).click();
+    await page.getByText('您已领取此任务。').waitFor();
+  }
+  await page.getByLabel(decision).check();
+  await page.getByLabel('审核意见').fill(comment);
+  await page.getByRole('button', { name: '提交决定' }).click();
+  await page.locator('.rv-done').waitFor();
+}
+
+describe('one application through every role, in the browser', () => {
+  it('applies, is asked for more, answers, is approved twice, is published and counted', async () => {
+    const a = await newApplicant(stack, 'INCLUSIVE');
+    const policyNumber = `PJ${Date.now()}`;
+    const res = await fetch(`${stack.simulatorUrl}/sim/insurer/policies/PICC/${policyNumber}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        creditCode: a.code,
+        productCode: 'HD-GROUP-2026',
+        startDate: '2026-03-01',
+        endDate: '2027-02-28',
+        premiumFen: 250_000,
+        paidPremiumFen: 250_000,
+        paidAt: '2026-02-20T00:00:00+08:00',
+        sumInsuredFen: 500_000_000,
+      }),
+    });
+    expect(res.status).toBeLessThan(300);
+
+    // The applicant applies with its documents.
+    const applicant = await signedInPage(browser, stack, {
+      role: 'applicant',
+      subject: 'wang-wu',
+      creditCode: a.code,
+    });
+    await applicant.goto(`${stack.baseUrl}/#/apply`);
+    await applicant.getByRole('heading', { name: '申请科技保险补贴' }).waitFor();
+    await applicant.getByLabel('普惠型综合科技保险').check();
+    await applicant.getByLabel('保险产品').selectOption('HD-GROUP-2026');
+    await applicant.getByLabel('保单号').fill(policyNumber);
+    await applicant.getByLabel('保险起期').fill('2026-03-01');
+    await applicant.getByLabel('保险止期').fill('2027-02-28');
+    await applicant.getByLabel(/^保费（元）/).fill('2500');
+    await applicant.getByLabel('实际支付保费（元）').fill('2500');
+    await applicant.getByLabel('保费支付日期').fill('2026-02-20');
+    await applicant.getByLabel('保险金额（风险保额，元）').fill('5000000');
+    for (const type of REQUIRED_DOCUMENTS.INCLUSIVE) {
+      await applicant.getByLabel(DOCUMENT_LABELS[type]!).setInputFiles(path.join(dir, `${type}.pdf`));
+    }
+    await applicant.getByRole('button', { name: '提交申请' }).click();
+    await applicant.waitForURL(/#\/applications\/HD-/);
+    const id = decodeURIComponent(new URL(applicant.url()).hash.replace('#/applications/', ''));
+    await waitForStatus(id, 'INITIAL_REVIEW');
+
+    // The street office's reviewer asks for more.
+    const reviewer = await signedInPage(browser, stack, {
+      role: 'reviewer',
+      subject: 'sun-li',
+      org: 'street:中关村街道',
+    });
+    await openTaskFromList(reviewer, id, 'initial-review');
+    await reviewer.getByRole('button', { name: '领取任务' }).click();
+    await reviewer.getByText('您已领取此任务。').waitFor();
+    await reviewer.getByLabel('要求补充材料').check();
+    await reviewer.getByLabel('需要企业补充的内容').fill('请补充近三个月社保缴纳证明');
+    await reviewer.getByRole('button', { name: '提交决定' }).click();
+    await reviewer.locator('.rv-done[data-status="NEEDS_INFO"]').waitFor();
+
+    // The applicant sees the request and answers it.
+    await applicant.reload();
+    const info = applicant.locator('section.info-request');
+    await info.getByText('请补充近三个月社保缴纳证明').waitFor();
+    await info.getByLabel('补充说明').fill('已补充近三个月社保缴纳证明');
+    await info.getByLabel('材料类型').selectOption('SOCIAL_INSURANCE_PROOF');
+    await info.getByLabel('补充材料文件').setInputFiles(path.join(dir, 'SOCIAL_INSURANCE_PROOF.pdf'));
+    await info.getByRole('button', { name: '提交补充材料' }).click();
+    await applicant.getByText('补充材料已提交，申请已回到审核环节。').waitFor();
+    await waitForStatus(id, 'INITIAL_REVIEW');
+
+    // The same reviewer gets it back (already assigned) and approves; a committee approver approves.
+    await openTaskFromList(reviewer, id, 'initial-review');
+    await decide(reviewer, '通过初审', '材料齐全', false);
+    await waitForStatus(id, 'FINAL_APPROVAL');
+    const approver = await signedInPage(browser, stack, {
+      role: 'approver',
+      subject: 'zhou-min',
+      org: 'committee',
+    });
+    await openTaskFromList(approver, id, 'final-approval');
+    await decide(approver, '批准补贴', '同意');
+    await waitForStatus(id, 'APPROVED');
+
+    // The administrator publishes the notice; the public sees it.
+    const admin = await signedInPage(browser, stack, { role: 'admin', subject: 'admin-he' });
+    await admin.goto(`${stack.baseUrl}/#/admin`);
+    await admin.getByRole('button', { name: '立即发布公示' }).click();
+    await admin.getByText(/已发布公示批次/).waitFor();
+    await waitForStatus(id, 'IN_PUBLIC_NOTICE');
+    const visitor = await publicPage(browser, stack, '#/notices');
+    const row = visitor.getByRole('row', { name: new RegExp(a.code) });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('¥2,500.00');
+    await screenshot(visitor, 'journey-public-notice');
+
+    // The dashboard counts the insured enterprise and its premium.
+    await admin.goto(`${stack.baseUrl}/#/dashboard?year=2026`);
+    const tiles = admin.getByTestId('evaluation-tiles');
+    await tiles.waitFor();
+    expect(await tiles.locator('[data-figure="newInsuredEnterprises"] .num').textContent()).toBe('1');
+    expect(await tiles.locator('[data-figure="premium"] .num').textContent()).toBe('¥2,500.00');
+    await screenshot(admin, 'journey-dashboard');
+
+    // And the applicant's timeline tells the whole story.
+    await applicant.reload();
+    await applicant.getByText('公示中').first().waitFor();
+    const timeline = await stack.db.auditEvent.findMany({
+      where: { applicationId: id },
+      orderBy: { id: 'asc' },
+    });
+    expect(timeline.filter((e) => e.action === 'DECISION').map((e) => [e.actor, e.actorRole])).toEqual([
+      ['sun-li', 'reviewer'],
+      ['sun-li', 'reviewer'],
+      ['zhou-min', 'approver'],
+    ]);
+  });
+});
