@@ -102,6 +102,7 @@ async function main() {
     const lines = [
       '',
       'Haidian tech-insurance subsidy system is running:',
+      `  Web console    ${config.http.publicBaseUrl}/   (applicants, reviewers, finance, banks, administrators, public notice)`,
       `  API            ${config.http.publicBaseUrl}/api/v1   (OpenAPI: ${config.http.publicBaseUrl}/api/v1/openapi.json)`,
       `  API reference  ${config.http.publicBaseUrl}/api/v1/docs`,
       `  Metrics        ${config.http.publicBaseUrl}/metrics   (Prometheus; API and worker of this process)`,
