@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { openBankAccount, secretBoxFor } from '../services/secretBox';
 import type { Client } from '@temporalio/client';
 import { SignJWT } from 'jose';
 import { fromDbFen } from '../domain/money';
@@ -21,6 +22,8 @@ export interface MoneyDeps {
   payments: PaymentClient;
   publicBaseUrl: string;
   linkSecret: string;
+  /** DATA_ENCRYPTION_KEY: opens the enterprise's bank account number for the payment order. */
+  dataKey: string;
 }
 
 export interface PaymentAttempt {
@@ -47,6 +50,13 @@ async function gateway<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The payee as recorded with the payment: the account number reduced to its last four digits. */
+function maskPayee(p: Payee): Payee {
+  return 'accountNumber' in p && typeof p.accountNumber === 'string'
+    ? { ...p, accountNumber: `************${p.accountNumber.slice(-4)}` }
+    : p;
+}
+
 /** Budget reservations, payments through the treasury gateway, and signed follow-up links. */
 export function createMoneyActivities(deps: MoneyDeps) {
   const { db } = deps;
@@ -59,11 +69,7 @@ export function createMoneyActivities(deps: MoneyDeps) {
     });
     if (app.payee === 'INSURER')
       return { kind: 'INSURER', name: app.insurerCode, insurerCode: app.insurerCode };
-    const account = app.enterprise.bankAccount as {
-      bankName: string;
-      accountName: string;
-      accountNumber: string;
-    } | null;
+    const account = openBankAccount(secretBoxFor(deps.dataKey), app.enterprise.bankAccount);
     return { kind: 'ENTERPRISE', name: app.enterprise.name, ...(account ?? {}) };
   }
 
@@ -106,7 +112,8 @@ export function createMoneyActivities(deps: MoneyDeps) {
             applicationId: a.applicationId,
             attempt: a.attempt,
             amountFen: BigInt(a.amountFen),
-            payee: to,
+            // The payment record keeps who was paid, never the full account number.
+            payee: maskPayee(to) as object,
           },
         ],
         skipDuplicates: true,

@@ -22,6 +22,7 @@ export function ensureDevSecrets(dataDir: string): DevSecrets {
     jwtSecret: existing?.jwtSecret ?? fresh(32),
     paymentCallbackSecret: existing?.paymentCallbackSecret ?? fresh(32),
     linkSecret: existing?.linkSecret ?? fresh(32),
+    dataKey: existing?.dataKey ?? fresh(32),
   };
   if (existing && Object.keys(existing).length === Object.keys(secrets).length) return existing;
   fs.mkdirSync(path.resolve(dataDir), { recursive: true });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseDataKey } from '../services/secretBox';
 
 /**
  * Configuration is read once, at each entry point, from the environment into this validated object,
@@ -46,6 +47,19 @@ export const EnvSchema = z.object({
     z.string().min(16, 'must be at least 16 characters').optional(),
   ),
   LINK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  DATA_ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((k) => {
+        try {
+          parseDataKey(k);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be 32 bytes, as base64 or 64 hex digits')
+      .optional(),
+  ),
   NOTICE_SCHEDULE: z.enum(['on', 'off']).default('on'),
   PAYMENT_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   LOOKUP_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
@@ -78,6 +92,8 @@ export interface DevSecrets {
   jwtSecret: string;
   paymentCallbackSecret: string;
   linkSecret: string;
+  /** Encrypts bank account numbers at rest (generated with the other secrets in the embedded stack). */
+  dataKey?: string;
 }
 
 export interface Config {
@@ -112,6 +128,8 @@ export interface Config {
   auth: { mode: 'dev' | 'jwt'; secret?: string; publicKey?: string; issuer: string };
   /** Signs links sent by e-mail (surveys, outreach), which carry no bearer token. */
   linkSecret: string;
+  /** DATA_ENCRYPTION_KEY: encrypts bank account numbers at rest (services/secretBox.ts). */
+  dataKey: string;
   notices: { schedule: boolean };
   services: {
     registryUrl: string;
@@ -164,6 +182,8 @@ export function loadConfig(
   if (!callbackSecret) problems.push('PAYMENT_CALLBACK_SECRET: required outside the embedded stack');
   const linkSecret = env.LINK_SECRET ?? secrets?.linkSecret;
   if (!linkSecret) problems.push('LINK_SECRET: required outside the embedded stack');
+  const dataKey = env.DATA_ENCRYPTION_KEY ?? secrets?.dataKey;
+  if (!dataKey) problems.push('DATA_ENCRYPTION_KEY: required outside the embedded stack');
 
   if (problems.length)
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
@@ -204,6 +224,7 @@ export function loadConfig(
     },
     auth: { mode: authMode, secret: jwtSecret, publicKey: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER },
     linkSecret: linkSecret!,
+    dataKey: dataKey!,
     notices: { schedule: env.NOTICE_SCHEDULE === 'on' },
     services: {
       registryUrl: env.REGISTRY_URL ?? `${simulatorUrl}/registry`,

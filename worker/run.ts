@@ -60,6 +60,7 @@ export async function startWorker(
     }),
     temporal,
     linkSecret: config.linkSecret,
+    dataKey: config.dataKey,
   });
   const worker = await createWorker({
     connection,

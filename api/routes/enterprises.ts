@@ -4,6 +4,13 @@ import type { Enterprise } from '../../prisma/generated/client';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
 import { CreditCode, Email, Field, IsoDate, Text } from '../schemas';
+import {
+  maskedBankAccount,
+  openBankAccount,
+  sealBankAccount,
+  secretBoxFor,
+  type SecretBox,
+} from '../../services/secretBox';
 
 const BankAccount = z.object({
   bankName: Text(100),
@@ -36,11 +43,10 @@ const EnterpriseBody = z
 
 const CodeParam = z.object({ creditCode: CreditCode });
 
-const maskAccount = (n: string): string => `${'*'.repeat(Math.max(0, n.length - 4))}${n.slice(-4)}`;
 const day = (d: Date | null): string | null => (d ? d.toISOString().slice(0, 10) : null);
 
-export function presentEnterprise(e: Enterprise, viewer: Actor) {
-  const account = e.bankAccount as z.infer<typeof BankAccount> | null;
+/** The enterprise as a caller may see it: the bank account number in full to finance only. */
+export function presentEnterprise(e: Enterprise, viewer: Actor, box: SecretBox) {
   return {
     creditCode: e.creditCode,
     name: e.name,
@@ -52,10 +58,8 @@ export function presentEnterprise(e: Enterprise, viewer: Actor) {
     srdiLevel: e.srdiLevel,
     srdiValidUntil: day(e.srdiValidUntil),
     contactEmail: e.contactEmail,
-    bankAccount: account && {
-      ...account,
-      accountNumber: viewer.role === 'finance' ? account.accountNumber : maskAccount(account.accountNumber),
-    },
+    bankAccount:
+      viewer.role === 'finance' ? openBankAccount(box, e.bankAccount) : maskedBankAccount(e.bankAccount),
     updatedAt: e.updatedAt.toISOString(),
   };
 }
@@ -85,7 +89,10 @@ export const enterpriseRoutes = [
         srdiLevel: body.srdiLevel ?? null,
         srdiValidUntil: dateOrNull(body.srdiValidUntil),
         contactEmail: body.contactEmail,
-        bankAccount: body.bankAccount ?? undefined,
+        // Encrypted at rest; an update without an account keeps the stored one.
+        bankAccount: body.bankAccount
+          ? (sealBankAccount(secretBoxFor(deps.config.dataKey), body.bankAccount) as unknown as object)
+          : undefined,
       };
       const existed = await deps.db.enterprise.findUnique({
         where: { creditCode: params.creditCode },
@@ -96,7 +103,10 @@ export const enterpriseRoutes = [
         create: { creditCode: params.creditCode, ...data },
         update: data,
       });
-      return { status: existed ? 200 : 201, body: presentEnterprise(stored, actor!) };
+      return {
+        status: existed ? 200 : 201,
+        body: presentEnterprise(stored, actor!, secretBoxFor(deps.config.dataKey)),
+      };
     },
   }),
   defineRoute({
@@ -112,7 +122,7 @@ export const enterpriseRoutes = [
         throw notFound('enterprise');
       const e = await deps.db.enterprise.findUnique({ where: { creditCode: params.creditCode } });
       if (!e) throw notFound('enterprise');
-      return { body: presentEnterprise(e, actor!) };
+      return { body: presentEnterprise(e, actor!, secretBoxFor(deps.config.dataKey)) };
     },
   }),
 ];

@@ -380,6 +380,7 @@ describe('the follow-up survey from the e-mailed link', () => {
       },
       publicBaseUrl: stack.baseUrl,
       linkSecret: stack.config.linkSecret,
+      dataKey: stack.config.dataKey,
     });
     const link = await money.surveyLink({ applicationId: id, round: 1, validDays: 90 });
     expect(link.startsWith(`${stack.baseUrl}/#/surveys/`)).toBe(true);

@@ -90,6 +90,7 @@ export async function startStack(
     JWT_SECRET: randomBytes(32).toString('hex'),
     PAYMENT_CALLBACK_SECRET: callbackSecret,
     LINK_SECRET: randomBytes(32).toString('hex'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     NOTICE_SCHEDULE: 'off',
     PAYMENT_POLL_SECONDS: '5',
     SIMULATOR_URL: simulators.url,

@@ -341,6 +341,7 @@ describe('follow-up surveys from signed links', () => {
       },
       publicBaseUrl: stack.baseUrl,
       linkSecret: stack.config.linkSecret,
+      dataKey: stack.config.dataKey,
     });
     const link = await money.surveyLink({ applicationId: id, round: 1, validDays: 90 });
     // The e-mailed link opens the console's survey page, which reads the survey from the API by its token.

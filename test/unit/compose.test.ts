@@ -21,6 +21,7 @@ const OPERATOR_ENV: Record<string, string> = {
   JWT_SECRET: 'x'.repeat(40),
   PAYMENT_CALLBACK_SECRET: 'y'.repeat(32),
   LINK_SECRET: 'z'.repeat(40),
+  DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   SMTP_URL: 'smtp://mail.example.gov.cn:25',
   REGISTRY_URL: 'https://registry.example.gov.cn',
   INSURER_URL: 'https://insurer.example.com',

@@ -7,6 +7,7 @@ const secrets: DevSecrets = {
   jwtSecret: 'j'.repeat(40),
   paymentCallbackSecret: 'c'.repeat(40),
   linkSecret: 'l'.repeat(40),
+  dataKey: Buffer.alloc(32, 1).toString('base64'),
 };
 
 describe('configuration', () => {
@@ -61,6 +62,7 @@ describe('configuration', () => {
       JWT_SECRET: 'x'.repeat(32),
       PAYMENT_CALLBACK_SECRET: 'y'.repeat(32),
       LINK_SECRET: 'z'.repeat(32),
+      DATA_ENCRYPTION_KEY: 'k'.repeat(64).replace(/k/g, 'a'),
     });
     expect(c.database.embedded).toBeNull();
     expect(c.temporal.embedded).toBeNull();
@@ -84,7 +86,7 @@ describe('configuration', () => {
 
   it('requires a token key and a database outside the embedded stack', () => {
     expect(() => loadConfig({})).toThrow(
-      /DATABASE_URL[\s\S]*JWT_SECRET[\s\S]*PAYMENT_CALLBACK_SECRET[\s\S]*LINK_SECRET/,
+      /DATABASE_URL[\s\S]*JWT_SECRET[\s\S]*PAYMENT_CALLBACK_SECRET[\s\S]*LINK_SECRET[\s\S]*DATA_ENCRYPTION_KEY/,
     );
   });
 });

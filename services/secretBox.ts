@@ -1,0 +1,93 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * Encryption at rest of the few secrets the database holds (bank account numbers): AES-256-GCM with a key
+ * from DATA_ENCRYPTION_KEY, a fresh nonce per value, and the key version in the stored text, so a key can be
+ * rotated later (`v1.` values keep opening with the old key).
+ */
+export interface SecretBox {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
+
+const PREFIX = 'v1.';
+
+/** Reads a 32-byte key given as base64, base64url or hex; throws a message naming the variable otherwise. */
+export function parseDataKey(text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (key.length !== 32) throw new Error('DATA_ENCRYPTION_KEY must be 32 bytes (base64 or 64 hex digits)');
+  return key;
+}
+
+export function createSecretBox(keyText: string): SecretBox {
+  const key = parseDataKey(keyText);
+  return {
+    seal(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return `${PREFIX}${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
+    },
+    open(sealed) {
+      if (!sealed.startsWith(PREFIX)) throw new Error('not a sealed value');
+      const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+/** A bank account as stored: the number sealed, its last four digits kept for display. */
+export interface StoredBankAccount {
+  bankName: string;
+  accountName: string;
+  accountNumberSealed: string;
+  accountNumberLast4: string;
+}
+
+export interface BankAccount {
+  bankName: string;
+  accountName: string;
+  accountNumber: string;
+}
+
+export function sealBankAccount(box: SecretBox, a: BankAccount): StoredBankAccount {
+  return {
+    bankName: a.bankName,
+    accountName: a.accountName,
+    accountNumberSealed: box.seal(a.accountNumber),
+    accountNumberLast4: a.accountNumber.slice(-4),
+  };
+}
+
+/** The account as stored; rows written before encryption (a plain `accountNumber`) are still read. */
+export function openBankAccount(box: SecretBox, stored: unknown): BankAccount | null {
+  if (!stored || typeof stored !== 'object') return null;
+  const s = stored as Partial<StoredBankAccount> & { accountNumber?: string };
+  const accountNumber = s.accountNumberSealed ? box.open(s.accountNumberSealed) : (s.accountNumber ?? '');
+  return { bankName: s.bankName ?? '', accountName: s.accountName ?? '', accountNumber };
+}
+
+/** Masked for everyone but finance: only the last four digits show. */
+export function maskedBankAccount(stored: unknown): BankAccount | null {
+  if (!stored || typeof stored !== 'object') return null;
+  const s = stored as Partial<StoredBankAccount> & { accountNumber?: string };
+  const last4 = s.accountNumberLast4 ?? (s.accountNumber ?? '').slice(-4);
+  return {
+    bankName: s.bankName ?? '',
+    accountName: s.accountName ?? '',
+    accountNumber: `************${last4}`,
+  };
+}
+
+const boxes = new Map<string, SecretBox>();
+/** One box per key text (the key is parsed once per process). */
+export function secretBoxFor(keyText: string): SecretBox {
+  let box = boxes.get(keyText);
+  if (!box) boxes.set(keyText, (box = createSecretBox(keyText)));
+  return box;
+}
