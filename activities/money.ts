@@ -113,7 +113,7 @@ export function createMoneyActivities(deps: MoneyDeps) {
             attempt: a.attempt,
             amountFen: BigInt(a.amountFen),
             // The payment record keeps who was paid, never the full account number.
-            payee: maskPayee(to) as object,
+            payee: maskPayee(to),
           },
         ],
         skipDuplicates: true,
