@@ -6,7 +6,12 @@ import { applicationWorkflowId } from '../../workflows/application/contract';
 import { launchBrowser, screenshot, signedInPage } from '../helpers/browser';
 import { creditCode } from '../helpers/fixtures';
 import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
-import { newApplicant, setBehaviour, submit } from '../helpers/world';
+import {
+  approvedApplication as approveInclusive,
+  newApplicant,
+  setBehaviour,
+  submit,
+} from '../helpers/world';
 
 /**
  * The administrator's and finance's console pages in a real browser against the whole system: the stuck
@@ -34,28 +39,7 @@ const statusOf = async (id: string) =>
   (await stack.db.application.findUniqueOrThrow({ where: { id } })).status;
 
 /** An inclusive application taken through initial review and final approval over the API. */
-async function approvedApplication(): Promise<string> {
-  const a = await newApplicant(stack, 'INCLUSIVE');
-  const id = (await submit(stack, a, 'INCLUSIVE')).body.id as string;
-  const reviewer = await as(stack, { role: 'reviewer', org: 'street:中关村街道' });
-  const approver = await as(stack, { role: 'approver', org: 'committee' });
-  for (const [who, queue] of [
-    [reviewer, 'initial-review'],
-    [approver, 'final-approval'],
-  ] as const) {
-    const task = await eventually(
-      () => stack.db.task.findFirst({ where: { applicationId: id, queue, state: 'OPEN' } }),
-      (t) => t !== null,
-    );
-    await who.post(`/api/v1/tasks/${task!.id}/claim`);
-    await who.post(`/api/v1/tasks/${task!.id}/decision`, { decision: 'approve', comment: '' });
-  }
-  await eventually(
-    () => statusOf(id),
-    (s) => s === 'APPROVED',
-  );
-  return id;
-}
+const approvedApplication = async () => (await approveInclusive(stack)).id;
 
 async function stuckHas(id: string, kind: string): Promise<void> {
   await eventually(

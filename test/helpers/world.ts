@@ -3,7 +3,7 @@ import { REQUIRED_DOCUMENTS, type DocumentType } from '../../domain/documents';
 import type { EnterpriseFacts, PolicyFacts } from '../../domain/rules';
 import type { Track } from '../../domain/status';
 import { creditCode, enterpriseBody } from './fixtures';
-import { as, type ApiClient, type TestStack } from './stack';
+import { as, eventually, type ApiClient, type TestStack } from './stack';
 
 /** The smallest valid files of each accepted format (checked by content). */
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
@@ -163,4 +163,36 @@ export async function submit(
     policy: declared,
     documents: ids,
   });
+}
+
+/**
+ * Claims and approves an application's initial review (by a reviewer of `reviewerOrg`) and its final approval
+ * (by a committee approver), over the API, as two different people.
+ */
+export async function approveReviews(stack: TestStack, id: string, reviewerOrg = 'street:中关村街道') {
+  const reviewer = await as(stack, { role: 'reviewer', org: reviewerOrg });
+  const approver = await as(stack, { role: 'approver', org: 'committee' });
+  for (const [who, queue] of [
+    [reviewer, 'initial-review'],
+    [approver, 'final-approval'],
+  ] as const) {
+    const task = await eventually(
+      () => stack.db.task.findFirst({ where: { applicationId: id, queue, state: 'OPEN' } }),
+      (t) => t !== null,
+    );
+    await who.post(`/api/v1/tasks/${task!.id}/claim`);
+    await who.post(`/api/v1/tasks/${task!.id}/decision`, { decision: 'approve', comment: '' });
+  }
+}
+
+/** A new inclusive applicant's application, approved and waiting for the public notice. */
+export async function approvedApplication(stack: TestStack): Promise<{ id: string; a: Applicant }> {
+  const a = await newApplicant(stack, 'INCLUSIVE');
+  const id = (await submit(stack, a, 'INCLUSIVE')).body.id as string;
+  await approveReviews(stack, id);
+  await eventually(
+    async () => (await stack.db.application.findUniqueOrThrow({ where: { id } })).status,
+    (s) => s === 'APPROVED',
+  );
+  return { id, a };
 }

@@ -1,6 +1,11 @@
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
-import { newApplicant, setBehaviour, submit, type Applicant } from '../helpers/world';
+import {
+  approvedApplication as approveInclusive,
+  newApplicant,
+  setBehaviour,
+  submit,
+} from '../helpers/world';
 
 let stack: TestStack;
 let admin: ApiClient;
@@ -44,28 +49,7 @@ async function stuckItem(id: string, kind: string, query = '', timeoutMs = 60_00
   return found!;
 }
 
-async function approvedApplication(): Promise<{ id: string; a: Applicant }> {
-  const a = await newApplicant(stack, 'INCLUSIVE');
-  const id = (await submit(stack, a, 'INCLUSIVE')).body.id as string;
-  const reviewer = await as(stack, { role: 'reviewer', org: 'street:中关村街道' });
-  const approver = await as(stack, { role: 'approver', org: 'committee' });
-  for (const [who, queue] of [
-    [reviewer, 'initial-review'],
-    [approver, 'final-approval'],
-  ] as const) {
-    const task = await eventually(
-      () => stack.db.task.findFirst({ where: { applicationId: id, queue, state: 'OPEN' } }),
-      (t) => t !== null,
-    );
-    await who.post(`/api/v1/tasks/${task!.id}/claim`);
-    await who.post(`/api/v1/tasks/${task!.id}/decision`, { decision: 'approve', comment: '' });
-  }
-  await eventually(
-    () => statusOf(id),
-    (s) => s === 'APPROVED',
-  );
-  return { id, a };
-}
+const approvedApplication = () => approveInclusive(stack);
 
 async function publish() {
   const res = await admin.post('/api/v1/admin/notices/publish');

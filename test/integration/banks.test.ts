@@ -1,6 +1,6 @@
 import { bankMatchingWorkflowId } from '../../workflows/bankMatching/contract';
 import { type ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
-import { newApplicant, submit, type Applicant } from '../helpers/world';
+import { approveReviews, newApplicant, submit, type Applicant } from '../helpers/world';
 
 let stack: TestStack;
 let admin: ApiClient;
@@ -16,21 +16,7 @@ const statusOf = async (id: string) =>
   (await stack.db.application.findUniqueOrThrow({ where: { id } })).status;
 const loan = { amountFen: 200_000_000, termMonths: 12, purpose: '研发投入周转' };
 
-async function approve(id: string) {
-  const reviewer = await as(stack, { role: 'reviewer', org: 'street:中关村街道' });
-  const approver = await as(stack, { role: 'approver', org: 'committee' });
-  for (const [who, queue] of [
-    [reviewer, 'initial-review'],
-    [approver, 'final-approval'],
-  ] as const) {
-    const task = await eventually(
-      () => stack.db.task.findFirst({ where: { applicationId: id, queue, state: 'OPEN' } }),
-      (t) => t !== null,
-    );
-    await who.post(`/api/v1/tasks/${task!.id}/claim`);
-    await who.post(`/api/v1/tasks/${task!.id}/decision`, { decision: 'approve', comment: '' });
-  }
-}
+const approve = (id: string) => approveReviews(stack, id);
 
 async function optedIn(): Promise<{ a: Applicant; id: string }> {
   const a = await newApplicant(stack, 'INCLUSIVE');

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../services/logger';
 import { as, eventually, startStack, type TestStack } from '../helpers/stack';
-import { newApplicant, submit } from '../helpers/world';
+import { approveReviews, newApplicant, submit } from '../helpers/world';
 
 /** Bank account numbers: encrypted in the database, masked in answers and payment records, never logged. */
 const ACCOUNT = '6222020200012345678'; // the fixtures' account of every test enterprise
@@ -50,19 +50,7 @@ describe('bank account numbers', () => {
 
     // An SRDI grant is paid to the enterprise's account: the gateway gets the number, our record does not.
     const id = (await submit(stack, a, 'SRDI')).body.id as string;
-    const reviewer = await as(stack, { role: 'reviewer', org: 'committee' });
-    const approver = await as(stack, { role: 'approver', org: 'committee' });
-    for (const [who, queue] of [
-      [reviewer, 'initial-review'],
-      [approver, 'final-approval'],
-    ] as const) {
-      const task = await eventually(
-        () => stack.db.task.findFirst({ where: { applicationId: id, queue, state: 'OPEN' } }),
-        (t) => t !== null,
-      );
-      await who.post(`/api/v1/tasks/${task!.id}/claim`);
-      await who.post(`/api/v1/tasks/${task!.id}/decision`, { decision: 'approve', comment: '' });
-    }
+    await approveReviews(stack, id, 'committee');
     const admin = await as(stack, { role: 'admin' });
     await eventually(
       async () => (await stack.db.application.findUniqueOrThrow({ where: { id } })).status,
