@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { openBankAccount, secretBoxFor } from '../services/secretBox';
+import { maskNumber, openBankAccount, secretBoxFor } from '../services/secretBox';
 import type { Client } from '@temporalio/client';
 import { SignJWT } from 'jose';
 import { fromDbFen } from '../domain/money';
@@ -53,7 +53,7 @@ async function gateway<T>(call: () => Promise<T>): Promise<T> {
 /** The payee as recorded with the payment: the account number reduced to its last four digits. */
 function maskPayee(p: Payee): Payee {
   return 'accountNumber' in p && typeof p.accountNumber === 'string'
-    ? { ...p, accountNumber: `************${p.accountNumber.slice(-4)}` }
+    ? { ...p, accountNumber: maskNumber(p.accountNumber) }
     : p;
 }
 

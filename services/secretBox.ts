@@ -47,6 +47,8 @@ export interface StoredBankAccount {
   accountName: string;
   accountNumberSealed: string;
   accountNumberLast4: string;
+  /** What everyone but finance sees: a star per hidden digit, then the last four. */
+  accountNumberMasked: string;
 }
 
 export interface BankAccount {
@@ -61,6 +63,7 @@ export function sealBankAccount(box: SecretBox, a: BankAccount): StoredBankAccou
     accountName: a.accountName,
     accountNumberSealed: box.seal(a.accountNumber),
     accountNumberLast4: a.accountNumber.slice(-4),
+    accountNumberMasked: maskNumber(a.accountNumber),
   };
 }
 
@@ -72,16 +75,16 @@ export function openBankAccount(box: SecretBox, stored: unknown): BankAccount | 
   return { bankName: s.bankName ?? '', accountName: s.accountName ?? '', accountNumber };
 }
 
+export const maskNumber = (n: string): string => `${'*'.repeat(Math.max(0, n.length - 4))}${n.slice(-4)}`;
+
 /** Masked for everyone but finance: only the last four digits show. */
 export function maskedBankAccount(stored: unknown): BankAccount | null {
   if (!stored || typeof stored !== 'object') return null;
   const s = stored as Partial<StoredBankAccount> & { accountNumber?: string };
-  const last4 = s.accountNumberLast4 ?? (s.accountNumber ?? '').slice(-4);
-  return {
-    bankName: s.bankName ?? '',
-    accountName: s.accountName ?? '',
-    accountNumber: `************${last4}`,
-  };
+  const accountNumber =
+    s.accountNumberMasked ??
+    (s.accountNumber ? maskNumber(s.accountNumber) : `****${s.accountNumberLast4 ?? ''}`);
+  return { bankName: s.bankName ?? '', accountName: s.accountName ?? '', accountNumber };
 }
 
 const boxes = new Map<string, SecretBox>();

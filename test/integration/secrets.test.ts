@@ -39,7 +39,7 @@ describe('bank account numbers', () => {
     expect(raw!.t).not.toContain(ACCOUNT);
 
     expect((await a.client.get(`/api/v1/enterprises/${a.code}`)).body.bankAccount.accountNumber).toBe(
-      '************5678',
+      '***************5678',
     );
     const finance = await as(stack, { role: 'finance' });
     expect((await finance.get(`/api/v1/enterprises/${a.code}`)).body.bankAccount).toEqual({
@@ -68,7 +68,7 @@ describe('bank account numbers', () => {
     }[];
     expect(gateway.find((p) => p.idempotencyKey === `${id}-pay-1`)!.payee.accountNumber).toBe(ACCOUNT);
     const payment = await stack.db.payment.findFirstOrThrow({ where: { applicationId: id } });
-    expect(payment.payee).toMatchObject({ kind: 'ENTERPRISE', accountNumber: '************5678' });
+    expect(payment.payee).toMatchObject({ kind: 'ENTERPRISE', accountNumber: '***************5678' });
 
     expect(logged.length).toBeGreaterThan(0);
     expect(logged).not.toContain(ACCOUNT);

@@ -39,7 +39,8 @@ describe('encryption at rest of bank account numbers', () => {
     expect(stored.accountNumberLast4).toBe('5678');
     expect(openBankAccount(box, stored)).toEqual(account);
     expect(openBankAccount(box, account)).toEqual(account); // written before encryption
-    expect(maskedBankAccount(stored)).toEqual({ ...account, accountNumber: '************5678' });
+    expect(maskedBankAccount(stored)).toEqual({ ...account, accountNumber: '***************5678' });
+    expect(maskedBankAccount(account)).toEqual({ ...account, accountNumber: '***************5678' });
     expect(openBankAccount(box, null)).toBeNull();
   });
 
