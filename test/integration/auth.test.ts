@@ -18,6 +18,7 @@ beforeAll(async () => {
     JWT_SECRET: SECRET,
     PAYMENT_CALLBACK_SECRET: 'x'.repeat(32),
     LINK_SECRET: 'l'.repeat(32),
+    DATA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
     SIMULATOR_URL: 'http://127.0.0.1:1',
   });
   expect(config.auth.mode).toBe('jwt');
