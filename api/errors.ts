@@ -62,10 +62,37 @@ function fromPrisma(err: Prisma.PrismaClientKnownRequestError): HttpError | unde
   }
 }
 
+/** Prisma's codes for a database it cannot reach, lost the connection to, or has no connection for. */
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/** The driver adapter's (@prisma/adapter-pg) kinds of the same, in `meta.driverAdapterError.cause`. */
+const UNAVAILABLE_ADAPTER_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
+/** SQLSTATEs of a lost connection (08xxx), a server shutting down or starting up (57P01-03), too many clients. */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
+
+/**
+ * A database that is down, restarting or out of connections (a 503 the client may retry), however it
+ * surfaces: Prisma 7 reports an unreachable server through its driver adapter as a *known* request error
+ * (P1001, or P2010 for raw queries, with the adapter's cause in `meta`), not as an initialization error.
+ */
 function isDatabaseUnavailable(err: unknown): boolean {
   if (err instanceof Prisma.PrismaClientInitializationError) return true;
-  const code = (err as { code?: string } | null)?.code;
-  return code === 'ECONNREFUSED' || code === 'P1001' || code === '57P01' || code === '57P03';
+  const e = err as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } };
+  } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_PRISMA_CODES.has(code) || code === 'ECONNREFUSED' || UNAVAILABLE_SQLSTATE.test(code))
+    return true;
+  const cause = e?.meta?.driverAdapterError?.cause;
+  if (typeof cause?.kind === 'string' && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) return true;
+  return (
+    cause?.kind === 'postgres' && typeof cause.code === 'string' && UNAVAILABLE_SQLSTATE.test(cause.code)
+  );
 }
 
 interface BodyParserError {
@@ -94,12 +121,13 @@ export function toHttpError(err: unknown): HttpError | undefined {
       { path: `body.${err.field ?? 'file'}`, message: err.message },
     ]);
   }
+  // Before the known request errors: an unreachable database is one of them (P1001, P2010 ...).
+  if (isDatabaseUnavailable(err))
+    return new HttpError(503, 'UNAVAILABLE', 'the database is unavailable; try again');
   if (err instanceof Prisma.PrismaClientKnownRequestError) return fromPrisma(err);
   if (err instanceof Prisma.PrismaClientValidationError) {
     return new HttpError(400, 'VALIDATION_FAILED', 'request contains a value the database cannot store');
   }
-  if (isDatabaseUnavailable(err))
-    return new HttpError(503, 'UNAVAILABLE', 'the database is unavailable; try again');
   return undefined;
 }
 

@@ -1,0 +1,145 @@
+/**
+ * Worker memory with many applications open: RSS and V8 heap (after full garbage collections) of a worker
+ * process with `open` applications waiting in initial review, against the same worker with only the warm-up
+ * ones, per 1,000 open applications. Twice: with the configured cache (every waiting workflow may stay in it),
+ * and with a small cache that is full and evicting (each application is brought back by a query, i.e. a
+ * replay, as a reviewer opening it would).
+ */
+import { applicationWorkflowId, stateQuery } from '../workflows/application/contract';
+import { prepareApplicants, submit } from './applicants';
+import { pool, progress, sleep, until } from './log';
+import type { RunningWorker, Stack } from './stack';
+import type { WorkerReport, WorkerTuning } from './workerProtocol';
+
+const MB = 1024 * 1024;
+
+export interface MemorySnapshot {
+  rssMB: number;
+  heapUsedMB: number;
+  cachedWorkflows: number;
+}
+
+export interface MemoryRun {
+  label: string;
+  maxCachedWorkflows: number | 'default';
+  openApplications: number;
+  idle: MemorySnapshot;
+  warm: MemorySnapshot;
+  loaded: MemorySnapshot;
+  rssPerThousandMB: number;
+  heapPerThousandMB: number;
+}
+
+export interface MemoryResult {
+  heapLimitMB: number;
+  /** The SDK's default cache size for this heap limit (reuseV8Context): what the project runs with. */
+  defaultMaxCachedWorkflows: number;
+  runs: MemoryRun[];
+}
+
+const snapshot = (r: WorkerReport): MemorySnapshot => ({
+  rssMB: r.rss / MB,
+  heapUsedMB: r.heapUsed / MB,
+  cachedWorkflows: r.cachedWorkflows,
+});
+
+/** Waits until the worker has had nothing to do for two reports in a row, then measures after a full GC. */
+async function settled(worker: RunningWorker): Promise<WorkerReport> {
+  let quiet = 0;
+  while (quiet < 3) {
+    const r = await worker.report();
+    quiet = r.inFlightActivations === 0 && r.inFlightActivities === 0 ? quiet + 1 : 0;
+    await sleep(500);
+  }
+  return worker.report(true);
+}
+
+/** Submits applications until `count` more wait in initial review. */
+async function openApplications(stack: Stack, count: number, label: string): Promise<string[]> {
+  const applicants = await prepareApplicants(stack, count);
+  const ids: string[] = [];
+  await pool(applicants, 16, async (a) => void ids.push(await submit(stack, a)));
+  await until(
+    async () =>
+      (
+        await stack.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "Task" WHERE queue = 'initial-review' AND state = 'OPEN'
+           AND "applicationId" = ANY($1)`,
+          [ids],
+        )
+      )[0]!.n,
+    (n) => n >= count,
+    {
+      what: 'opening the review tasks',
+      timeoutMs: Math.max(600_000, count * 3000),
+      describe: (n) => `  ${label}: ${n}/${count} applications wait in review`,
+    },
+  );
+  return ids;
+}
+
+async function touch(stack: Stack, ids: string[]): Promise<void> {
+  await pool(ids, 8, async (id) => {
+    await stack.temporal.workflow.getHandle(applicationWorkflowId(id)).query(stateQuery);
+  });
+}
+
+export async function memoryPhase(
+  stack: Stack,
+  opts: { open: number; smallCache: number; tuning: WorkerTuning },
+): Promise<MemoryResult> {
+  const warmCount = Math.max(2, Math.min(20, Math.round(opts.open / 20)));
+  const perThousand = (a: number, b: number) => ((b - a) / opts.open) * 1000;
+
+  progress(`memory: configured worker; ${warmCount} applications to warm up, then ${opts.open} more`);
+  const configured = await stack.startWorker(opts.tuning);
+  const idleA = await settled(configured);
+  const warmIds = await openApplications(stack, warmCount, 'warm-up');
+  const warmA = await settled(configured);
+  const openIds = await openApplications(stack, opts.open, 'configured cache');
+  const loadedA = await settled(configured);
+  await configured.stop();
+  const heapLimitMB = idleA.heapLimit / MB;
+  const runs: MemoryRun[] = [
+    {
+      label: 'configured cache',
+      maxCachedWorkflows: opts.tuning.maxCachedWorkflows ?? 'default',
+      openApplications: opts.open,
+      idle: snapshot(idleA),
+      warm: snapshot(warmA),
+      loaded: snapshot(loadedA),
+      rssPerThousandMB: perThousand(warmA.rss / MB, loadedA.rss / MB),
+      heapPerThousandMB: perThousand(warmA.heapUsed / MB, loadedA.heapUsed / MB),
+    },
+  ];
+
+  progress(`memory: worker with maxCachedWorkflows=${opts.smallCache}; every open application replayed once`);
+  const small = await stack.startWorker({ ...opts.tuning, maxCachedWorkflows: opts.smallCache });
+  const idleB = await settled(small);
+  await touch(stack, warmIds);
+  const warmB = await settled(small);
+  const ticker = setInterval(() => progress('  small cache: replaying the open applications'), 10_000);
+  await touch(stack, openIds).finally(() => clearInterval(ticker));
+  const loadedB = await settled(small);
+  await small.stop();
+  runs.push({
+    label: 'small cache, full and evicting',
+    maxCachedWorkflows: opts.smallCache,
+    openApplications: opts.open,
+    idle: snapshot(idleB),
+    warm: snapshot(warmB),
+    loaded: snapshot(loadedB),
+    rssPerThousandMB: perThousand(warmB.rss / MB, loadedB.rss / MB),
+    heapPerThousandMB: perThousand(warmB.heapUsed / MB, loadedB.heapUsed / MB),
+  });
+  for (const r of runs)
+    progress(
+      `  ${r.label}: RSS ${r.loaded.rssMB.toFixed(0)} MB, heap ${r.loaded.heapUsedMB.toFixed(0)} MB, ` +
+        `${r.loaded.cachedWorkflows} cached; per 1,000 open: RSS ${r.rssPerThousandMB.toFixed(1)} MB, heap ${r.heapPerThousandMB.toFixed(1)} MB`,
+    );
+  return {
+    heapLimitMB,
+    defaultMaxCachedWorkflows: Math.max(Math.floor(((heapLimitMB - 200) * 600) / 1024), 10),
+    runs,
+  };
+}

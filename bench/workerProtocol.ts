@@ -1,0 +1,28 @@
+/** Messages between the bench and its worker process (`bench/worker.ts`). */
+
+/** The worker options under test; absent ones keep the project's (the SDK's defaults). */
+export interface WorkerTuning {
+  maxCachedWorkflows?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  reuseV8Context?: boolean;
+}
+
+export type ToWorker = { type: 'report'; gc: boolean } | { type: 'stop' };
+
+/** Memory in bytes after an optional full garbage collection, and the worker's own counters. */
+export interface WorkerReport {
+  type: 'report';
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  heapLimit: number;
+  /** User and system CPU time of the worker process since it started, in milliseconds. */
+  cpuMs: number;
+  cachedWorkflows: number;
+  inFlightActivations: number;
+  inFlightActivities: number;
+}
+
+export type FromWorker = WorkerReport | { type: 'ready' };
