@@ -1,3 +1,4 @@
+import { isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
@@ -95,6 +96,25 @@ function isDatabaseUnavailable(err: unknown): boolean {
   );
 }
 
+/**
+ * gRPC codes of a Temporal service that cannot take the call now (down, restarting, overloaded, or the
+ * workflow's task failing until a worker picks it up again): the client may retry, so 503, never 500.
+ */
+const TEMPORAL_RETRYABLE_GRPC = new Map<number, string>([
+  [14 /* UNAVAILABLE */, 'Temporal is unavailable; try again'],
+  [4 /* DEADLINE_EXCEEDED */, 'Temporal did not answer in time; try again'],
+  [8 /* RESOURCE_EXHAUSTED */, 'Temporal is overloaded; try again'],
+  [9 /* FAILED_PRECONDITION */, 'the workflow cannot take this action right now; try again'],
+]);
+
+/** The message for a Temporal error (or one it wraps) that means "try again later"; undefined otherwise. */
+function temporalUnavailable(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e)) return TEMPORAL_RETRYABLE_GRPC.get(e.code);
+  }
+  return undefined;
+}
+
 interface BodyParserError {
   type?: string;
   status?: number;
@@ -125,6 +145,8 @@ export function toHttpError(err: unknown): HttpError | undefined {
   if (isDatabaseUnavailable(err))
     return new HttpError(503, 'UNAVAILABLE', 'the database is unavailable; try again');
   if (err instanceof Prisma.PrismaClientKnownRequestError) return fromPrisma(err);
+  const temporal = temporalUnavailable(err);
+  if (temporal) return new HttpError(503, 'UNAVAILABLE', temporal);
   if (err instanceof Prisma.PrismaClientValidationError) {
     return new HttpError(400, 'VALIDATION_FAILED', 'request contains a value the database cannot store');
   }

@@ -25,6 +25,8 @@ export interface OutboxDispatcher {
 /** A claim older than this is considered abandoned by a crashed process and is taken over. */
 const CLAIM_LEASE = "interval '2 minutes'";
 const BATCH = 20;
+/** How long a sent mail's SENT mark is retried: well within the claim lease, so nobody takes the row over. */
+const MARK_SENT_PATIENCE_MS = 90_000;
 
 /**
  * Delivers the e-mail outbox. Rows are queued in the same transaction as the step that causes them; this
@@ -58,17 +60,36 @@ export function createOutboxDispatcher(deps: {
       RETURNING id, key, template, "to", subject, text, attempts`);
   }
 
+  /**
+   * Records a delivered mail as SENT. The mail has left: putting the row back to PENDING would send it again,
+   * so a database that cannot be written (restarting, unreachable) is retried for most of the claim lease.
+   * Should it stay unwritable that long, the row stays SENDING and is taken over after the lease (the stable
+   * Message-ID lets mail systems drop that one duplicate).
+   */
+  async function markSent(row: ClaimedRow, messageId: string): Promise<void> {
+    const sentAt = new Date();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await deps.db.emailOutbox.update({
+          where: { id: row.id },
+          data: { status: 'SENT', sentAt, messageId, lastError: null },
+        });
+        return;
+      } catch (err) {
+        if (Date.now() - sentAt.getTime() > MARK_SENT_PATIENCE_MS) {
+          deps.logger.error({ err, outboxKey: row.key }, 'e-mail sent but could not be recorded as sent');
+          return;
+        }
+        deps.logger.warn({ err, outboxKey: row.key, attempt }, 'e-mail sent; recording it failed, retrying');
+        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 10_000)));
+      }
+    }
+  }
+
   async function sendOne(row: ClaimedRow): Promise<boolean> {
     const messageId = `<${row.key.replace(/[^A-Za-z0-9._-]/g, '.')}@${domain}>`;
     try {
       await deps.mailer.send({ to: row.to, subject: row.subject, text: row.text, messageId });
-      await deps.db.emailOutbox.update({
-        where: { id: row.id },
-        data: { status: 'SENT', sentAt: new Date(), messageId, lastError: null },
-      });
-      emailsSent.inc({ template: row.template });
-      deps.onResult?.('sent');
-      return true;
     } catch (err) {
       const backoffMs = Math.min(2 ** row.attempts * 1000, 15 * 60_000);
       deps.logger.warn(
@@ -89,6 +110,10 @@ export function createOutboxDispatcher(deps: {
         .catch((e: unknown) => deps.logger.error({ err: e }, 'could not record e-mail failure'));
       return false;
     }
+    await markSent(row, messageId);
+    emailsSent.inc({ template: row.template });
+    deps.onResult?.('sent');
+    return true;
   }
 
   async function runOnce(): Promise<number> {

@@ -38,6 +38,8 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
         .catch((err: Error) => callback(err));
     },
   });
+  // A client dropping the connection (a process killed mid-send) must not crash the test run.
+  server.on('error', () => undefined);
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
