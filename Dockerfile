@@ -7,10 +7,11 @@ COPY scripts/prisma-generate.js scripts/
 COPY prisma/schema.prisma prisma/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run typecheck && npm prune --omit=dev
+# The workflow bundle is built here once: workers start polling in seconds instead of bundling at start.
+RUN npm run typecheck && npm run build:workflows && npm prune --omit=dev
 
 FROM node:20.19-bookworm-slim AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node

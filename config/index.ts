@@ -83,6 +83,12 @@ export const EnvSchema = z.object({
     .default(10 * 1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  // Worker tuning, chosen from the benchmarks (docs/performance.md).
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(40),
+  /** A workflow bundle built ahead (`npm run build:workflows`): the worker starts in seconds instead of bundling. */
+  WORKFLOW_BUNDLE_PATH: optionalString,
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -102,6 +108,13 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Port of `GET /metrics` of a worker started alone (`npm run worker`); 0 = none. */
   workerMetricsPort: number;
+  /** Worker tuning (docs/performance.md) and an optional prebuilt workflow bundle. */
+  worker: {
+    maxCachedWorkflows: number;
+    maxConcurrentActivityTaskExecutions: number;
+    maxConcurrentWorkflowTaskExecutions: number;
+    workflowBundlePath?: string;
+  };
   http: {
     host: string;
     port: number;
@@ -198,6 +211,12 @@ export function loadConfig(
     dataDir: path.resolve(env.DATA_DIR),
     logLevel: env.LOG_LEVEL,
     workerMetricsPort: env.WORKER_METRICS_PORT,
+    worker: {
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
+    },
     http: {
       host: env.HOST,
       port: env.PORT,

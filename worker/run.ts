@@ -35,7 +35,10 @@ export async function startWorker(
     logger,
     config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN',
   );
-  const db = createDb(config.database.url);
+  // Activities are mostly database calls: half a connection per activity slot, at least the default 10.
+  const db = createDb(config.database.url, {
+    maxConnections: Math.max(10, Math.ceil(config.worker.maxConcurrentActivityTaskExecutions / 2)),
+  });
   const mailer = createMailer(config.mail.smtpUrl, config.mail.from);
   const outbox = createOutboxDispatcher({ db, mailer, logger, pollMs: opts.outboxPollMs });
   const calendar = packagedCalendar();
@@ -62,12 +65,15 @@ export async function startWorker(
     linkSecret: config.linkSecret,
     dataKey: config.dataKey,
   });
+  const { workflowBundlePath, ...tuning } = config.worker;
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
-    workflowBundle: opts.workflowBundle,
+    workflowBundle:
+      opts.workflowBundle ?? (workflowBundlePath ? { codePath: workflowBundlePath } : undefined),
+    tuning,
   });
 
   const unobserve = observeWorker(worker);
