@@ -35,15 +35,9 @@ const PROPOSALS: { name: string; table: string; ddl: string; for: RegExp }[] = [
     for: /FROM "public"\."Task" WHERE/,
   },
   {
-    name: 'Task (queue, org, state) INCLUDE (dueAt)',
-    table: 'Task',
-    ddl: `CREATE INDEX bench_task_org ON "Task" (queue, org, state) INCLUDE ("dueAt")`,
-    for: /FROM "public"\."Task" WHERE/,
-  },
-  {
-    name: 'Payment (settledAt, status)',
+    name: 'Payment (settledAt) WHERE status = SUCCEEDED',
     table: 'Payment',
-    ddl: `CREATE INDEX bench_payment_settled ON "Payment" ("settledAt", status)`,
+    ddl: `CREATE INDEX bench_payment_settled ON "Payment" ("settledAt") WHERE status = 'SUCCEEDED'`,
     for: /FROM "Payment" p/,
   },
   {
