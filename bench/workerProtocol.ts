@@ -1,6 +1,6 @@
 /** Messages between the bench and its worker process (`bench/worker.ts`). */
 
-/** The worker options under test; absent ones keep the project's (the SDK's defaults). */
+/** The worker options under test; absent ones keep the configured ones (WORKER_MAX_*, docs/performance.md). */
 export interface WorkerTuning {
   maxCachedWorkflows?: number;
   maxConcurrentWorkflowTaskExecutions?: number;

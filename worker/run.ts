@@ -1,3 +1,4 @@
+import type { Worker } from '@temporalio/worker';
 import type { Config } from '../config';
 import { createActivities } from '../activities';
 import { startStrandedWorkflows } from '../services/applicationWorkflows';
@@ -13,10 +14,12 @@ import { ensureNoticeSchedule } from '../services/noticeSchedule';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../services/outbox';
 import { connectClient, connectWorker } from '../services/temporal';
 import { installTemporalRuntime } from '../services/temporalRuntime';
-import { createWorker } from './worker';
+import { createWorker, type WorkerTuning } from './worker';
 
 export interface RunningWorker {
   outbox: OutboxDispatcher;
+  /** The Temporal worker itself (its status: cached workflows, in-flight tasks). */
+  worker: Worker;
   /** Resolves when the worker has stopped (after `stop`, or on a fatal error). */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -29,7 +32,15 @@ export interface RunningWorker {
 export async function startWorker(
   config: Config,
   logger: Logger,
-  opts: { workflowBundle?: { codePath: string }; sweepMs?: number; outboxPollMs?: number } = {},
+  opts: {
+    workflowBundle?: { codePath: string };
+    sweepMs?: number;
+    outboxPollMs?: number;
+    /** Registered beside the system's activities (the bench's baseline no-ops). */
+    extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+    /** Overrides the configured tuning (the bench tries options with it). */
+    tuning?: WorkerTuning;
+  } = {},
 ): Promise<RunningWorker> {
   installTemporalRuntime(
     logger,
@@ -65,15 +76,15 @@ export async function startWorker(
     linkSecret: config.linkSecret,
     dataKey: config.dataKey,
   });
-  const { workflowBundlePath, ...tuning } = config.worker;
+  const { workflowBundlePath, ...configured } = config.worker;
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities,
+    activities: { ...activities, ...opts.extraActivities },
     workflowBundle:
       opts.workflowBundle ?? (workflowBundlePath ? { codePath: workflowBundlePath } : undefined),
-    tuning,
+    tuning: { ...configured, ...opts.tuning },
   });
 
   const unobserve = observeWorker(worker);
@@ -100,6 +111,7 @@ export async function startWorker(
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   return {
     outbox,
+    worker,
     done,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();

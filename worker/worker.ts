@@ -4,6 +4,17 @@ import type { Activities } from '../activities';
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
 
+/** The worker options the configuration (and the bench) set. */
+export type WorkerTuning = Partial<
+  Pick<
+    WorkerOptions,
+    | 'maxCachedWorkflows'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'reuseV8Context'
+  >
+>;
+
 /**
  * Creates the worker. Tests pass a prebuilt `workflowBundle` (bundling takes seconds); otherwise the
  * workflows are bundled from source at start.
@@ -14,15 +25,7 @@ export async function createWorker(opts: {
   taskQueue: string;
   activities: Activities;
   workflowBundle?: { codePath: string };
-  tuning?: Partial<
-    Pick<
-      WorkerOptions,
-      | 'maxCachedWorkflows'
-      | 'maxConcurrentActivityTaskExecutions'
-      | 'maxConcurrentWorkflowTaskExecutions'
-      | 'reuseV8Context'
-    >
-  >;
+  tuning?: WorkerTuning;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
