@@ -12,7 +12,7 @@ import {
 import type { Field } from '../domain/fields';
 import type { Db } from '../services/db';
 import type { InsurerClient } from '../services/insurer';
-import { toCatalogProduct } from '../services/programs';
+import { catalogProduct, priorApplications } from '../services/eligibility';
 import type { RegistryClient } from '../services/registry';
 import { RetryableServiceError } from '../services/serviceErrors';
 
@@ -59,9 +59,8 @@ export function createPrecheckActivities(deps: PrecheckDeps) {
       return callService('insurer', () => deps.insurer.getPolicy(insurerCode, policyNumber));
     },
 
-    async loadProduct(productCode: string): Promise<CatalogProduct | null> {
-      const row = await db.catalogProduct.findUnique({ where: { productCode } });
-      return row && toCatalogProduct(row);
+    loadProduct(productCode: string): Promise<CatalogProduct | null> {
+      return catalogProduct(db, productCode);
     },
 
     async loadPrecheckContext(applicationId: string): Promise<PrecheckContext> {
@@ -70,10 +69,7 @@ export function createPrecheckActivities(deps: PrecheckDeps) {
         include: { enterprise: true, documents: { select: { type: true } } },
       });
       const [history, otherLive] = await Promise.all([
-        db.application.findMany({
-          where: { creditCode: app.creditCode, id: { not: app.id } },
-          select: { id: true, track: true, status: true, subsidyYear: true, grantedFen: true },
-        }),
+        priorApplications(db, app.creditCode, app.id),
         db.application.count({
           where: {
             id: { not: app.id },
@@ -110,13 +106,7 @@ export function createPrecheckActivities(deps: PrecheckDeps) {
           sumInsuredFen: fromDbFen(app.sumInsuredFen),
         },
         documents: [...new Set(app.documents.map((d) => d.type as DocumentType))],
-        history: history.map((h) => ({
-          id: h.id,
-          track: h.track,
-          status: h.status,
-          subsidyYear: h.subsidyYear,
-          grantedFen: fromDbFen(h.grantedFen),
-        })),
+        history,
         policyInOtherLiveApplication: otherLive > 0,
       };
     },

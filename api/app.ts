@@ -22,6 +22,8 @@ import { mountHealth } from './routes/health';
 import { adminRoutes } from './routes/admin';
 import { bankRoutes } from './routes/banks';
 import { budgetRoutes } from './routes/budgets';
+import { calculatorRoutes } from './routes/calculator';
+import { calendarRoutes } from './routes/calendar';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
 import { staffRoutes } from './routes/staff';
@@ -43,6 +45,8 @@ export const ROUTES: AnyRoute[] = [
   ...surveyRoutes,
   ...bankRoutes,
   ...adminRoutes,
+  ...calculatorRoutes,
+  ...calendarRoutes,
 ];
 
 /** The route template of a request (`/api/v1/applications/{id}`), never its raw URL (ids, tokens). */

@@ -2,7 +2,7 @@ import type { Worker } from '@temporalio/worker';
 import type { Config } from '../config';
 import { createActivities } from '../activities';
 import { startStrandedWorkflows } from '../services/applicationWorkflows';
-import { packagedCalendar } from '../services/calendar';
+import { calendarProvider } from '../services/calendarStore';
 import { createDb } from '../services/db';
 import { createInsurerClient } from '../services/insurer';
 import { createPaymentClient } from '../services/payment';
@@ -52,12 +52,12 @@ export async function startWorker(
   });
   const mailer = createMailer(config.mail.smtpUrl, config.mail.from);
   const outbox = createOutboxDispatcher({ db, mailer, logger, pollMs: opts.outboxPollMs });
-  const calendar = packagedCalendar();
   const connection = await connectWorker(config.temporal.address);
   const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
   const activities = createActivities({
     db,
-    calendar: () => Promise.resolve(calendar),
+    // The packaged holidays with the years administrators loaded; a load takes effect within a minute.
+    calendar: calendarProvider(db),
     publicBaseUrl: config.http.publicBaseUrl,
     onEmailQueued: () => outbox.kick(),
     registry: createRegistryClient({

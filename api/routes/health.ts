@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { calendarReadiness } from '../../services/calendarStore';
 import { observeDatabase, registry } from '../../services/metrics';
 import type { ApiDeps } from '../deps';
 
@@ -15,7 +16,8 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * `/healthz`: the process is up. `/readyz`: the database and Temporal answer. `/metrics`: Prometheus text,
+ * `/healthz`: the process is up. `/readyz`: the database and Temporal answer (with warnings that do not make it
+ * unready: a missing working-day calendar). `/metrics`: Prometheus text,
  * without authentication (firewall it in production), with the business figures of this database.
  */
 export function mountHealth(app: Express, deps: ApiDeps): void {
@@ -36,15 +38,20 @@ export function mountHealth(app: Express, deps: ApiDeps): void {
         return { ok: false as const, error: err instanceof Error ? err.message : String(err) };
       }
     };
-    const [database, temporal] = await Promise.all([
+    const [database, temporal, calendar] = await Promise.all([
       check(() => deps.db.$queryRaw`SELECT 1`),
       check(() =>
         deps.temporal.workflowService.describeNamespace({ namespace: deps.config.temporal.namespace }),
       ),
+      // Details only: a year without an official calendar is a warning, never unreadiness.
+      withTimeout(calendarReadiness(deps.db), 3000).catch(() => null),
     ]);
     const ready = database.ok && temporal.ok;
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'not ready', checks: { database, temporal } });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      checks: { database, temporal },
+      warnings: calendar?.warning ? [calendar.warning] : [],
+      details: { calendar },
+    });
   });
 }

@@ -113,6 +113,8 @@ addMessages({
     'ops.publish': '立即发布公示',
     'ops.published': '已发布公示批次 {id}，共 {count} 项，公示期至 {endsAt}。',
     'ops.nothingToPublish': '没有待公示的申请。',
+    'cal.missing':
+      '尚未载入 {years} 年的官方节假日安排（国务院办公厅通知）：跨入该年的办理时限只按周一至周五计算。请在通知发布后通过 PUT /api/v1/admin/calendar/<年份> 载入。',
     'kind.OVERDUE_TASK': '任务超期',
     'kind.PAYMENT_FAILED': '拨付失败',
     'kind.ACTIVITY_RETRYING': '外部调用反复失败',
@@ -391,6 +393,8 @@ addMessages({
     'ops.publish': 'Publish notices now',
     'ops.published': 'Notice batch {id} published with {count} entries, open until {endsAt}.',
     'ops.nothingToPublish': 'Nothing was waiting to be published.',
+    'cal.missing':
+      'No official holiday calendar (the State Council’s notice) is loaded for {years}: deadlines reaching into it count Monday to Friday only. Load it with PUT /api/v1/admin/calendar/<year> once the notice is out.',
     'kind.OVERDUE_TASK': 'Overdue task',
     'kind.PAYMENT_FAILED': 'Payment failed',
     'kind.ACTIVITY_RETRYING': 'Outside call failing',
@@ -1187,9 +1191,24 @@ function publishCard() {
   );
 }
 
+/** A banner while the current or next year has no official holiday calendar; nothing if that cannot be read. */
+async function calendarWarning() {
+  try {
+    const res = await api.get('/api/v1/admin/calendar');
+    if (!res.missingYears?.length) return null;
+    const years = res.missingYears.join(lang() === 'zh' ? '、' : ', ');
+    return h('p', { class: 'alert warn calendar-warning' }, t('cal.missing', { years }));
+  } catch {
+    return null;
+  }
+}
+
 page('/admin', ['admin'], async ({ query, session }) => {
   const kind = STUCK_KINDS.includes(query.kind) ? query.kind : '';
-  const res = await api.get(`/api/v1/admin/workflows/stuck${kind ? `?kind=${kind}` : ''}`);
+  const [res, calendar] = await Promise.all([
+    api.get(`/api/v1/admin/workflows/stuck${kind ? `?kind=${kind}` : ''}`),
+    calendarWarning(),
+  ]);
   const reload = () => go(`#/admin${kind ? `?kind=${kind}` : ''}`);
   const filter = h(
     'form',
@@ -1245,6 +1264,7 @@ page('/admin', ['admin'], async ({ query, session }) => {
   return [
     h('h1', {}, t('ops.title')),
     subnav(session, '#/admin'),
+    calendar,
     h('p', { class: 'muted' }, t('ops.intro')),
     publishCard(),
     h(

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import type { Config } from '../../config';
+import { TRACKS } from '../../domain/status';
+import { calculate, EnterpriseNotFound } from '../../services/eligibility';
+import { createRegistryClient, type RegistryClient } from '../../services/registry';
+import { RetryableServiceError, ServiceError } from '../../services/serviceErrors';
+import { HttpError, unprocessable } from '../errors';
+import { defineRoute } from '../route';
+import { CreditCode, Fen, Field, IsoDate, Text } from '../schemas';
+
+/** What an enterprise declares about itself: the facts of `PUT /enterprises/{creditCode}` the rules judge. */
+const DeclaredFacts = z
+  .object({
+    name: Text(200),
+    district: Text(50),
+    size: z.enum(['MICRO', 'SMALL', 'MEDIUM', 'LARGE']),
+    foundedOn: IsoDate,
+    mainField: Field,
+    techCertifiedUntil: IsoDate.optional(),
+    srdiLevel: z.enum(['NATIONAL', 'MUNICIPAL']).optional(),
+    srdiValidUntil: IsoDate.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (Boolean(b.srdiLevel) !== Boolean(b.srdiValidUntil)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['srdiValidUntil'],
+        message: 'srdiLevel and srdiValidUntil go together',
+      });
+    }
+  });
+
+const CalculatorBody = z
+  .object({
+    /** The enterprise; without `facts` its facts come from the registry. */
+    creditCode: CreditCode.optional(),
+    /** Declared facts, judged instead of the registry's (the precheck verifies them later). */
+    facts: DeclaredFacts.optional(),
+    plannedPremiumFen: Fen.positive(),
+    /** The catalog product to be bought; unset: the product that gives the most on each track. */
+    productCode: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{2,64}$/, 'must be 2-64 letters, digits, _ or -')
+      .optional(),
+    /** Planned start of the policy; unset: today (Asia/Shanghai). */
+    policyStartDate: IsoDate.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (!b.creditCode && !b.facts) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['creditCode'],
+        message: 'give the credit code (facts from the registry) or the declared facts',
+      });
+    }
+  });
+
+const Reason = z.object({
+  code: z.string(),
+  blocking: z.boolean(),
+  zh: z.string(),
+  en: z.string(),
+  detail: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
+const CalculatorAnswer = z.object({
+  creditCode: z.string().nullable(),
+  enterpriseName: z.string(),
+  factsSource: z.enum(['registry', 'declared']),
+  programYear: z.number().int(),
+  evaluatedAt: z.string(),
+  policyStartDate: z.string(),
+  plannedPremiumFen: z.number().int(),
+  tracks: z.array(
+    z.object({
+      track: z.enum(TRACKS),
+      eligible: z.boolean(),
+      productCode: z.string().nullable(),
+      reasons: z.array(Reason),
+      subsidyYear: z.number().int(),
+      baseFen: z.number().int(),
+      rateBp: z.number().int(),
+      computedFen: z.number().int(),
+      estimatedFen: z.number().int(),
+      annualCapFen: z.number().int(),
+      usedCapFen: z.number().int(),
+      remainingCapFen: z.number().int(),
+    }),
+  ),
+});
+
+/** The registry client of a configuration: the precheck's client, created once per process. */
+const registries = new WeakMap<Config, RegistryClient>();
+function registryOf(config: Config): RegistryClient {
+  let client = registries.get(config);
+  if (!client) {
+    client = createRegistryClient({
+      baseUrl: config.services.registryUrl,
+      timeoutMs: config.services.timeoutMs,
+    });
+    registries.set(config, client);
+  }
+  return client;
+}
+
+/** 政策计算器: what each track would give, by the precheck's own rules, before anyone applies. */
+export const calculatorRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/calculator',
+    summary:
+      'Eligibility calculator: for each track, eligibility with the precheck’s reasons, the estimated subsidy and the remaining annual cap (writes nothing)',
+    tag: 'calculator',
+    access: 'public',
+    rateLimited: true,
+    body: CalculatorBody,
+    response: CalculatorAnswer,
+    errors: [422, 429, 503],
+    async handler({ body, deps }) {
+      try {
+        const answer = await calculate(
+          { db: deps.db, registry: registryOf(deps.config) },
+          {
+            creditCode: body.creditCode ?? null,
+            declared: body.facts
+              ? {
+                  ...body.facts,
+                  techCertifiedUntil: body.facts.techCertifiedUntil ?? null,
+                  srdiLevel: body.facts.srdiLevel ?? null,
+                  srdiValidUntil: body.facts.srdiValidUntil ?? null,
+                }
+              : null,
+            plannedPremiumFen: body.plannedPremiumFen,
+            productCode: body.productCode ?? null,
+            policyStartDate: body.policyStartDate ?? null,
+          },
+        );
+        return { body: answer };
+      } catch (err) {
+        if (err instanceof EnterpriseNotFound) {
+          throw unprocessable('ENTERPRISE_NOT_FOUND', err.message, [
+            { path: 'body.creditCode', message: 'the enterprise registry does not know this credit code' },
+          ]);
+        }
+        if (err instanceof RetryableServiceError || err instanceof ServiceError) {
+          deps.logger.warn({ err }, 'calculator: registry unavailable');
+          throw new HttpError(
+            503,
+            'REGISTRY_UNAVAILABLE',
+            'the enterprise registry is unavailable; try again later, or declare the facts',
+          );
+        }
+        throw err;
+      }
+    },
+  }),
+];
