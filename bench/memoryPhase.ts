@@ -21,7 +21,7 @@ export interface MemorySnapshot {
 
 export interface MemoryRun {
   label: string;
-  maxCachedWorkflows: number | 'default';
+  maxCachedWorkflows: number;
   openApplications: number;
   idle: MemorySnapshot;
   warm: MemorySnapshot;
@@ -103,7 +103,7 @@ export async function memoryPhase(
   const runs: MemoryRun[] = [
     {
       label: 'configured cache',
-      maxCachedWorkflows: opts.tuning.maxCachedWorkflows ?? 'default',
+      maxCachedWorkflows: idleA.maxCachedWorkflows,
       openApplications: opts.open,
       idle: snapshot(idleA),
       warm: snapshot(warmA),

@@ -36,6 +36,7 @@ async function main() {
       heapLimit: v8.getHeapStatistics().heap_size_limit,
       cpuMs: (cpu.user + cpu.system) / 1000,
       cachedWorkflows: s.numCachedWorkflows,
+      maxCachedWorkflows: worker.options.maxCachedWorkflows,
       inFlightActivations: s.numInFlightWorkflowActivations,
       inFlightActivities: s.numInFlightActivities,
     };

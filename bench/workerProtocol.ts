@@ -21,6 +21,8 @@ export interface WorkerReport {
   /** User and system CPU time of the worker process since it started, in milliseconds. */
   cpuMs: number;
   cachedWorkflows: number;
+  /** The cache size the worker runs with (configured, or the tuning under test). */
+  maxCachedWorkflows: number;
   inFlightActivations: number;
   inFlightActivities: number;
 }
