@@ -44,3 +44,26 @@ export const Page = z.object({
 });
 
 export const IdParam = z.object({ id: z.string().min(1).max(100) });
+
+/** The facts an enterprise declares about itself (`PUT /enterprises/{creditCode}`, the calculator). */
+export const DeclaredFactsFields = {
+  name: Text(200),
+  district: Text(50),
+  size: z.enum(['MICRO', 'SMALL', 'MEDIUM', 'LARGE']),
+  foundedOn: IsoDate,
+  mainField: Field,
+  techCertifiedUntil: IsoDate.optional(),
+  srdiLevel: z.enum(['NATIONAL', 'MUNICIPAL']).optional(),
+  srdiValidUntil: IsoDate.optional(),
+};
+
+/** An SRDI level comes with its validity, and the other way round. */
+export function srdiTogether(b: { srdiLevel?: string; srdiValidUntil?: string }, ctx: z.RefinementCtx): void {
+  if (Boolean(b.srdiLevel) !== Boolean(b.srdiValidUntil)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['srdiValidUntil'],
+      message: 'srdiLevel and srdiValidUntil go together',
+    });
+  }
+}

@@ -6,29 +6,10 @@ import { createRegistryClient, type RegistryClient } from '../../services/regist
 import { RetryableServiceError, ServiceError } from '../../services/serviceErrors';
 import { HttpError, unprocessable } from '../errors';
 import { defineRoute } from '../route';
-import { CreditCode, Fen, Field, IsoDate, Text } from '../schemas';
+import { CreditCode, DeclaredFactsFields, Fen, IsoDate, srdiTogether } from '../schemas';
 
 /** What an enterprise declares about itself: the facts of `PUT /enterprises/{creditCode}` the rules judge. */
-const DeclaredFacts = z
-  .object({
-    name: Text(200),
-    district: Text(50),
-    size: z.enum(['MICRO', 'SMALL', 'MEDIUM', 'LARGE']),
-    foundedOn: IsoDate,
-    mainField: Field,
-    techCertifiedUntil: IsoDate.optional(),
-    srdiLevel: z.enum(['NATIONAL', 'MUNICIPAL']).optional(),
-    srdiValidUntil: IsoDate.optional(),
-  })
-  .superRefine((b, ctx) => {
-    if (Boolean(b.srdiLevel) !== Boolean(b.srdiValidUntil)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['srdiValidUntil'],
-        message: 'srdiLevel and srdiValidUntil go together',
-      });
-    }
-  });
+const DeclaredFacts = z.object(DeclaredFactsFields).superRefine(srdiTogether);
 
 const CalculatorBody = z
   .object({

@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/roles';
 import type { Enterprise } from '../../prisma/generated/client';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
-import { CreditCode, Email, Field, IsoDate, Text } from '../schemas';
+import { CreditCode, DeclaredFactsFields, Email, srdiTogether, Text } from '../schemas';
 import {
   maskedBankAccount,
   openBankAccount,
@@ -19,27 +19,8 @@ const BankAccount = z.object({
 });
 
 const EnterpriseBody = z
-  .object({
-    name: Text(200),
-    district: Text(50),
-    size: z.enum(['MICRO', 'SMALL', 'MEDIUM', 'LARGE']),
-    foundedOn: IsoDate,
-    mainField: Field,
-    techCertifiedUntil: IsoDate.optional(),
-    srdiLevel: z.enum(['NATIONAL', 'MUNICIPAL']).optional(),
-    srdiValidUntil: IsoDate.optional(),
-    contactEmail: Email,
-    bankAccount: BankAccount.optional(),
-  })
-  .superRefine((b, ctx) => {
-    if (Boolean(b.srdiLevel) !== Boolean(b.srdiValidUntil)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['srdiValidUntil'],
-        message: 'srdiLevel and srdiValidUntil go together',
-      });
-    }
-  });
+  .object({ ...DeclaredFactsFields, contactEmail: Email, bankAccount: BankAccount.optional() })
+  .superRefine(srdiTogether);
 
 const CodeParam = z.object({ creditCode: CreditCode });
 

@@ -13,6 +13,8 @@ export interface CapturedMail {
 export interface SmtpCapture {
   url: string;
   messages: CapturedMail[];
+  /** Connections that ended in an error (a sender killed mid-conversation, as the reliability tests do). */
+  readonly resets: number;
   /** Waits until `predicate` holds for the captured messages (or times out). */
   waitFor(predicate: (all: CapturedMail[]) => boolean, timeoutMs?: number): Promise<CapturedMail[]>;
   close(): Promise<void>;
@@ -20,6 +22,7 @@ export interface SmtpCapture {
 
 export async function startSmtpCapture(): Promise<SmtpCapture> {
   const messages: CapturedMail[] = [];
+  let resets = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -38,13 +41,18 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
         .catch((err: Error) => callback(err));
     },
   });
-  // A client dropping the connection (a process killed mid-send) must not crash the test run.
-  server.on('error', () => undefined);
+  // A client dropping the connection (a process killed mid-send) is counted; unheard, it would end the run.
+  server.on('error', () => {
+    resets += 1;
+  });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    get resets() {
+      return resets;
+    },
     async waitFor(predicate, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(messages)) {

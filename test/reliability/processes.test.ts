@@ -31,8 +31,8 @@ import {
   type NodeProcess,
 } from '../helpers/processes';
 import { createTestDatabase } from '../helpers/stack';
+import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp';
 import { awaitingPublication, Driver, explain, historyFigures, sleep, type Caller } from './driver';
-import { startResilientSmtpCapture, type ResilientSmtpCapture } from './smtpCapture';
 
 const APPLICATIONS = Number(process.env.RELIABILITY_APPLICATIONS ?? 50);
 const CONCURRENCY = Number(process.env.RELIABILITY_CONCURRENCY ?? 8);
@@ -52,7 +52,7 @@ const need = (name: string) => {
 
 let database: { url: string; drop(): Promise<void> };
 let db: Db;
-let smtp: ResilientSmtpCapture;
+let smtp: SmtpCapture;
 let simulators: { url: string; close(): Promise<void> };
 let temporal: TemporalClient;
 let logDir: string;
@@ -83,7 +83,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = createDb(database.url, { maxConnections: 4 });
   await seedDemoData(db);
-  smtp = await startResilientSmtpCapture();
+  smtp = await startSmtpCapture();
   const callbackSecret = randomBytes(32).toString('hex');
   simulators = await startSimulators({ port: 0, paymentCallbackSecret: callbackSecret });
   apiPorts = [await freePort(), await freePort()];
