@@ -12,6 +12,11 @@ RUN npm run typecheck && npm run build:workflows && npm prune --omit=dev
 
 FROM node:20.19-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
+# Chromium prints the evaluation report as PDF (GET /api/v1/metrics/report?format=pdf); Noto CJK draws its Chinese.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends chromium fonts-noto-cjk \
+  && rm -rf /var/lib/apt/lists/*
+ENV CHROMIUM_PATH=/usr/bin/chromium
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node

@@ -27,6 +27,7 @@ import { calendarRoutes } from './routes/calendar';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
 import { staffRoutes } from './routes/staff';
+import { reportRoutes } from './routes/report';
 import { surveyRoutes } from './routes/surveys';
 import { taskRoutes } from './routes/tasks';
 
@@ -42,6 +43,7 @@ export const ROUTES: AnyRoute[] = [
   ...noticeRoutes,
   ...evaluationRoutes,
   ...paymentRoutes,
+  ...reportRoutes,
   ...surveyRoutes,
   ...bankRoutes,
   ...adminRoutes,

@@ -65,6 +65,7 @@ export const EnvSchema = z.object({
   LOOKUP_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   TIME_ACCELERATION: z.coerce.number().positive().max(10_000_000).default(1),
+  CHROMIUM_PATH: z.string().min(1).default('chromium'),
   CREDIT_CODE_ALLOWLIST: z
     .string()
     .default('')
@@ -159,6 +160,8 @@ export interface Config {
   timeAcceleration: number;
   /** Legal early credit codes that fail the GB 32100 check character. */
   creditCodeAllowList: string[];
+  /** Chromium for PDF reports: a path, or a command looked up in `searchPath` (the environment's PATH). */
+  report: { chromium: string; searchPath: string };
 }
 
 export class ConfigError extends Error {}
@@ -257,5 +260,6 @@ export function loadConfig(
     },
     timeAcceleration: env.TIME_ACCELERATION,
     creditCodeAllowList: env.CREDIT_CODE_ALLOWLIST,
+    report: { chromium: env.CHROMIUM_PATH, searchPath: rawEnv.PATH ?? '' },
   };
 }

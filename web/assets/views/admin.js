@@ -284,6 +284,9 @@ addMessages({
     'dash.highTechOf': '{n} / {total} 家，目标 {target}',
     'dash.csv': '下载 CSV',
     'dash.csvDone': '已下载 evaluation-{year}.csv。',
+    'dash.reportHtml': '评估报告（HTML）',
+    'dash.reportPdf': '评估报告（PDF）',
+    'dash.reportDone': '已下载 {file}。',
     'dash.monthly': '按月保费趋势',
     'dash.monthlyDesc': '{year} 年各月获批投保申请的保费，柱上标注环比增长率。全年保费 {total}。',
     'dash.month': '月份',
@@ -561,6 +564,9 @@ addMessages({
     'dash.highTechOf': '{n} of {total}, target {target}',
     'dash.csv': 'Download CSV',
     'dash.csvDone': 'evaluation-{year}.csv downloaded.',
+    'dash.reportHtml': 'Report (HTML)',
+    'dash.reportPdf': 'Report (PDF)',
+    'dash.reportDone': '{file} downloaded.',
     'dash.monthly': 'Premium by month',
     'dash.monthlyDesc':
       'Premium of the approved applications submitted in each month of {year}, with the growth on the month before above each bar. Premium of the year: {total}.',
@@ -2530,6 +2536,27 @@ async function downloadCsv(year, button, out) {
 }
 
 page('/dashboard', ['admin', 'finance', 'approver'], async ({ query, session }) => {
+/** The evaluation report (评估报告) as a file: the API needs the bearer token, so no plain link. */
+async function downloadReport(year, format, button, out) {
+  button.disabled = true;
+  fill(out);
+  try {
+    const blob = await api.blob(`/api/v1/metrics/report?year=${year}&format=${format}`);
+    const file = `evaluation-report-${year}.${format}`;
+    const url = URL.createObjectURL(blob);
+    const a = h('a', { href: url, download: file, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    fill(out, notice(t('dash.reportDone', { file })));
+  } catch (err) {
+    fill(out, errorBox(err));
+  } finally {
+    button.disabled = false;
+  }
+}
+
   const year = yearOf(query);
   const r = await api.get(`/api/v1/metrics/evaluation?year=${year}`);
   const csvOut = h('div', { 'aria-live': 'polite' });
@@ -2539,6 +2566,19 @@ page('/dashboard', ['admin', 'finance', 'approver'], async ({ query, session }) 
     t('dash.csv'),
   );
   const breakdownCols = [
+  const reportButtons = ['html', 'pdf'].map((format) => {
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        'data-testid': `report-${format}`,
+        onclick: () => downloadReport(year, format, button, csvOut),
+      },
+      t(format === 'pdf' ? 'dash.reportPdf' : 'dash.reportHtml'),
+    );
+    return button;
+  });
     { label: t('dash.insuredApps'), num: true },
     { label: t('dash.newEnterprises'), num: true },
     { label: t('dash.legendPremium'), num: true },
@@ -2562,7 +2602,7 @@ page('/dashboard', ['admin', 'finance', 'approver'], async ({ query, session }) 
       'div',
       { class: 'dash-bar' },
       yearPicker('#/dashboard', year),
-      h('div', { class: 'actions' }, csvButton),
+      h('div', { class: 'actions' }, csvButton, ...reportButtons),
     ),
     csvOut,
     h('p', { class: 'muted' }, t('dash.intro')),

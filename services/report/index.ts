@@ -1,0 +1,26 @@
+import type { EvaluationReport } from '../../domain/evaluation';
+import { reportSummary } from '../../domain/reportText';
+import type { Db } from '../db';
+import { evaluationReport } from '../evaluation';
+import { renderCharts, reportCharts } from './charts';
+import { reportHtml } from './html';
+
+export { REPORT_CSP } from './html';
+export { ReportUnavailableError } from './limit';
+export { findChromium, htmlToPdf } from './pdf';
+
+/**
+ * The evaluation report (评估报告) of a programme year: the figures of the evaluation service, unchanged, as
+ * a written summary, charts and tables on one printable page.
+ */
+export async function evaluationReportPage(
+  db: Db,
+  year: number,
+  now = new Date(),
+): Promise<{ html: string; report: EvaluationReport }> {
+  const report = await evaluationReport(db, year);
+  const charts = reportCharts(report);
+  const svgs = await renderCharts(charts);
+  const html = reportHtml({ report, summary: reportSummary(report, now), charts, svgs, generatedAt: now });
+  return { html, report };
+}

@@ -1,0 +1,210 @@
+import type { EvaluationReport } from '../../domain/evaluation';
+import {
+  cnyEn,
+  cnyZh,
+  dateEn,
+  dateZh,
+  formatNumber,
+  reportSummary,
+  summaryDate,
+} from '../../domain/reportText';
+
+const row = (subsidiesPaidFen: number) => ({
+  insuredApplications: 0,
+  applicationsPaid: 0,
+  newInsuredEnterprises: 0,
+  premiumFen: 0,
+  riskCoverageFen: 0,
+  subsidiesPaidFen,
+});
+
+/** The figures of 2031 in test/integration/evaluation.test.ts (only what the summary reads matters). */
+function report(overrides: Partial<EvaluationReport> = {}): EvaluationReport {
+  const figures: EvaluationReport = {
+    year: 2031,
+    newInsuredEnterprises: 4,
+    premiumFen: 3_150_000,
+    premiumGrowthPct: 950,
+    riskCoverageFen: 1_030_000_000,
+    subsidiesPaidFen: 800_000,
+    leverage: 1287.5,
+    highTechCoveragePct: 6.25,
+    targets: { highTechCoveragePct: 12.5, riskCoverageFen: 2_000_000_000 },
+    bankMatching: {
+      referrals: 5,
+      granted: 2,
+      creditLineFen: 350_000_000,
+      declined: 1,
+      expired: 1,
+      pending: 1,
+    },
+    insuredApplications: 7,
+    insuredEnterprises: 5,
+    applicationsPaid: 3,
+    highTechInsuredEnterprises: 1,
+    highTechEnterpriseTotal: 16,
+    previousYearPremiumFen: 300_000,
+    progress: {
+      highTechCoveragePct: { actual: 6.25, target: 12.5, achievedPct: 50 },
+      riskCoverageFen: { actual: 1_030_000_000, target: 2_000_000_000, achievedPct: 51.5 },
+    },
+    byTrack: [
+      { track: 'INCLUSIVE', ...row(100_000) },
+      { track: 'SRDI', ...row(200_000) },
+      { track: 'FRONTIER', ...row(500_000) },
+    ],
+    byField: [],
+    byMonth: [],
+    byQuarter: [],
+    surveys: { sent: 3, answered: 2, claimsFiled: 3, claimsPaidFen: 1_000_000, loansObtainedFen: 25_000_000 },
+  };
+  return Object.assign(figures, overrides);
+}
+
+const AFTER_2031 = new Date('2032-03-01T00:00:00Z');
+
+describe('the written summary of the evaluation report', () => {
+  it('states every figure of a finished year, Chinese first, then the same in English', () => {
+    const summary = reportSummary(report(), AFTER_2031);
+    expect(summary.asOf).toBe('2031-12-31');
+    expect(summary.complete).toBe(true);
+    expect(summary.zh).toEqual([
+      '截至2031年12月31日，2031年度共有5家企业的7件投保申请获批，其中新增投保企业4家；保费合计3.15万元，较上年增长950%。',
+      '高新技术企业覆盖率6.25%（1/16家），目标12.5%，完成50%。',
+      '风险保额1,030.00万元，目标2,000.00万元，完成51.5%。',
+      '已拨付补贴8,000.00元（3件申请），财政资金杠杆1,287.5倍（风险保额÷已拨付补贴）；按支持方向：普惠型综合科技保险1,000.00元，专精特新科技保险2,000.00元，集成电路/商业航天专属保险5,000.00元。',
+      '保贷联动：推荐银行5次，获得授信2次、授信额度350.00万元；银行拒绝1次，逾期未答复1次，待答复1次。',
+      '跟踪问卷：发送3份，回复2份；企业报告理赔申请3次、理赔金额1.00万元，获得贷款25.00万元。',
+    ]);
+    expect(summary.en).toEqual([
+      'As of 31 December 2031, 7 insured applications of 5 enterprises had been approved for 2031, 4 of these enterprises insured for the first time; premiums total CNY 31,500.00, up 950% on the year before.',
+      'High-tech enterprise coverage is 6.25% (1 of 16), against a target of 12.5%: 50% achieved.',
+      'Risk coverage is CNY 10.30 million, against a target of CNY 20.00 million: 51.5% achieved.',
+      'Subsidies paid in the year: CNY 8,000.00 for 3 applications; leverage 1,287.5× (risk coverage ÷ subsidies paid); by track: Inclusive tech insurance CNY 1,000.00; SRDI catalog insurance CNY 2,000.00; Frontier (IC / aerospace) insurance CNY 5,000.00.',
+      'Bank matching: 5 referrals, 2 granted with credit lines of CNY 3.50 million; 1 declined, 1 expired, 1 awaiting an answer.',
+      'Follow-up surveys: 3 sent, 2 answered; enterprises reported 3 claims filed, CNY 10,000.00 in claims paid and CNY 250,000.00 in loans obtained.',
+    ]);
+  });
+
+  it('states a year in progress as of today in Beijing, whatever the time zone of the server', () => {
+    // 30 June 16:30 UTC is already 1 July in Beijing.
+    const summary = reportSummary(report(), new Date('2031-06-30T16:30:00Z'));
+    expect(summary).toMatchObject({ asOf: '2031-07-01', complete: false });
+    expect(summary.zh[0]).toMatch(/^截至2031年7月1日，2031年度/);
+    expect(summary.en[0]).toMatch(/^As of 1 July 2031, /);
+  });
+
+  it('says what cannot be computed instead of printing empty figures', () => {
+    const summary = reportSummary(
+      report({
+        premiumGrowthPct: null,
+        leverage: null,
+        subsidiesPaidFen: 0,
+        applicationsPaid: 0,
+        highTechCoveragePct: null,
+        highTechEnterpriseTotal: 0,
+        progress: {
+          highTechCoveragePct: { actual: null, target: 8, achievedPct: null },
+          riskCoverageFen: { actual: 0, target: 350_000_000_000, achievedPct: 0 },
+        },
+        bankMatching: { referrals: 0, granted: 0, creditLineFen: 0, declined: 0, expired: 0, pending: 0 },
+        surveys: { sent: 0, answered: 0, claimsFiled: 0, claimsPaidFen: 0, loansObtainedFen: 0 },
+      }),
+      AFTER_2031,
+    );
+    expect(summary.zh).toEqual([
+      '截至2031年12月31日，2031年度共有5家企业的7件投保申请获批，其中新增投保企业4家；保费合计3.15万元，上年无保费，不计算同比增长。',
+      '高新技术企业覆盖率无法计算（未配置全区高新技术企业总数），目标8%。',
+      '风险保额0.00元，目标35.00亿元，完成0%。',
+      '已拨付补贴0.00元（0件申请），尚无拨付，不计算财政资金杠杆。',
+      '保贷联动：本年度尚无银行推荐。',
+      '跟踪问卷：本年度尚未发送问卷。',
+    ]);
+    expect(summary.en).toEqual([
+      'As of 31 December 2031, 7 insured applications of 5 enterprises had been approved for 2031, 4 of these enterprises insured for the first time; premiums total CNY 31,500.00, there was no premium the year before to compare with.',
+      "High-tech enterprise coverage cannot be computed (the district's high-tech enterprise count is not configured); the target is 8%.",
+      'Risk coverage is CNY 0.00, against a target of CNY 3.50 billion: 0% achieved.',
+      'Subsidies paid in the year: CNY 0.00 for 0 applications; with nothing paid yet, no leverage is computed.',
+      'Bank matching: no enterprise was referred to a bank this year.',
+      'Follow-up surveys: none was sent this year.',
+    ]);
+  });
+
+  it('words a fall, no change, singular counts and a target without an achievement rate', () => {
+    const fall = reportSummary(
+      report({
+        premiumGrowthPct: -73.3,
+        insuredApplications: 1,
+        insuredEnterprises: 1,
+        progress: {
+          highTechCoveragePct: { actual: 6.25, target: 12.5, achievedPct: null },
+          riskCoverageFen: { actual: 1_030_000_000, target: 2_000_000_000, achievedPct: null },
+        },
+        bankMatching: { referrals: 1, granted: 1, creditLineFen: 0, declined: 0, expired: 0, pending: 0 },
+      }),
+      AFTER_2031,
+    );
+    expect(fall.zh[0]).toContain('较上年下降73.3%。');
+    expect(fall.en[0]).toBe(
+      'As of 31 December 2031, 1 insured application of 1 enterprise had been approved for 2031, 4 of these enterprises insured for the first time; premiums total CNY 31,500.00, down 73.3% on the year before.',
+    );
+    expect(fall.zh[1]).toBe('高新技术企业覆盖率6.25%（1/16家），目标12.5%。');
+    expect(fall.en[2]).toBe('Risk coverage is CNY 10.30 million, against a target of CNY 20.00 million.');
+    expect(fall.en[4]).toMatch(/^Bank matching: 1 referral, 1 granted/);
+    const flat = reportSummary(report({ premiumGrowthPct: 0 }), AFTER_2031);
+    expect(flat.zh[0]).toContain('保费合计3.15万元，与上年持平。');
+    expect(flat.en[0]).toContain('unchanged from the year before.');
+  });
+
+  it('is the same text for the same figures and day', () => {
+    const a = reportSummary(report(), new Date('2031-05-05T01:00:00Z'));
+    const b = reportSummary(report(), new Date('2031-05-05T15:59:59Z'));
+    expect(b).toEqual(a);
+  });
+});
+
+describe('numbers, money and dates in the summary', () => {
+  it('scales fen to 元, 万元 and 亿元 with two decimals, rounding half away from zero exactly', () => {
+    expect(cnyZh(5)).toBe('0.05元');
+    expect(cnyZh(999_999)).toBe('9,999.99元');
+    expect(cnyZh(1_000_000)).toBe('1.00万元');
+    expect(cnyZh(1_005_000)).toBe('1.01万元'); // 1.005 万元: a float would print 1.00
+    expect(cnyZh(1_234_567_890)).toBe('1,234.57万元');
+    expect(cnyZh(9_999_999_999)).toBe('10,000.00万元');
+    expect(cnyZh(10_000_000_000)).toBe('1.00亿元');
+    expect(cnyZh(350_000_000_000)).toBe('35.00亿元');
+  });
+
+  it('scales fen to CNY, million and billion in English', () => {
+    expect(cnyEn(5)).toBe('CNY 0.05');
+    expect(cnyEn(12_345_678)).toBe('CNY 123,456.78');
+    expect(cnyEn(100_000_000)).toBe('CNY 1.00 million');
+    expect(cnyEn(1_234_567_890)).toBe('CNY 12.35 million');
+    expect(cnyEn(350_000_000_000)).toBe('CNY 3.50 billion');
+  });
+
+  it('groups thousands and keeps the decimals the evaluation rounded to', () => {
+    expect(formatNumber(0)).toBe('0');
+    expect(formatNumber(1287.5)).toBe('1,287.5');
+    expect(formatNumber(-73.3)).toBe('-73.3');
+    expect(formatNumber(1234567)).toBe('1,234,567');
+    expect(formatNumber(6.25)).toBe('6.25');
+  });
+
+  it('dates the figures on the last day of a past year, or today in Beijing', () => {
+    expect(summaryDate(2030, new Date('2031-01-01T00:00:00+08:00'))).toEqual({
+      asOf: '2030-12-31',
+      complete: true,
+    });
+    expect(summaryDate(2030, new Date('2030-12-31T23:59:00+08:00'))).toEqual({
+      asOf: '2030-12-31',
+      complete: false,
+    });
+    expect(summaryDate(2032, new Date('2031-03-05T12:00:00+08:00'))).toEqual({
+      asOf: '2031-03-05',
+      complete: false,
+    });
+    expect(dateZh('2031-03-05')).toBe('2031年3月5日');
+    expect(dateEn('2031-03-05')).toBe('5 March 2031');
+  });
+});
