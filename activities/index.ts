@@ -3,6 +3,7 @@ import { createBankActivities } from './banks';
 import { createCalendarActivities } from './calendar';
 import { createMoneyActivities, type MoneyDeps } from './money';
 import { createNoticeActivities } from './notices';
+import { createOutreachActivities } from './outreach';
 import { createPrecheckActivities, type PrecheckDeps } from './precheck';
 import { createRecordActivities, type RecordDeps } from './records';
 
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNoticeActivities(deps),
     ...createMoneyActivities(deps),
     ...createBankActivities(deps),
+    ...createOutreachActivities(deps),
   };
 }
 

@@ -24,10 +24,11 @@ import { bankRoutes } from './routes/banks';
 import { budgetRoutes } from './routes/budgets';
 import { calculatorRoutes } from './routes/calculator';
 import { calendarRoutes } from './routes/calendar';
+import { campaignRoutes } from './routes/campaigns';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
-import { staffRoutes } from './routes/staff';
 import { reportRoutes } from './routes/report';
+import { staffRoutes } from './routes/staff';
 import { surveyRoutes } from './routes/surveys';
 import { taskRoutes } from './routes/tasks';
 
@@ -42,13 +43,14 @@ export const ROUTES: AnyRoute[] = [
   ...budgetRoutes,
   ...noticeRoutes,
   ...evaluationRoutes,
-  ...paymentRoutes,
   ...reportRoutes,
+  ...paymentRoutes,
   ...surveyRoutes,
   ...bankRoutes,
   ...adminRoutes,
   ...calculatorRoutes,
   ...calendarRoutes,
+  ...campaignRoutes,
 ];
 
 /** The route template of a request (`/api/v1/applications/{id}`), never its raw URL (ids, tokens). */

@@ -268,6 +268,23 @@ const TEMPLATES = {
     zh: [`以下银行未在期限内答复 ${c.enterpriseName} 的推荐：${c.extra?.banks ?? ''}。请跟进。`],
     en: [`These banks did not answer the referral of ${c.enterpriseName} in time: ${c.extra?.banks ?? ''}.`],
   }),
+  // Proactive outreach (主动匹配): `link` opens the pre-filled application; no application exists yet.
+  outreach_invitation: (c) => ({
+    subjectZh: `【政策匹配】贵企业可能符合${c.extra?.year ?? ''}年度${TRACK_NAMES[c.track].zh}补贴条件`,
+    subjectEn: `Your enterprise may qualify for the ${c.extra?.year ?? ''} ${TRACK_NAMES[c.track].en} subsidy`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `根据企业登记信息，贵企业可能符合海淀区${c.extra?.year ?? ''}年度${TRACK_NAMES[c.track].zh}保费补贴的申报条件：`,
+      `  ${c.extra?.offerZh ?? ''}`,
+      '点击下方链接即可查看预填的申请信息并在线申报（链接仅供贵企业使用）。最终以审核结果为准。',
+      `如不希望再收到此类政策推送，请点击退订：${c.extra?.unsubscribeLink ?? ''}`,
+    ],
+    en: [
+      `From the enterprise registry, your enterprise may qualify for Haidian's ${c.extra?.year ?? ''} ${TRACK_NAMES[c.track].en} premium subsidy: ${c.extra?.offerEn ?? ''}`,
+      'The link above opens your pre-filled application (for your enterprise only); the review decides.',
+      `To receive no more of these e-mails: ${c.extra?.unsubscribeLink ?? ''}`,
+    ],
+  }),
 } satisfies Record<string, Template>;
 
 export type EmailTemplate = keyof typeof TEMPLATES;

@@ -28,6 +28,10 @@ import { GRANT_HOLDING_STATUSES, TRACKS, type Track } from './status';
  *   `highTechEnterpriseTotal` × 100, 2 decimals.
  * - bankMatching counts the bank referrals created in Y, by status (SENT is pending); creditLineFen sums the
  *   granted ones. surveys counts the follow-up surveys sent in Y and sums the answers given to them.
+ * - campaigns (主动匹配, services/outreach.ts; only when Y had any): the outreach campaigns of programme year Y, the invitations they
+ *   e-mailed, the distinct enterprises reached and those that opened an invitation, the distinct applications
+ *   of Y that resulted (the enterprise was invited for that track and year before it applied), and
+ *   conversionPct = applications / enterprisesReached × 100, 2 decimals; null when nobody was invited.
  *
  * Rounding is half away from zero, computed on exact integers.
  */
@@ -82,6 +86,17 @@ export interface EvaluationInput {
   paid: PaidCell[];
   referrals: ReferralCount[];
   surveys: SurveyTotals;
+  /** Outreach campaigns of the year; none when absent. */
+  outreach?: OutreachTotals;
+}
+
+/** What the outreach campaigns of a programme year did (see the module comment). */
+export interface OutreachTotals {
+  campaigns: number;
+  emailed: number;
+  enterprisesReached: number;
+  opened: number;
+  applications: number;
 }
 
 export interface Breakdown {
@@ -144,6 +159,8 @@ export interface EvaluationReport {
     claimsPaidFen: number;
     loansObtainedFen: number;
   };
+  /** Present when the year had outreach campaigns. */
+  campaigns?: OutreachTotals & { conversionPct: number | null };
 }
 
 // ---- arithmetic --------------------------------------------------------------------------------------------
@@ -266,6 +283,7 @@ function fieldsOf(input: EvaluationInput): string[] {
 
 export function buildEvaluation(input: EvaluationInput): EvaluationReport {
   const { year, insured, paid, targets } = input;
+  const { outreach } = input;
   const premium = sumBig(insured, (c) => c.premiumFen);
   const previousPremium = sumBig(input.previousInsured, (c) => c.premiumFen);
   const risk = sumBig(insured, (c) => c.riskCoverageFen);
@@ -350,6 +368,14 @@ export function buildEvaluation(input: EvaluationInput): EvaluationReport {
       claimsPaidFen: fromDbFen(input.surveys.claimsPaidFen),
       loansObtainedFen: fromDbFen(input.surveys.loansObtainedFen),
     },
+    ...(outreach?.campaigns
+      ? {
+          campaigns: {
+            ...outreach,
+            conversionPct: percentOf(outreach.applications, outreach.enterprisesReached),
+          },
+        }
+      : {}),
   };
 }
 
@@ -365,6 +391,7 @@ const SECTION_ZH: Record<string, string> = {
   byMonth: '按月',
   byQuarter: '按季度',
   surveys: '跟踪问卷',
+  campaigns: '主动匹配',
 };
 
 const METRIC_ZH: Record<string, string> = {
@@ -397,6 +424,12 @@ const METRIC_ZH: Record<string, string> = {
   claimsFiled: '理赔申请次数',
   claimsPaidFen: '理赔金额（分）',
   loansObtainedFen: '获得贷款（分）',
+  campaigns: '匹配活动次数',
+  emailed: '已发送邀请',
+  enterprisesReached: '触达企业数',
+  opened: '打开邀请的企业数',
+  applications: '由邀请产生的申请',
+  conversionPct: '转化率（%）',
 };
 
 /** The properties that name a row of a breakdown. */

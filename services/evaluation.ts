@@ -12,6 +12,7 @@ import {
 import { fromDbFen } from '../domain/money';
 import type { Track } from '../domain/status';
 import { Prisma, type Db } from './db';
+import { outreachTotals } from './outreach';
 import { programFor } from './programs';
 
 /**
@@ -132,13 +133,14 @@ async function surveyTotals(db: Db, year: number): Promise<SurveyTotals> {
 
 /** The evaluation of a programme year (see `domain/evaluation.ts` for the definitions). */
 export async function evaluationReport(db: Db, year: number): Promise<EvaluationReport> {
-  const [program, insured, enterprises, paid, referrals, surveys] = await Promise.all([
+  const [program, insured, enterprises, paid, referrals, surveys, outreach] = await Promise.all([
     programFor(db, year),
     insuredCells(db, year),
     insuredEnterprises(db, year),
     paidCells(db, year),
     referralCounts(db, year),
     surveyTotals(db, year),
+    outreachTotals(db, year),
   ]);
   return buildEvaluation({
     year,
@@ -151,6 +153,7 @@ export async function evaluationReport(db: Db, year: number): Promise<Evaluation
     paid,
     referrals,
     surveys,
+    outreach,
   });
 }
 

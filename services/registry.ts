@@ -38,10 +38,22 @@ export const EnterpriseFactsSchema = z.object({
   creditClean: z.boolean().nullable(),
 }) satisfies z.ZodType<EnterpriseFacts>;
 
+/** An enterprise of the registry's listing: its facts and the contact e-mail of its annual report, if any. */
+export type RegistryEntry = EnterpriseFacts & { contactEmail: string | null };
+
+/** One page of the registry's listing (ordered by credit code); `nextCursor` is null on the last page. */
+export const RegistryPageSchema = z.object({
+  items: z.array(EnterpriseFactsSchema.extend({ contactEmail: z.email().max(254).nullable().default(null) })),
+  nextCursor: z.string().min(1).max(100).nullable(),
+}) satisfies z.ZodType<{ items: RegistryEntry[]; nextCursor: string | null }>;
+export type RegistryPage = z.infer<typeof RegistryPageSchema>;
+
 /** The market-regulation registry (市场监管 enterprise registry). */
 export interface RegistryClient {
   /** The enterprise's verified facts; null when the registry does not know the code. */
   getEnterprise(creditCode: string): Promise<EnterpriseFacts | null>;
+  /** The enterprises after `cursor` (from the start when null), at most `limit` of them, in credit-code order. */
+  listEnterprises(page: { cursor: string | null; limit: number }): Promise<RegistryPage>;
 }
 
 /** An HTTP client of the registry at `baseUrl`; errors are RetryableServiceError or ServiceError. */
@@ -59,6 +71,22 @@ export function createRegistryClient(opts: { baseUrl: string; timeoutMs?: number
         });
       }
       return facts;
+    },
+    async listEnterprises({ cursor, limit }) {
+      const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+      const page = await getJson(
+        SERVICE,
+        `${baseUrl}/enterprises?${query.toString()}`,
+        RegistryPageSchema,
+        timeoutMs,
+      );
+      if (!page) throw new ServiceError(SERVICE, 'has no enterprise listing (HTTP 404)', { status: 404 });
+      if (cursor && page.items.some((e) => e.creditCode <= cursor)) {
+        throw new ServiceError(SERVICE, `listed enterprises at or before the cursor ${cursor}`, {
+          status: 200,
+        });
+      }
+      return page;
     },
   };
 }

@@ -2,3 +2,4 @@
 export { applicationWorkflow } from './application/workflow';
 export { noticeBatchWorkflow } from './notice/workflow';
 export { bankMatchingWorkflow } from './bankMatching/workflow';
+export { outreachCampaignWorkflow } from './outreach/workflow';

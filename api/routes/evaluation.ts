@@ -70,6 +70,17 @@ const EvaluationResponse = z.object({
     claimsPaidFen: z.number(),
     loansObtainedFen: z.number(),
   }),
+  campaigns: z
+    .object({
+      campaigns: z.number(),
+      emailed: z.number(),
+      enterprisesReached: z.number(),
+      opened: z.number(),
+      applications: z.number(),
+      conversionPct: Pct,
+    })
+    .optional()
+    .describe('outreach campaigns (主动匹配) of the year; present when there were any'),
 });
 
 const DisclosureResponse = z.object({

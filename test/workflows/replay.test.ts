@@ -14,7 +14,12 @@ const files = fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
 describe('recorded workflow histories replay on the current code', () => {
   it('has histories of every workflow type', () => {
     const types = new Set(files.map((f) => f.split('.')[0]));
-    expect([...types].sort()).toEqual(['applicationWorkflow', 'bankMatchingWorkflow', 'noticeBatchWorkflow']);
+    expect([...types].sort()).toEqual([
+      'applicationWorkflow',
+      'bankMatchingWorkflow',
+      'noticeBatchWorkflow',
+      'outreachCampaignWorkflow',
+    ]);
   });
 
   it.each(files)('%s', async (file) => {

@@ -626,6 +626,7 @@ const SECTIONS = [
   ['#/admin/program', 'adm.nav.program', ['admin']],
   ['#/admin/catalog', 'adm.nav.catalog', ['admin']],
   ['#/admin/banks', 'adm.nav.banks', ['admin']],
+  ['#/admin/campaigns', 'camp.nav', ['admin']],
   ['#/admin/staff', 'adm.nav.staff', ['admin']],
   ['#/payments', 'nav.payments', ['admin', 'finance']],
   ['#/dashboard', 'nav.dashboard', ['admin', 'finance', 'approver']],
@@ -2535,7 +2536,6 @@ async function downloadCsv(year, button, out) {
   }
 }
 
-page('/dashboard', ['admin', 'finance', 'approver'], async ({ query, session }) => {
 /** The evaluation report (评估报告) as a file: the API needs the bearer token, so no plain link. */
 async function downloadReport(year, format, button, out) {
   button.disabled = true;
@@ -2557,6 +2557,7 @@ async function downloadReport(year, format, button, out) {
   }
 }
 
+page('/dashboard', ['admin', 'finance', 'approver'], async ({ query, session }) => {
   const year = yearOf(query);
   const r = await api.get(`/api/v1/metrics/evaluation?year=${year}`);
   const csvOut = h('div', { 'aria-live': 'polite' });
@@ -2565,7 +2566,6 @@ async function downloadReport(year, format, button, out) {
     { type: 'button', class: 'secondary', onclick: () => downloadCsv(year, csvButton, csvOut) },
     t('dash.csv'),
   );
-  const breakdownCols = [
   const reportButtons = ['html', 'pdf'].map((format) => {
     const button = h(
       'button',
@@ -2579,6 +2579,7 @@ async function downloadReport(year, format, button, out) {
     );
     return button;
   });
+  const breakdownCols = [
     { label: t('dash.insuredApps'), num: true },
     { label: t('dash.newEnterprises'), num: true },
     { label: t('dash.legendPremium'), num: true },
@@ -2723,5 +2724,196 @@ async function downloadReport(year, format, button, out) {
         ].map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]),
       ),
     ),
+  ];
+});
+
+/* ---------- #/admin/campaigns (主动匹配) ---------- */
+
+addMessages({
+  zh: {
+    'camp.nav': '主动匹配',
+    'camp.title': '主动匹配：向符合条件的企业推送政策',
+    'camp.intro':
+      '按企业登记信息逐页筛查全区企业，用与自动预审相同的规则判断是否符合所选类别的条件（按计划投保、已缴费判断，与保费金额无关）；本年度已申请或已退订的企业不推送，每次活动每家企业最多一封邮件。邮件附带预填申请链接和退订链接。',
+    'camp.form': '发起匹配活动',
+    'camp.track': '补贴类别',
+    'camp.note': '备注（可不填）',
+    'camp.start': '开始匹配',
+    'camp.started': '已开始匹配活动 {id}，进度见下表。',
+    'camp.none': '尚未发起匹配活动。',
+    'camp.id': '活动',
+    'camp.status': '状态',
+    'camp.progress': '已筛查（页）',
+    'camp.eligible': '符合条件',
+    'camp.emailed': '已发送',
+    'camp.skipped': '未发送（已申请 / 已退订 / 无邮箱）',
+    'camp.opened': '打开链接',
+    'camp.applications': '产生申请',
+    'camp.conversion': '转化率',
+    'camp.createdAt': '开始时间',
+    'camp.cancel': '停止',
+    'camp.cancelLabel': '停止活动 {id}',
+    'camp.cancelled': '已请求停止活动 {id}：当前页处理完后停止。',
+    'camp.auto': '活动进行中，每 3 秒自动刷新。',
+    'camp.status.RUNNING': '进行中',
+    'camp.status.COMPLETED': '已完成',
+    'camp.status.FAILED': '失败',
+    'camp.status.CANCELLED': '已停止',
+  },
+  en: {
+    'camp.nav': 'Outreach',
+    'camp.title': 'Proactive outreach: tell eligible enterprises about the subsidy',
+    'camp.intro':
+      "Goes through the registry's enterprises page by page and judges each with the precheck's own rules for the chosen track (a planned, paid policy: the premium amount does not matter). Enterprises that applied this year or unsubscribed are left out; each gets at most one e-mail per campaign, with a link to a pre-filled application and an unsubscribe link.",
+    'camp.form': 'Start a campaign',
+    'camp.track': 'Track',
+    'camp.note': 'Note (optional)',
+    'camp.start': 'Start',
+    'camp.started': 'Campaign {id} started; its progress is in the table.',
+    'camp.none': 'No campaign yet.',
+    'camp.id': 'Campaign',
+    'camp.status': 'Status',
+    'camp.progress': 'Scanned (pages)',
+    'camp.eligible': 'Eligible',
+    'camp.emailed': 'E-mailed',
+    'camp.skipped': 'Not e-mailed (applied / unsubscribed / no address)',
+    'camp.opened': 'Opened',
+    'camp.applications': 'Applications',
+    'camp.conversion': 'Conversion',
+    'camp.createdAt': 'Started',
+    'camp.cancel': 'Stop',
+    'camp.cancelLabel': 'Stop campaign {id}',
+    'camp.cancelled': 'Campaign {id} stops after the page in progress.',
+    'camp.auto': 'A campaign is running: refreshed every 3 seconds.',
+    'camp.status.RUNNING': 'Running',
+    'camp.status.COMPLETED': 'Completed',
+    'camp.status.FAILED': 'Failed',
+    'camp.status.CANCELLED': 'Stopped',
+  },
+});
+
+const CAMPAIGN_BADGE = { RUNNING: 'warn', COMPLETED: 'ok', FAILED: 'bad', CANCELLED: '' };
+
+function campaignForm(onStarted) {
+  const form = h(
+    'form',
+    { class: 'card adm', 'aria-labelledby': 'campaign-form' },
+    h('h2', { id: 'campaign-form' }, t('camp.form')),
+    h(
+      'div',
+      { class: 'row' },
+      field(
+        t('camp.track'),
+        select(
+          'track',
+          TRACKS.map((tr) => [tr, fmt.track(tr)]),
+          'INCLUSIVE',
+        ),
+      ),
+      field(
+        t('adm.year'),
+        h('input', { name: 'year', type: 'number', min: 2020, max: 2100, value: thisYear() }),
+      ),
+      field(t('camp.note'), h('input', { name: 'note', maxlength: 500 })),
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('camp.start'))),
+  );
+  wireForm(
+    form,
+    (fd) => {
+      const r = reader(fd);
+      const body = { track: r.text('track'), year: r.int('year'), note: r.optionalText('note') };
+      if (r.errors.length) throw invalid(r.errors);
+      return api.post('/api/v1/admin/campaigns', body);
+    },
+    onStarted,
+  );
+  return form;
+}
+
+function campaignsTable(items, onCancel) {
+  if (!items.length) return h('p', {}, t('camp.none'));
+  return dataTable({
+    caption: t('camp.title'),
+    captionHidden: true,
+    cols: [
+      { label: t('camp.id') },
+      { label: t('camp.track') },
+      { label: t('camp.status') },
+      { label: t('camp.progress'), num: true },
+      { label: t('camp.eligible'), num: true },
+      { label: t('camp.emailed'), num: true },
+      { label: t('camp.skipped'), num: true },
+      { label: t('camp.opened'), num: true },
+      { label: t('camp.applications'), num: true },
+      { label: t('camp.conversion'), num: true },
+      { label: t('camp.createdAt') },
+      { label: h('span', { class: 'visually-hidden' }, t('camp.cancel')) },
+    ],
+    rows: items.map((c) => [
+      h('code', { title: c.note ?? '' }, c.id),
+      `${fmt.track(c.track)} · ${c.year}`,
+      h(
+        'span',
+        { class: `badge ${CAMPAIGN_BADGE[c.status]}`, title: c.error ?? '' },
+        t(`camp.status.${c.status}`),
+      ),
+      `${c.scanned} (${c.pagesDone})`,
+      c.eligible,
+      c.emailed,
+      `${c.alreadyApplied} / ${c.unsubscribed} / ${c.noContact}`,
+      c.opened,
+      c.applications,
+      c.conversionPct === null ? '—' : `${c.conversionPct}%`,
+      fmt.dateTime(c.createdAt),
+      c.status === 'RUNNING'
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary',
+              'aria-label': t('camp.cancelLabel', { id: c.id }),
+              onclick: () => onCancel(c),
+            },
+            t('camp.cancel'),
+          )
+        : '',
+    ]),
+  });
+}
+
+page('/admin/campaigns', ['admin'], async ({ session }) => {
+  const list = h('div', { 'aria-live': 'polite' });
+  const out = h('div', { 'aria-live': 'polite' });
+  let timer = null;
+  const reload = async () => {
+    clearTimeout(timer);
+    const { items } = await api.get('/api/v1/admin/campaigns?pageSize=50');
+    const running = items.some((c) => c.status === 'RUNNING');
+    fill(list, campaignsTable(items, cancel), running ? h('p', { class: 'hint' }, t('camp.auto')) : null);
+    // Refresh while a campaign runs and the page is still shown.
+    if (running) timer = setTimeout(() => list.isConnected && reload().catch(() => undefined), 3000);
+  };
+  const cancel = async (c) => {
+    try {
+      await api.post(`/api/v1/admin/campaigns/${encodeURIComponent(c.id)}/cancel`);
+      fill(out, notice(t('camp.cancelled', { id: c.id })));
+    } catch (err) {
+      fill(out, errorBox(err));
+    }
+    await reload();
+  };
+  const form = campaignForm(async (c) => {
+    fill(out, notice(t('camp.started', { id: c.id })));
+    await reload();
+  });
+  await reload();
+  return [
+    h('h1', {}, t('camp.title')),
+    subnav(session, '#/admin/campaigns'),
+    h('p', {}, t('camp.intro')),
+    out,
+    form,
+    list,
   ];
 });
