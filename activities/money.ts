@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { maskNumber, openBankAccount, secretBoxFor } from '../services/secretBox';
 import type { Client } from '@temporalio/client';
-import { SignJWT } from 'jose';
+import { signedLinks } from '../services/signedLinks';
 import { fromDbFen } from '../domain/money';
 import { GRANT_HOLDING_STATUSES } from '../domain/status';
 import {
@@ -60,7 +60,7 @@ function maskPayee(p: Payee): Payee {
 /** Budget reservations, payments through the treasury gateway, and signed follow-up links. */
 export function createMoneyActivities(deps: MoneyDeps) {
   const { db } = deps;
-  const secret = new TextEncoder().encode(deps.linkSecret);
+  const links = signedLinks(deps.linkSecret);
 
   async function payee(applicationId: string): Promise<Payee> {
     const app = await db.application.findUniqueOrThrow({
@@ -146,13 +146,7 @@ export function createMoneyActivities(deps: MoneyDeps) {
 
     /** A signed link to the application's follow-up survey, valid for `validDays`. */
     async surveyLink(req: { applicationId: string; round: number; validDays: number }): Promise<string> {
-      const token = await new SignJWT({ round: req.round })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(req.applicationId)
-        .setAudience('survey')
-        .setIssuedAt()
-        .setExpirationTime(`${req.validDays}d`)
-        .sign(secret);
+      const token = await links.sign('survey', req.applicationId, { round: req.round }, req.validDays);
       await db.survey.createMany({
         data: [{ applicationId: req.applicationId, round: req.round, sentAt: new Date() }],
         skipDuplicates: true,

@@ -28,7 +28,7 @@ import { GRANT_HOLDING_STATUSES, TRACKS, type Track } from './status';
  *   `highTechEnterpriseTotal` × 100, 2 decimals.
  * - bankMatching counts the bank referrals created in Y, by status (SENT is pending); creditLineFen sums the
  *   granted ones. surveys counts the follow-up surveys sent in Y and sums the answers given to them.
- * - campaigns (主动匹配, services/outreach.ts; only when Y had any): the outreach campaigns of programme year Y, the invitations they
+ * - campaigns (主动匹配, services/outreach.ts; zeros when Y had none): the outreach campaigns of programme year Y, the invitations they
  *   e-mailed, the distinct enterprises reached and those that opened an invitation, the distinct applications
  *   of Y that resulted (the enterprise was invited for that track and year before it applied), and
  *   conversionPct = applications / enterprisesReached × 100, 2 decimals; null when nobody was invited.
@@ -89,6 +89,14 @@ export interface EvaluationInput {
   /** Outreach campaigns of the year; none when absent. */
   outreach?: OutreachTotals;
 }
+
+const NO_OUTREACH: OutreachTotals = {
+  campaigns: 0,
+  emailed: 0,
+  enterprisesReached: 0,
+  opened: 0,
+  applications: 0,
+};
 
 /** What the outreach campaigns of a programme year did (see the module comment). */
 export interface OutreachTotals {
@@ -159,8 +167,8 @@ export interface EvaluationReport {
     claimsPaidFen: number;
     loansObtainedFen: number;
   };
-  /** Present when the year had outreach campaigns. */
-  campaigns?: OutreachTotals & { conversionPct: number | null };
+  /** Outreach campaigns of the year (zeros and a null conversion when there were none). */
+  campaigns: OutreachTotals & { conversionPct: number | null };
 }
 
 // ---- arithmetic --------------------------------------------------------------------------------------------
@@ -368,14 +376,10 @@ export function buildEvaluation(input: EvaluationInput): EvaluationReport {
       claimsPaidFen: fromDbFen(input.surveys.claimsPaidFen),
       loansObtainedFen: fromDbFen(input.surveys.loansObtainedFen),
     },
-    ...(outreach?.campaigns
-      ? {
-          campaigns: {
-            ...outreach,
-            conversionPct: percentOf(outreach.applications, outreach.enterprisesReached),
-          },
-        }
-      : {}),
+    campaigns: {
+      ...(outreach ?? NO_OUTREACH),
+      conversionPct: percentOf(outreach?.applications ?? 0, outreach?.enterprisesReached ?? 0),
+    },
   };
 }
 

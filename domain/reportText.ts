@@ -192,6 +192,23 @@ function surveySentences(r: EvaluationReport): [string, string] {
   ];
 }
 
+/** Outreach (主动匹配): said only in a year that had campaigns. */
+function outreachSentences(r: EvaluationReport): [string, string][] {
+  const c = r.campaigns;
+  if (c.campaigns === 0) return [];
+  const conversionZh = c.conversionPct === null ? '' : `，转化率${c.conversionPct}%`;
+  const conversionEn = c.conversionPct === null ? '' : ` (a conversion of ${c.conversionPct}%)`;
+  return [
+    [
+      `主动匹配：开展${formatNumber(c.campaigns)}次，向${formatNumber(c.enterprisesReached)}家符合条件的企业发出邀请${formatNumber(c.emailed)}份，` +
+        `${formatNumber(c.opened)}家打开邀请，产生申请${formatNumber(c.applications)}件${conversionZh}。`,
+      `Outreach: ${plural(c.campaigns, 'campaign')} invited ${formatNumber(c.enterprisesReached)} eligible ` +
+        `enterprises (${plural(c.emailed, 'e-mail')}); ${formatNumber(c.opened)} opened the invitation and ` +
+        `${plural(c.applications, 'application')} followed${conversionEn}.`,
+    ],
+  ];
+}
+
 /** The summary of the year's progress, Chinese sentences first and their English translations. */
 export function reportSummary(r: EvaluationReport, now: Date): ReportSummary {
   const { asOf, complete } = summaryDate(r.year, now);
@@ -202,6 +219,7 @@ export function reportSummary(r: EvaluationReport, now: Date): ReportSummary {
     subsidySentences(r),
     bankSentences(r),
     surveySentences(r),
+    ...outreachSentences(r),
   ];
   return { asOf, complete, zh: pairs.map((p) => p[0]), en: pairs.map((p) => p[1]) };
 }

@@ -79,8 +79,7 @@ const EvaluationResponse = z.object({
       applications: z.number(),
       conversionPct: Pct,
     })
-    .optional()
-    .describe('outreach campaigns (主动匹配) of the year; present when there were any'),
+    .describe('outreach campaigns (主动匹配) of the year; zeros and a null conversion when there were none'),
 });
 
 const DisclosureResponse = z.object({

@@ -1,4 +1,4 @@
-import { errors as joseErrors, jwtVerify } from 'jose';
+import { LinkError, signedLinks } from '../../services/signedLinks';
 import { z } from 'zod';
 import { HttpError, conflict } from '../errors';
 import type { ApiDeps } from '../deps';
@@ -19,14 +19,12 @@ async function surveyOf(deps: ApiDeps, token: string) {
   let applicationId: string;
   let round: number;
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(deps.config.linkSecret), {
-      audience: 'survey',
-      algorithms: ['HS256'],
-    });
-    applicationId = String(payload.sub);
+    const payload = await signedLinks(deps.config.linkSecret).verify('survey', token);
+    applicationId = payload.sub;
     round = Number(payload.round);
   } catch (err) {
-    const expired = err instanceof joseErrors.JWTExpired;
+    if (!(err instanceof LinkError)) throw err;
+    const { expired } = err;
     throw new HttpError(
       401,
       expired ? 'LINK_EXPIRED' : 'LINK_INVALID',

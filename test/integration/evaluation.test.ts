@@ -511,6 +511,14 @@ describe('programme evaluation (实施效果评估)', () => {
         claimsPaidFen: 1_000_000,
         loansObtainedFen: 25_000_000,
       },
+      campaigns: {
+        campaigns: 0,
+        emailed: 0,
+        enterprisesReached: 0,
+        opened: 0,
+        applications: 0,
+        conversionPct: null,
+      },
     });
   });
 

@@ -57,6 +57,14 @@ function report(overrides: Partial<EvaluationReport> = {}): EvaluationReport {
     byMonth: [],
     byQuarter: [],
     surveys: { sent: 3, answered: 2, claimsFiled: 3, claimsPaidFen: 1_000_000, loansObtainedFen: 25_000_000 },
+    campaigns: {
+      campaigns: 0,
+      emailed: 0,
+      enterprisesReached: 0,
+      opened: 0,
+      applications: 0,
+      conversionPct: null,
+    },
   };
   return Object.assign(figures, overrides);
 }
@@ -109,6 +117,14 @@ describe('the written summary of the evaluation report', () => {
         },
         bankMatching: { referrals: 0, granted: 0, creditLineFen: 0, declined: 0, expired: 0, pending: 0 },
         surveys: { sent: 0, answered: 0, claimsFiled: 0, claimsPaidFen: 0, loansObtainedFen: 0 },
+        campaigns: {
+          campaigns: 0,
+          emailed: 0,
+          enterprisesReached: 0,
+          opened: 0,
+          applications: 0,
+          conversionPct: null,
+        },
       }),
       AFTER_2031,
     );
@@ -154,6 +170,29 @@ describe('the written summary of the evaluation report', () => {
     const flat = reportSummary(report({ premiumGrowthPct: 0 }), AFTER_2031);
     expect(flat.zh[0]).toContain('保费合计3.15万元，与上年持平。');
     expect(flat.en[0]).toContain('unchanged from the year before.');
+  });
+
+  it('reports the outreach campaigns of a year that had any, and says nothing of them otherwise', () => {
+    expect(reportSummary(report(), AFTER_2031).zh).toHaveLength(6);
+    const { zh, en } = reportSummary(
+      report({
+        campaigns: {
+          campaigns: 2,
+          emailed: 640,
+          enterprisesReached: 619,
+          opened: 88,
+          applications: 31,
+          conversionPct: 5.01,
+        },
+      }),
+      AFTER_2031,
+    );
+    expect(zh[6]).toBe(
+      '主动匹配：开展2次，向619家符合条件的企业发出邀请640份，88家打开邀请，产生申请31件，转化率5.01%。',
+    );
+    expect(en[6]).toBe(
+      'Outreach: 2 campaigns invited 619 eligible enterprises (640 e-mails); 88 opened the invitation and 31 applications followed (a conversion of 5.01%).',
+    );
   });
 
   it('is the same text for the same figures and day', () => {
