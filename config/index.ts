@@ -84,6 +84,7 @@ export const EnvSchema = z.object({
     .default(10 * 1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  EVALUATION_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   // Worker tuning, chosen from the benchmarks (docs/performance.md).
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
@@ -109,6 +110,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Port of `GET /metrics` of a worker started alone (`npm run worker`); 0 = none. */
   workerMetricsPort: number;
+  /** How old an evaluation (dashboard, CSV, report) may be before it is computed again; 0 = always. */
+  evaluationCacheSeconds: number;
   /** Worker tuning (docs/performance.md) and an optional prebuilt workflow bundle. */
   worker: {
     maxCachedWorkflows: number;
@@ -214,6 +217,7 @@ export function loadConfig(
     dataDir: path.resolve(env.DATA_DIR),
     logLevel: env.LOG_LEVEL,
     workerMetricsPort: env.WORKER_METRICS_PORT,
+    evaluationCacheSeconds: env.EVALUATION_CACHE_SECONDS,
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,

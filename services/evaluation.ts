@@ -157,6 +157,29 @@ export async function evaluationReport(db: Db, year: number): Promise<Evaluation
   });
 }
 
+/** Evaluations computed lately, per database client and year (the in-flight one shared by concurrent callers). */
+type Recent = Map<number, { at: number; report: Promise<EvaluationReport> }>;
+const recent = new WeakMap<Db, Recent>();
+
+/**
+ * The evaluation of a year as computed at most `maxAgeMs` ago. The figures move slowly (approvals and
+ * payments of a year) while computing them reads every insured application: a minute-old answer serves the
+ * dashboard, the CSV and the report alike (EVALUATION_CACHE_SECONDS; 0 computes every time).
+ */
+export function recentEvaluationReport(db: Db, year: number, maxAgeMs: number): Promise<EvaluationReport> {
+  if (maxAgeMs <= 0) return evaluationReport(db, year);
+  let years = recent.get(db);
+  if (!years) recent.set(db, (years = new Map() as Recent));
+  const hit = years.get(year);
+  if (hit && Date.now() - hit.at < maxAgeMs) return hit.report;
+  const report = evaluationReport(db, year);
+  const entry = { at: Date.now(), report };
+  years.set(year, entry);
+  // A failure (database down) is not remembered: the next call tries again.
+  report.catch(() => years.get(year) === entry && years.delete(year));
+  return report;
+}
+
 /** One paid subsidy as published (资金公示): nothing about the enterprise beyond name and credit code. */
 export interface Disclosure {
   enterpriseName: string;

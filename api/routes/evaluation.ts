@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { evaluationCsv } from '../../domain/evaluation';
 import { TRACKS } from '../../domain/status';
-import { disclosures, evaluationReport } from '../../services/evaluation';
+import { disclosures, recentEvaluationReport } from '../../services/evaluation';
 import { defineRoute } from '../route';
 
 const Year = z.coerce
@@ -109,7 +109,11 @@ export const evaluationRoutes = [
     query: EvaluationQuery,
     response: EvaluationResponse,
     async handler({ query, deps }) {
-      const report = await evaluationReport(deps.db, query.year);
+      const report = await recentEvaluationReport(
+        deps.db,
+        query.year,
+        deps.config.evaluationCacheSeconds * 1000,
+      );
       if (query.format === 'json') return { body: report };
       return {
         headers: { 'Content-Disposition': `attachment; filename="evaluation-${query.year}.csv"` },

@@ -49,7 +49,9 @@ export const reportRoutes = [
       const name = `evaluation-report-${query.year}`;
       const common = { 'Cache-Control': 'no-store', Vary: 'Accept' };
       try {
-        const { html } = await evaluationReportPage(deps.db, query.year);
+        const { html } = await evaluationReportPage(deps.db, query.year, {
+          maxAgeMs: deps.config.evaluationCacheSeconds * 1000,
+        });
         if (format === 'html')
           return {
             headers: {

@@ -1,7 +1,7 @@
 import type { EvaluationReport } from '../../domain/evaluation';
 import { reportSummary } from '../../domain/reportText';
 import type { Db } from '../db';
-import { evaluationReport } from '../evaluation';
+import { recentEvaluationReport } from '../evaluation';
 import { renderCharts, reportCharts } from './charts';
 import { reportHtml } from './html';
 
@@ -16,9 +16,10 @@ export { findChromium, htmlToPdf } from './pdf';
 export async function evaluationReportPage(
   db: Db,
   year: number,
-  now = new Date(),
+  opts: { maxAgeMs?: number; now?: Date } = {},
 ): Promise<{ html: string; report: EvaluationReport }> {
-  const report = await evaluationReport(db, year);
+  const now = opts.now ?? new Date();
+  const report = await recentEvaluationReport(db, year, opts.maxAgeMs ?? 0);
   const charts = reportCharts(report);
   const svgs = await renderCharts(charts);
   const html = reportHtml({ report, summary: reportSummary(report, now), charts, svgs, generatedAt: now });

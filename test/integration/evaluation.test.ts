@@ -1,6 +1,7 @@
 import { defaultProgram } from '../../domain/program';
 import type { ApplicationStatus, Track } from '../../domain/status';
 import { applicationWorkflowId } from '../../workflows/application/contract';
+import { recentEvaluationReport } from '../../services/evaluation';
 import { creditCode } from '../helpers/fixtures';
 import { ApiClient, as, startStack, type TestStack } from '../helpers/stack';
 
@@ -520,6 +521,25 @@ describe('programme evaluation (实施效果评估)', () => {
         conversionPct: null,
       },
     });
+  });
+
+  it('reuses a recent computation for the age allowed, and computes again after a change once it is older', async () => {
+    const first = await recentEvaluationReport(stack.db, 2031, 60_000);
+    expect(await recentEvaluationReport(stack.db, 2031, 60_000)).toBe(first); // the same computation
+    const stored = await stack.db.program.findUniqueOrThrow({ where: { year: 2031 } });
+    const config = stored.config as { evaluationTargets: { highTechCoveragePct: number } };
+    try {
+      await stack.db.program.update({
+        where: { year: 2031 },
+        data: {
+          config: { ...config, evaluationTargets: { ...config.evaluationTargets, highTechCoveragePct: 20 } },
+        },
+      });
+      expect((await recentEvaluationReport(stack.db, 2031, 60_000)).targets.highTechCoveragePct).toBe(12.5);
+      expect((await recentEvaluationReport(stack.db, 2031, 0)).targets.highTechCoveragePct).toBe(20);
+    } finally {
+      await stack.db.program.update({ where: { year: 2031 }, data: { config: stored.config as object } });
+    }
   });
 
   it('falls back to the default targets for a programme stored before they existed', async () => {
