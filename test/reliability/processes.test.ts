@@ -9,7 +9,7 @@
  *
  * Sizes: RELIABILITY_APPLICATIONS (default 50, so that the whole suite stays well inside CI's limit on two
  * shared cores; `RELIABILITY_APPLICATIONS=100` runs the issue's figure), RELIABILITY_CONCURRENCY (clients
- * driving at once, default 8), RELIABILITY_DEADLINE_MS (time for the drive, default 210 s), RELIABILITY_KILL_WHEN (below).
+ * driving at once, default 8), RELIABILITY_DEADLINE_MS (time for the drive, default 360 s: CI runs other suites beside it), RELIABILITY_KILL_WHEN (below).
  * KEEP_TEST_DATA=1 keeps the processes' logs and the killer's log.
  */
 import type { Client as TemporalClient } from '@temporalio/client';
@@ -36,7 +36,7 @@ import { awaitingPublication, Driver, explain, historyFigures, sleep, type Calle
 
 const APPLICATIONS = Number(process.env.RELIABILITY_APPLICATIONS ?? 50);
 const CONCURRENCY = Number(process.env.RELIABILITY_CONCURRENCY ?? 8);
-const DEADLINE_MS = Number(process.env.RELIABILITY_DEADLINE_MS ?? 210_000);
+const DEADLINE_MS = Number(process.env.RELIABILITY_DEADLINE_MS ?? 360_000);
 /**
  * `both-up` (default): a worker is killed only while the other one polls, so one worker always works (the
  * redundancy two workers exist for); `any-up`: any polling worker, so at times none works.
