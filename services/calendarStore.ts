@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import chineseDays from 'chinese-days/dist/chinese-days.json';
 import { shanghaiYear, WorkingCalendar } from '../domain/calendar';
 import type { Actor } from '../domain/roles';
-import { packagedCalendar } from './calendar';
+import { packagedCalendar, packagedYearDays } from './calendar';
 import type { Db, Prisma } from './db';
+import { reused } from './reuse';
 
 /**
  * The working-day calendar with the years administrators loaded (the State Council's holiday notices that
@@ -55,23 +55,6 @@ export function overlayCalendar(base: WorkingCalendar, years: readonly CalendarY
   return new OverlaidCalendar(base, new Set(own.map((y) => y.year)), own);
 }
 
-let packaged: WorkingCalendar | undefined;
-/** The packaged calendar, built once per process. */
-function packagedOnce(): WorkingCalendar {
-  packaged ??= packagedCalendar();
-  return packaged;
-}
-
-/** The packaged data's days of one year, as the package lists them (weekend days of holiday periods included). */
-function packagedDays(year: number): { holidays: string[]; workdays: string[] } {
-  const data = chineseDays as { holidays: Record<string, string>; workdays: Record<string, string> };
-  const ofYear = (days: Record<string, string>) =>
-    Object.keys(days)
-      .filter((d) => d.startsWith(`${year}-`))
-      .sort();
-  return { holidays: ofYear(data.holidays), workdays: ofYear(data.workdays) };
-}
-
 /** Bumped by every load in this process: providers of the process read the loaded years again at once. */
 let generation = 0;
 export function invalidateCalendars(): void {
@@ -87,21 +70,18 @@ export function calendarProvider(
   opts: { ttlMs?: number; base?: WorkingCalendar } = {},
 ): () => Promise<WorkingCalendar> {
   const ttlMs = opts.ttlMs ?? CALENDAR_CACHE_MS;
-  let cached: { at: number; generation: number; calendar: Promise<WorkingCalendar> } | null = null;
+  const calendar = reused(() =>
+    db.calendarYear
+      .findMany({ select: { year: true, holidays: true, workdays: true } })
+      .then((years) => overlayCalendar(opts.base ?? packagedCalendar(), years)),
+  );
+  let seen = generation;
   return () => {
-    const now = Date.now();
-    if (!cached || cached.generation !== generation || now - cached.at >= ttlMs) {
-      const calendar = db.calendarYear
-        .findMany({ select: { year: true, holidays: true, workdays: true } })
-        .then((years) => overlayCalendar(opts.base ?? packagedOnce(), years));
-      const entry = { at: now, generation, calendar };
-      cached = entry;
-      // A failed read is not kept: the next call (the activity's retry) reads again.
-      void calendar.catch(() => {
-        if (cached === entry) cached = null;
-      });
+    if (seen !== generation) {
+      seen = generation;
+      calendar.forget();
     }
-    return cached.calendar;
+    return calendar.get(ttlMs);
   };
 }
 
@@ -134,12 +114,12 @@ function viewOf(year: number, row: CalendarRow | null): CalendarYearView {
       loadedAt: row.loadedAt.toISOString(),
     };
   }
-  const inPackage = packagedOnce().knownYears.has(year);
+  const inPackage = packagedCalendar().knownYears.has(year);
   return {
     year,
     source: inPackage ? 'package' : 'missing',
     known: inPackage,
-    ...(inPackage ? packagedDays(year) : { holidays: [], workdays: [] }),
+    ...(inPackage ? packagedYearDays(year) : { holidays: [], workdays: [] }),
     note: null,
     loadedBy: null,
     loadedAt: null,
@@ -162,7 +142,7 @@ export async function calendarReadiness(db: Db, now: Date = new Date()): Promise
   const currentYear = shanghaiYear(now);
   const years = [currentYear, currentYear + 1];
   const loaded = await db.calendarYear.findMany({ where: { year: { in: years } }, select: { year: true } });
-  const known = new Set([...packagedOnce().knownYears, ...loaded.map((r) => r.year)]);
+  const known = new Set([...packagedCalendar().knownYears, ...loaded.map((r) => r.year)]);
   const missingYears = years.filter((y) => !known.has(y));
   return {
     currentYear,
@@ -180,7 +160,7 @@ export async function calendarOverview(db: Db, now: Date = new Date()) {
   const byYear = new Map(rows.map((r) => [r.year, r]));
   const years = [
     ...new Set([
-      ...packagedOnce().knownYears,
+      ...packagedCalendar().knownYears,
       ...byYear.keys(),
       readiness.currentYear,
       readiness.currentYear + 1,

@@ -14,6 +14,7 @@ import type { Track } from '../domain/status';
 import { Prisma, type Db } from './db';
 import { outreachTotals } from './outreach';
 import { programFor } from './programs';
+import { reused, type Reused } from './reuse';
 
 /**
  * The database side of the evaluation (实施效果评估): a handful of aggregate queries whose results
@@ -158,8 +159,7 @@ export async function evaluationReport(db: Db, year: number): Promise<Evaluation
 }
 
 /** Evaluations computed lately, per database client and year (the in-flight one shared by concurrent callers). */
-type Recent = Map<number, { at: number; report: Promise<EvaluationReport> }>;
-const recent = new WeakMap<Db, Recent>();
+const recent = new WeakMap<Db, Map<number, Reused<EvaluationReport>>>();
 
 /**
  * The evaluation of a year as computed at most `maxAgeMs` ago. The figures move slowly (approvals and
@@ -169,15 +169,10 @@ const recent = new WeakMap<Db, Recent>();
 export function recentEvaluationReport(db: Db, year: number, maxAgeMs: number): Promise<EvaluationReport> {
   if (maxAgeMs <= 0) return evaluationReport(db, year);
   let years = recent.get(db);
-  if (!years) recent.set(db, (years = new Map() as Recent));
-  const hit = years.get(year);
-  if (hit && Date.now() - hit.at < maxAgeMs) return hit.report;
-  const report = evaluationReport(db, year);
-  const entry = { at: Date.now(), report };
-  years.set(year, entry);
-  // A failure (database down) is not remembered: the next call tries again.
-  report.catch(() => years.get(year) === entry && years.delete(year));
-  return report;
+  if (!years) recent.set(db, (years = new Map<number, Reused<EvaluationReport>>()));
+  let report = years.get(year);
+  if (!report) years.set(year, (report = reused(() => evaluationReport(db, year))));
+  return report.get(maxAgeMs);
 }
 
 /** One paid subsidy as published (资金公示): nothing about the enterprise beyond name and credit code. */

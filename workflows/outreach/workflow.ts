@@ -8,7 +8,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { CampaignStatus } from '../../domain/outreach';
+import { emptyCounts, type CampaignStatus } from '../../domain/outreach';
 import {
   campaignStateQuery,
   PAGES_PER_RUN,
@@ -37,17 +37,6 @@ function rootMessage(err: unknown): string {
   return typeof e?.message === 'string' ? e.message.slice(0, 1000) : String(err);
 }
 
-const emptyTotals = (pagesDone: number): CampaignTotals => ({
-  pagesDone,
-  scanned: 0,
-  alreadyApplied: 0,
-  ineligible: 0,
-  eligible: 0,
-  unsubscribed: 0,
-  noContact: 0,
-  emailed: 0,
-});
-
 /**
  * An outreach campaign (主动匹配): walks the registry page by page, one activity a page (judge, skip, record
  * the recipients and queue their e-mails in one transaction, at most once per page), and continues as new
@@ -58,7 +47,7 @@ export async function outreachCampaignWorkflow(input: CampaignWorkflowInput): Pr
   const { campaignId } = input;
   const perRun = input.pagesPerRun ?? PAGES_PER_RUN;
   let cursor = input.cursor;
-  let totals = input.totals ?? emptyTotals(input.pagesDone);
+  let totals: CampaignTotals = input.totals ?? { pagesDone: input.pagesDone, ...emptyCounts() };
   let status: CampaignStatus = 'RUNNING';
   const state = (): CampaignState => ({ ...totals, status, cursor });
   setHandler(campaignStateQuery, state);
