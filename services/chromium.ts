@@ -168,13 +168,19 @@ export function bundledFontConfig(fontDir: string, machineConfig: string | undef
     '',
   ].join('\n');
   const name = `fonts-${createHash('sha256').update(xml).digest('hex').slice(0, 12)}.conf`;
-  const file = path.join(path.dirname(fontDir), name);
-  if (!fs.existsSync(file)) {
+  const write = (file: string) => {
+    if (fs.existsSync(file)) return file;
     const staging = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
     fs.writeFileSync(staging, xml);
     fs.renameSync(staging, file);
+    return file;
+  };
+  try {
+    return write(path.join(path.dirname(fontDir), name));
+  } catch {
+    // Unpacked by another user: a file of this user's own.
+    return write(path.join(os.tmpdir(), `haidian-chromium-${process.getuid?.() ?? 'user'}-${name}`));
   }
-  return file;
 }
 
 /** Starts the chosen Chromium headless with playwright-core. */
@@ -183,11 +189,20 @@ export function launchChromium(choice: ChromiumChoice, opts: { timeoutMs?: numbe
   if (choice.libraryDir)
     env.LD_LIBRARY_PATH = [choice.libraryDir, env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter);
   if (choice.fontDir) env.FONTCONFIG_FILE = bundledFontConfig(choice.fontDir, env.FONTCONFIG_FILE);
-  return chromium.launch({
-    executablePath: choice.executablePath,
-    headless: true,
-    timeout: opts.timeoutMs ?? 60_000,
-    args: chromiumArgs(),
-    env,
+  const launch = (args: string[]) =>
+    chromium.launch({
+      executablePath: choice.executablePath,
+      headless: true,
+      timeout: opts.timeoutMs ?? 60_000,
+      args,
+      env,
+    });
+  const args = chromiumArgs();
+  if (args.includes('--no-sandbox')) return launch(args);
+  // Not root, but where the sandbox cannot be set up (a container that forbids user namespaces, as
+  // Docker's default seccomp profile does): without it, as for root. The pages are the system's own.
+  return launch(args).catch((err: unknown) => {
+    if (!/sandbox/i.test(String(err))) throw err;
+    return launch([...args, '--no-sandbox']);
   });
 }

@@ -32,9 +32,9 @@ async function comparePngs(page: Page, a: Buffer, b: Buffer): Promise<{ differin
     ctx.drawImage(img, 0, 0);
     return Array.from(ctx.getImageData(0, 0, img.width, img.height).data);
   }`;
-  const [pa, pb] = (await page.evaluate(
+  const [pa, pb] = await page.evaluate<[number[], number[]]>(
     `Promise.all([${JSON.stringify(a.toString('base64'))}, ${JSON.stringify(b.toString('base64'))}].map(${decode}))`,
-  )) as [number[], number[]];
+  );
   expect(pa.length).toBe(pb.length);
   let differing = 0;
   let ink = 0;
