@@ -13,9 +13,11 @@ RUN npm run typecheck && npm run build:workflows && npm prune --omit=dev
 FROM node:20.19-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 # No browser or font package: the evaluation report's PDF is printed by the headless Chromium of the npm
-# package @sparticuz/chromium, unpacked into /tmp at the first PDF (about 190 MB, a few seconds), with the
-# libraries it links beyond glibc (libnss3, libnspr4, libexpat) and a last-resort font from the same
-# package; the pages carry Noto Sans SC from @fontsource/noto-sans-sc. So /tmp must be writable (it is).
+# package @sparticuz/chromium, unpacked into /tmp at the first PDF (about 190 MB, a few seconds) with the
+# libraries it links beyond glibc and libgcc (libnss3, libnspr4, libexpat: traced, it opens nothing else of
+# the system's) and a last-resort font from the same package; the pages carry Noto Sans SC from
+# @fontsource/noto-sans-sc. So /tmp must be writable and have the room. As user node, where the container
+# allows no user namespace for Chromium's sandbox, it runs without (services/chromium.ts).
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node
