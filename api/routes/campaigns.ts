@@ -192,7 +192,10 @@ function enterprisePrefill(f: EnterpriseFacts, contactEmail: string) {
     size: f.size,
     foundedOn: f.foundedOn,
     mainField: f.mainField,
-    ...(f.techSme ? { techCertifiedUntil: f.techSme.validUntil } : {}),
+    ...(f.techSme ? { techSmeValidUntil: f.techSme.validUntil } : {}),
+    ...(f.highTech
+      ? { highTechCertifiedOn: f.highTech.certifiedOn, highTechValidUntil: f.highTech.validUntil }
+      : {}),
     ...(f.srdi ? { srdiLevel: f.srdi.level, srdiValidUntil: f.srdi.validUntil } : {}),
     contactEmail,
   };
