@@ -36,7 +36,11 @@ const Policy = z
     endDate: IsoDate,
     premiumFen: Fen.positive(),
     paidPremiumFen: Fen,
-    paidAt: IsoDateTime,
+    paidAt: IsoDateTime.meta({
+      description:
+        'The payment date: a Beijing day YYYY-MM-DD, or an instant with its offset (2026-02-20T10:00:00+08:00); ' +
+        'compared with the insurer’s record, and answered, as its Beijing day',
+    }),
     sumInsuredFen: Fen.positive(),
   })
   .superRefine((p, ctx) => {
