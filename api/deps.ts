@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../services/db';
 import type { Logger } from '../services/logger';
+import type { PdfPrinter } from '../services/report';
 import type { TokenService } from './auth';
 
 /** What the HTTP layer needs, created once per process and injected. */
@@ -11,4 +12,6 @@ export interface ApiDeps {
   temporal: Client;
   tokens: TokenService;
   logger: Logger;
+  /** Prints PDF reports with the process's one Chromium (started at the first PDF, closed with the API). */
+  pdf: PdfPrinter;
 }

@@ -17,6 +17,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Response headers that go with it (e.g. Retry-After on a 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -161,7 +163,10 @@ export function toHttpError(err: unknown): HttpError | undefined {
 }
 
 export const sendError = (res: Parameters<RequestHandler>[1], e: HttpError) =>
-  res.status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
+  res
+    .status(e.status)
+    .set(e.headers)
+    .json({ error: { code: e.code, message: e.message, details: e.details } });
 
 /** The route a request matched, never its URL (which may carry survey tokens or ids). */
 function routeTemplate(req: Parameters<ErrorRequestHandler>[1]): string {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
+import { FONT_STYLESHEET_URL, mountFonts } from './fonts';
 
 /** Where the console's files are (served as they are: plain ES modules, no build step). */
 export const WEB_DIR = path.resolve(__dirname, '..', 'web');
@@ -37,12 +38,16 @@ const CONSOLE_CSP = [
 
 /**
  * The web console for applicants, staff, banks and the public: `/` is its page (never cached, so a new
- * release is picked up at once) and `/assets/<hash>/…` its scripts and styles (cached for a year).
+ * release is picked up at once), `/assets/<hash>/…` its scripts and styles and `/fonts/<version>/…` its
+ * font, Noto Sans SC (both cached for a year).
  */
 export function mountWeb(app: Express): void {
   const assets = path.join(WEB_DIR, 'assets');
   const version = assetsHash(assets);
-  const index = fs.readFileSync(path.join(WEB_DIR, 'index.html'), 'utf8').replaceAll('__ASSETS__', version);
+  const index = fs
+    .readFileSync(path.join(WEB_DIR, 'index.html'), 'utf8')
+    .replaceAll('__ASSETS__', version)
+    .replaceAll('__FONTS__', FONT_STYLESHEET_URL);
   const sendIndex: express.RequestHandler = (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('Content-Security-Policy', CONSOLE_CSP);
@@ -50,6 +55,7 @@ export function mountWeb(app: Express): void {
     res.type('html').send(index);
   };
   app.get(['/', '/index.html'], sendIndex);
+  mountFonts(app);
   app.use(
     `/assets/${version}`,
     express.static(assets, {
