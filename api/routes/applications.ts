@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { shanghaiYear } from '../../domain/calendar';
 import { fromDbFen } from '../../domain/money';
+import {
+  compareEnterprise,
+  comparePolicy,
+  type EnterpriseFacts,
+  type FactCheck,
+  type PolicyFacts,
+  type RulesResult,
+} from '../../domain/rules';
+import { declaredEnterpriseFacts, declaredPolicyFacts } from '../../services/eligibility';
 import { APPLICATION_STATUSES, TRACKS } from '../../domain/status';
 import type { Prisma } from '../../prisma/generated/client';
 import { startApplicationWorkflow } from '../../services/applicationWorkflows';
@@ -27,7 +36,11 @@ const Policy = z
     endDate: IsoDate,
     premiumFen: Fen.positive(),
     paidPremiumFen: Fen,
-    paidAt: IsoDateTime,
+    paidAt: IsoDateTime.meta({
+      description:
+        'The payment date: a Beijing day YYYY-MM-DD, or an instant with its offset (2026-02-20T10:00:00+08:00); ' +
+        'compared with the insurer’s record, and answered, as its Beijing day',
+    }),
     sumInsuredFen: Fen.positive(),
   })
   .superRefine((p, ctx) => {
@@ -63,7 +76,21 @@ const ListQuery = Page.extend({
   creditCode: CreditCode.optional(),
 });
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+/**
+ * The declared facts against the verified ones, fact by fact (days compared as Beijing days): empty for a side
+ * the precheck could not verify (or before the precheck).
+ */
+function factChecks(
+  enterprise: EnterpriseFacts,
+  policy: PolicyFacts,
+  verifiedFacts: unknown,
+): { enterprise: FactCheck[]; policy: FactCheck[] } {
+  const vf = verifiedFacts as RulesResult['facts'] | null;
+  return {
+    enterprise: vf?.enterpriseVerified ? compareEnterprise(enterprise, vf.enterprise) : [],
+    policy: vf?.policyVerified ? comparePolicy(policy, vf.policy) : [],
+  };
+}
 
 /** Where an applicant may only see its own enterprise's applications. */
 /**
@@ -86,7 +113,7 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
   const app = await deps.db.application.findFirst({
     where: { id, ...applicationScope(actor) },
     include: {
-      enterprise: { select: { name: true } },
+      enterprise: true,
       tasks: { where: { state: { in: ['OPEN', 'CLAIMED'] } }, orderBy: { createdAt: 'desc' }, take: 1 },
       documents: { omit: { content: true }, orderBy: { createdAt: 'asc' } },
       payments: { orderBy: { attempt: 'asc' } },
@@ -95,6 +122,7 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
   });
   if (!app) throw notFound('application');
   const task = app.tasks[0];
+  const policy = declaredPolicyFacts(app);
   let status: string = 'SUBMITTED';
   return {
     id: app.id,
@@ -104,17 +132,7 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     status: app.status,
     programYear: app.programYear,
     workflowId: app.workflowId,
-    policy: {
-      insurerCode: app.insurerCode,
-      policyNumber: app.policyNumber,
-      productCode: app.productCode,
-      startDate: day(app.policyStartDate),
-      endDate: day(app.policyEndDate),
-      premiumFen: fromDbFen(app.premiumFen),
-      paidPremiumFen: fromDbFen(app.paidPremiumFen),
-      paidAt: app.paidAt.toISOString(),
-      sumInsuredFen: fromDbFen(app.sumInsuredFen),
-    },
+    policy,
     loanInterest: app.loanInterest,
     subsidy: {
       computedFen: fromDbFen(app.computedFen),
@@ -127,6 +145,7 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     },
     reviewOrg: app.reviewOrg,
     verifiedFacts: app.verifiedFacts,
+    factChecks: factChecks(declaredEnterpriseFacts(app.enterprise), policy, app.verifiedFacts),
     documents: app.documents.map(presentDocument),
     payments: app.payments.map((p) => ({
       attempt: p.attempt,

@@ -110,7 +110,8 @@ describe('the applicant in the browser', () => {
       endDate: '2027-02-28',
       premiumFen: 250_000,
       paidPremiumFen: 250_000,
-      paidAt: '2026-02-20T00:00:00+08:00',
+      // The insurer records the instant of payment; the applicant enters the day (2026-02-20, as in Beijing).
+      paidAt: '2026-02-20T01:30:00+08:00',
       sumInsuredFen: 500_000_000,
     });
 
@@ -131,7 +132,9 @@ describe('the applicant in the browser', () => {
     await page.getByLabel('成立日期').fill('2019-06-01');
     await page.getByLabel('主营领域').selectOption({ label: '人工智能' });
     await page.getByLabel('联系邮箱').fill(`owner-${code.toLowerCase()}@example.com`);
-    await page.getByLabel('科技型中小企业/高新技术企业资格有效期至').fill('2028-12-31');
+    await page.getByLabel('科技型中小企业资格有效期至').fill('2028-12-31');
+    expect(await page.getByLabel('高新技术企业证书发证日期').inputValue()).toBe('');
+    expect(await page.getByLabel('高新技术企业证书有效期至').inputValue()).toBe('');
     await page.getByLabel('开户银行').fill('中国工商银行');
     await page.getByLabel('账户名称').fill('北京海淀测试科技有限公司');
     await page.getByLabel('银行账号').fill('6222020200012345678');
@@ -143,6 +146,9 @@ describe('the applicant in the browser', () => {
       name: '北京海淀测试科技有限公司',
       size: 'SMALL',
       mainField: 'ARTIFICIAL_INTELLIGENCE',
+      techSmeValidUntil: new Date('2028-12-31T00:00:00Z'),
+      highTechCertifiedOn: null,
+      highTechValidUntil: null,
     });
 
     // The application form: the track's documents, with the file type checked in the browser.
@@ -204,6 +210,9 @@ describe('the applicant in the browser', () => {
     await page.getByText('当前环节').waitFor();
     expect(await page.locator('.status-card').textContent()).toContain('初审');
     expect(await page.locator('section', { hasText: '补贴测算' }).textContent()).toContain('¥2,500.00');
+    // The day entered and the insurer's instant of that day agree: the precheck notes no mismatch.
+    const judged = await stack.db.application.findUniqueOrThrow({ where: { id } });
+    expect(judged.reasons).toEqual([]);
     await screenshot(page, 'applicant-application');
 
     // My applications lists it with its status.

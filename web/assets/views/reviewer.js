@@ -206,6 +206,7 @@ addMessages({
     'rv.facts.same': '一致',
     'rv.facts.differs': '不一致',
     'rv.facts.onlyVerified': '仅核验',
+    'rv.facts.notDeclared': '未申报',
     'rv.facts.pending': '自动预审尚未完成，暂无核验结果。',
     'rv.facts.unverifiedEnterprise': '企业登记系统当时不可用：企业信息未经核验，请人工核查。',
     'rv.facts.unverifiedPolicy': '保险公司系统当时不可用：保单信息未经核验，请人工核查。',
@@ -499,6 +500,7 @@ addMessages({
     'rv.facts.same': 'same',
     'rv.facts.differs': 'differs',
     'rv.facts.onlyVerified': 'registry only',
+    'rv.facts.notDeclared': 'not declared',
     'rv.facts.pending': 'The automated precheck has not finished; nothing verified yet.',
     'rv.facts.unverifiedEnterprise':
       'The enterprise registry was unavailable: the enterprise facts are unverified and need a manual check.',
@@ -1041,9 +1043,18 @@ const ENTERPRISE_ROWS = [
   { key: 'foundedOn', declared: (d) => d?.foundedOn, verified: (v) => v.foundedOn, show: untilDate },
   {
     key: 'techSme',
-    declared: (d) => d?.techCertifiedUntil ?? null,
+    declared: (d) => d?.techSmeValidUntil ?? null,
     verified: (v) => v.techSme?.validUntil ?? null,
     show: untilDate,
+  },
+  {
+    key: 'highTech',
+    declared: (d) =>
+      d?.highTechCertifiedOn
+        ? { certifiedOn: d.highTechCertifiedOn, validUntil: d.highTechValidUntil ?? null }
+        : null,
+    verified: (v) => v.highTech,
+    show: highTechText,
   },
   {
     key: 'srdi',
@@ -1058,12 +1069,11 @@ const ENTERPRISE_ROWS = [
     verified: (v) => v.revenueFen,
     show: (x) => (x === null || x === undefined ? '—' : fmt.fen(x)),
   },
-  { key: 'highTech', verified: (v) => v.highTech, show: highTechText },
   { key: 'creditClean', verified: (v) => v.creditClean, show: yesNo },
 ];
 
 const POLICY_ROWS = [
-  { key: 'holder', declared: (d, app) => app.creditCode, verified: (v) => v.creditCode },
+  { key: 'holder', check: 'creditCode', declared: (d, app) => app.creditCode, verified: (v) => v.creditCode },
   {
     key: 'insurer',
     declared: (d) => `${d.insurerCode} / ${d.policyNumber}`,
@@ -1079,17 +1089,15 @@ const POLICY_ROWS = [
     verified: (v) => v.paidPremiumFen,
     show: fmt.fen,
   },
-  {
-    key: 'paidAt',
-    declared: (d) => d.paidAt,
-    verified: (v) => v.paidAt,
-    show: (x) => fmt.dateTime(x),
-    same: (a, b) => Date.parse(a) === Date.parse(b),
-  },
+  // A day: the insurer's instant of payment is shown as its Beijing day, as the server compares it.
+  { key: 'paidAt', declared: (d) => d.paidAt, verified: (v) => v.paidAt, show: untilDate },
   { key: 'sumInsuredFen', declared: (d) => d.sumInsuredFen, verified: (v) => v.sumInsuredFen, show: fmt.fen },
 ];
 
-function compareTable(what, rows, declared, verified, app) {
+/* The server compares declared and verified facts (`factChecks`, days as Beijing days); the table shows its
+   verdict, and compares itself only what the server does not (the policy's identity). */
+function compareTable(what, rows, declared, verified, app, checks = []) {
+  const verdicts = new Map(checks.map((c) => [c.field, c.same]));
   return table(
     t('rv.facts.caption', { what }),
     [t('rv.facts.item'), t('rv.facts.declared'), t('rv.facts.verified'), t('rv.facts.check')],
@@ -1107,9 +1115,11 @@ function compareTable(what, rows, declared, verified, app) {
         );
       }
       const d = r.declared(declared, app);
-      const comparable = verified !== null && declared !== null && declared !== undefined;
+      const verdict = verdicts.get(r.check ?? r.key);
+      const comparable = verified !== null && declared !== null && declared !== undefined && verdict !== null;
       const same =
-        !comparable || (r.same ? r.same(d, v) : JSON.stringify(d ?? null) === JSON.stringify(v ?? null));
+        !comparable ||
+        (verdict !== undefined ? verdict : JSON.stringify(d ?? null) === JSON.stringify(v ?? null));
       return h(
         'tr',
         { 'data-fact': r.key, class: same ? null : 'rv-diff-row' },
@@ -1122,11 +1132,13 @@ function compareTable(what, rows, declared, verified, app) {
         cellWith({ class: same ? null : 'diff' }, t('rv.facts.verified'), verified ? show(v) : '—'),
         cell(
           t('rv.facts.check'),
-          !comparable
-            ? '—'
-            : same
-              ? h('span', { class: 'muted' }, '✓ ', t('rv.facts.same'))
-              : h('span', { class: 'badge bad' }, '≠ ', t('rv.facts.differs')),
+          verdict === null
+            ? h('span', { class: 'muted' }, t('rv.facts.notDeclared'))
+            : !comparable
+              ? '—'
+              : same
+                ? h('span', { class: 'muted' }, '✓ ', t('rv.facts.same'))
+                : h('span', { class: 'badge bad' }, '≠ ', t('rv.facts.differs')),
         ),
       );
     }),
@@ -1147,9 +1159,23 @@ function factsCard(app, enterprise) {
   }
   body.push(
     h('h3', {}, t('rv.facts.enterprise')),
-    compareTable(t('rv.facts.enterprise'), ENTERPRISE_ROWS, enterprise, vf?.enterprise ?? null, app),
+    compareTable(
+      t('rv.facts.enterprise'),
+      ENTERPRISE_ROWS,
+      enterprise,
+      vf?.enterprise ?? null,
+      app,
+      app.factChecks?.enterprise,
+    ),
     h('h3', {}, t('rv.facts.policy')),
-    compareTable(t('rv.facts.policy'), POLICY_ROWS, app.policy, vf?.policy ?? null, app),
+    compareTable(
+      t('rv.facts.policy'),
+      POLICY_ROWS,
+      app.policy,
+      vf?.policy ?? null,
+      app,
+      app.factChecks?.policy,
+    ),
   );
   if (app.loanInterest) {
     body.push(
