@@ -178,7 +178,8 @@ export function createRecordActivities(deps: RecordDeps) {
         await tx.task.update({ where, data: { state: 'DONE', completedAt: at, outcome: change.outcome } });
         return;
       case 'cancel':
-        await tx.task.update({ where, data: { state: 'CANCELLED', completedAt: at } });
+        // A withdrawal can overtake the opening of a task (while its deadline is computed): nothing to cancel.
+        await tx.task.updateMany({ where, data: { state: 'CANCELLED', completedAt: at } });
         return;
     }
   }

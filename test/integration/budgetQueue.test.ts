@@ -39,6 +39,8 @@ interface Sim {
   /** Withdrawn or cancelled: the main scope is cancelled, results of running activities are ignored. */
   ending: boolean;
   seq: number;
+  /** The step being recorded. */
+  stepping: Promise<void>;
   task: string | null;
   /** Resolved once the process took its first funding step (granted, rejected or waiting). */
   settled: Promise<void>;
@@ -130,14 +132,23 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
     return world;
   }
 
-  const step = (w: World, sim: Sim, s: Omit<StepRecord, 'key' | 'applicationId' | 'at' | 'actor'>) =>
-    w.acts.record({
-      ...s,
-      key: `${sim.id}:${++sim.seq}`,
-      applicationId: sim.id,
-      at: new Date().toISOString(),
-      actor: SYSTEM_ACTOR,
-    });
+  /** A step is never cancelled halfway (ApplicationProcess.step): an ending waits for the one in flight. */
+  const step = (w: World, sim: Sim, s: Omit<StepRecord, 'key' | 'applicationId' | 'at' | 'actor'>) => {
+    const done = sim.stepping.then(() =>
+      w.acts.record({
+        ...s,
+        key: `${sim.id}:${++sim.seq}`,
+        applicationId: sim.id,
+        at: new Date().toISOString(),
+        actor: SYSTEM_ACTOR,
+      }),
+    );
+    sim.stepping = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
+  };
 
   /** The workflow's funding step (fund() in workflows/application/money.ts), step for step. */
   async function fund(w: World, sim: Sim): Promise<void> {
@@ -279,6 +290,7 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
         reserved: false,
         ending: false,
         seq: 0,
+        stepping: Promise.resolve(),
         task: null,
         settled,
         markSettled,
