@@ -20,6 +20,7 @@ import { enterpriseRoutes } from './routes/enterprises';
 import { evaluationRoutes } from './routes/evaluation';
 import { mountHealth } from './routes/health';
 import { adminRoutes } from './routes/admin';
+import { auditRoutes } from './routes/audit';
 import { bankRoutes } from './routes/banks';
 import { budgetRoutes } from './routes/budgets';
 import { calculatorRoutes } from './routes/calculator';
@@ -27,6 +28,7 @@ import { calendarRoutes } from './routes/calendar';
 import { campaignRoutes } from './routes/campaigns';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
+import { payeeRoutes } from './routes/payees';
 import { reportRoutes } from './routes/report';
 import { staffRoutes } from './routes/staff';
 import { surveyRoutes } from './routes/surveys';
@@ -41,6 +43,8 @@ export const ROUTES: AnyRoute[] = [
   ...taskRoutes,
   ...staffRoutes,
   ...budgetRoutes,
+  ...payeeRoutes,
+  ...auditRoutes,
   ...noticeRoutes,
   ...evaluationRoutes,
   ...reportRoutes,
