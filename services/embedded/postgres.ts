@@ -55,8 +55,9 @@ function reachable(target: string, user: RunAs | null): boolean {
  */
 function reachableNative(native: string, user: RunAs | null): string {
   if (reachable(path.join(native, 'bin', 'postgres'), user)) return native;
-  const version = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8'))
-    .version as string;
+  const { version } = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const copy = path.join(os.tmpdir(), `haidian-postgres-${version}`);
   if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
     const partial = `${copy}.${process.pid}.${randomBytes(4).toString('hex')}`;
