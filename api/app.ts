@@ -18,6 +18,7 @@ import { documentRoutes } from './routes/documents';
 import { programRoutes } from './routes/programs';
 import { enterpriseRoutes } from './routes/enterprises';
 import { evaluationRoutes } from './routes/evaluation';
+import { metaRoutes } from './routes/meta';
 import { mountHealth } from './routes/health';
 import { adminRoutes } from './routes/admin';
 import { bankRoutes } from './routes/banks';
@@ -33,6 +34,7 @@ import { surveyRoutes } from './routes/surveys';
 import { taskRoutes } from './routes/tasks';
 
 export const ROUTES: AnyRoute[] = [
+  ...metaRoutes,
   ...authRoutes,
   ...enterpriseRoutes,
   ...programRoutes,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { TestStack } from './stack';
 
 /** Debian's Chromium (`apt-get install chromium`), or CHROMIUM_PATH. */
@@ -28,6 +28,75 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+/**
+ * The page as it is now, at 1280 and 390 px (`<name>-1280.png`, `<name>-390.png`), checked with axe-core:
+ * no serious or critical violation, and nothing wider than a phone's screen.
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  const size = page.viewportSize() ?? DESKTOP;
+  await page.setViewportSize(DESKTOP);
+  await screenshot(page, `${name}-1280`);
+  await expectAccessible(page, name);
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(50); // one frame for the layout
+  await screenshot(page, `${name}-390`);
+  const widths = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  if (widths.scroll > widths.client)
+    throw new Error(`${name} is ${widths.scroll} px wide at ${widths.client} px: it scrolls sideways`);
+  await page.setViewportSize(size);
+}
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the page: fails on any serious or critical violation, naming each. */
+export async function expectAccessible(page: Page, name = page.url()): Promise<void> {
+  // Through the DevTools protocol: the console's CSP rightly refuses inline scripts.
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE);
+  const result = (await page.evaluate(
+    'window.axe.run(document, { resultTypes: ["violations"] })',
+  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length)
+    throw new Error(
+      `${name}: ${bad.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`).join('\n')}`,
+    );
+}
+
+/** Picks an option of an Element Plus select (found by its label) by the option's text. */
+export async function choose(scope: Page | Locator, label: string | RegExp, option: string | RegExp): Promise<void> {
+  const page = 'page' in scope ? scope.page() : scope;
+  await scope.getByLabel(label, { exact: typeof label === 'string' }).click({ force: true });
+  await page
+    .locator('.el-select-dropdown:visible, .el-popper:visible')
+    .getByRole('option', { name: option, exact: typeof option === 'string' })
+    .first()
+    .click();
+}
+
+/** Types a day into an Element Plus date picker (found by its label) and confirms it. */
+export async function pickDate(scope: Page | Locator, label: string | RegExp, day: string): Promise<void> {
+  const input = scope.getByLabel(label, { exact: typeof label === 'string' });
+  await input.click();
+  await input.fill(day);
+  await input.press('Enter');
+}
+
+/** The error shown at a form field (Element Plus puts it under the field), found by the field's label. */
+export function fieldError(scope: Page | Locator, label: string | RegExp): Locator {
+  const page = 'page' in scope ? scope.page() : scope;
+  return scope
+    .locator('.el-form-item')
+    .filter({ has: page.getByLabel(label, { exact: typeof label === 'string' }) })
+    .locator('.el-form-item__error');
+}
+
 /**
  * A fresh browser page signed in through the console's own dev sign-in form (AUTH_MODE=dev), Chinese by
  * default. `who` is what the role picker asks for.
@@ -43,13 +112,29 @@ export async function signedInPage(
     bankCode?: string;
     supervisor?: boolean;
   },
-  viewport = { width: 1280, height: 900 },
+  viewport = DESKTOP,
 ): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   await page.goto(`${stack.baseUrl}/#/signin`);
+  await signIn(page, who);
+  return page;
+}
+
+const ROLE_NAMES: Record<string, string> = {
+  applicant: '申请企业',
+  reviewer: '初审人员',
+  expert: '鉴定评估专家',
+  approver: '审批人员',
+  finance: '区财政局',
+  bank: '合作银行',
+  admin: '系统管理员',
+};
+
+/** Fills the dev sign-in form of the page (at #/signin) and waits to leave it. */
+export async function signIn(page: Page, who: Parameters<typeof signedInPage>[2]): Promise<void> {
   const form = page.getByTestId('dev-signin');
-  await form.getByLabel('角色').selectOption(who.role);
+  await choose(form, '角色', ROLE_NAMES[who.role] ?? who.role);
   await form.getByLabel('用户名').fill(who.subject);
   if (who.org) await form.getByLabel('所属机构').fill(who.org);
   if (who.creditCode) await form.getByLabel('统一社会信用代码').fill(who.creditCode);
@@ -57,12 +142,16 @@ export async function signedInPage(
   if (who.supervisor) await form.getByLabel('队列主管').check();
   await form.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((url) => !url.hash.startsWith('#/signin'));
-  return page;
 }
 
 /** A page for someone not signed in (the public). */
-export async function publicPage(browser: Browser, stack: TestStack, hash = '#/notices'): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+export async function publicPage(
+  browser: Browser,
+  stack: TestStack,
+  hash = '#/notices',
+  viewport = DESKTOP,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   await page.goto(`${stack.baseUrl}/${hash}`);
   return page;

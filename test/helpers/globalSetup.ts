@@ -12,6 +12,7 @@ import { startEmbeddedPostgres } from '../../services/embedded/postgres';
 import { findTemporalCli, findTemporalTestServer } from '../../services/embedded/temporalCli';
 import { freePort, startTemporalDevServer } from '../../services/embedded/temporalServer';
 import { WORKFLOWS_PATH } from '../../worker/worker';
+import { ensureWebBuild } from '../../scripts/webBuild';
 
 export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'subsidy-test-'));
@@ -28,6 +29,8 @@ export default async function globalSetup(): Promise<void> {
       logFile: path.join(dir, 'temporal.log'),
     }),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
+    // The console the browser tests drive: built when its sources changed since the last build (seconds).
+    ensureWebBuild(),
   ]);
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
