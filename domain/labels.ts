@@ -119,6 +119,8 @@ export const STEP_LABELS: Record<string, Label> = {
   WITHDRAWN: { zh: '撤回申请', en: 'Withdrawn' },
   CANCELLED: { zh: '管理员撤销', en: 'Cancelled by an administrator' },
   PAYMENT_RETRIED: { zh: '重新发起拨付', en: 'Payment retried' },
+  LOAN_INTEREST_SET: { zh: '登记贷款需求', en: 'Loan request saved' },
+  LOAN_INTEREST_WITHDRAWN: { zh: '撤回贷款需求', en: 'Loan request withdrawn' },
   GRANT_RESERVED: { zh: '预留补贴资金', en: 'Grant reserved' },
   PUBLISHED: { zh: '进入公示', en: 'Published in the notice' },
   OBJECTION_FILED: { zh: '收到公示异议', en: 'Objection filed' },

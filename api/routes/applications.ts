@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeStep } from '../../domain/timeline';
 import { shanghaiYear } from '../../domain/calendar';
 import { fromDbFen } from '../../domain/money';
 import { APPLICATION_STATUSES, TRACKS } from '../../domain/status';
@@ -15,6 +16,7 @@ import { updateApplication } from '../workflowUpdates';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
 import { defineRoute } from '../route';
+import { ApplicationList, ApplicationView, StatusChange } from '../responses';
 import { CreditCode, Fen, IdParam, IsoDate, IsoDateTime, Page, Text } from '../schemas';
 import { COMMITTEE_ORG, type Actor } from '../../domain/roles';
 
@@ -169,6 +171,8 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
         actor: e.actor,
         actorRole: e.actorRole,
         note: e.note,
+        // What a person reads for the step (the note is machine text for most steps).
+        summary: describeStep({ action: e.action, actorRole: e.actorRole, note: e.note, data: e.data }),
       };
     }),
     createdAt: app.createdAt.toISOString(),
@@ -290,6 +294,7 @@ export const applicationRoutes = [
     path: '/api/v1/applications/{id}/supplements',
     summary: 'Answer a request for information (only while the application is NEEDS_INFO)',
     tag: 'applications',
+    response: StatusChange,
     access: ['applicant'],
     params: IdParam,
     body: SupplementBody,
@@ -322,6 +327,7 @@ export const applicationRoutes = [
     path: '/api/v1/applications/{id}/withdraw',
     summary: 'Withdraw the application (any time before disbursement)',
     tag: 'applications',
+    response: StatusChange,
     access: ['applicant'],
     params: IdParam,
     body: WithdrawBody,
@@ -339,6 +345,7 @@ export const applicationRoutes = [
     path: '/api/v1/applications/{id}',
     summary: 'Read an application with its subsidy, current task and timeline',
     tag: 'applications',
+    response: ApplicationView,
     access: 'authenticated',
     params: IdParam,
     errors: [404],
@@ -352,6 +359,7 @@ export const applicationRoutes = [
     path: '/api/v1/applications',
     summary: 'List applications (applicants see their own)',
     tag: 'applications',
+    response: ApplicationList,
     access: ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'admin'],
     query: ListQuery,
     async handler({ query, actor, deps }) {

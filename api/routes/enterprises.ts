@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/roles';
 import type { Enterprise } from '../../prisma/generated/client';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { EnterpriseView } from '../responses';
 import { CreditCode, DeclaredFactsFields, Email, srdiTogether, Text } from '../schemas';
 import {
   maskedBankAccount,
@@ -53,6 +54,7 @@ export const enterpriseRoutes = [
     path: '/api/v1/enterprises/{creditCode}',
     summary: 'Register or update an enterprise (its applicant, or an administrator)',
     tag: 'enterprises',
+    response: EnterpriseView,
     access: ['applicant', 'admin'],
     params: CodeParam,
     body: EnterpriseBody,
@@ -95,6 +97,7 @@ export const enterpriseRoutes = [
     path: '/api/v1/enterprises/{creditCode}',
     summary: 'Read an enterprise (its applicant, or staff)',
     tag: 'enterprises',
+    response: EnterpriseView,
     access: ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'admin'],
     params: CodeParam,
     errors: [404],

@@ -5,6 +5,7 @@ import { NOTICE_WORKFLOW_TYPE, publicationUpdate } from '../../workflows/notice/
 import type { noticeBatchWorkflow } from '../../workflows/notice/workflow';
 import { conflict, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { NoticeList, ObjectionReceipt } from '../responses';
 import { Page, Text } from '../schemas';
 import { updateApplication } from '../workflowUpdates';
 
@@ -24,6 +25,7 @@ export const noticeRoutes = [
     path: '/api/v1/notices',
     summary: 'Published notices with their grants (enterprise, credit code, track, amount; nothing else)',
     tag: 'notices',
+    response: NoticeList,
     access: 'public',
     query: NoticeQuery,
     async handler({ query, deps }) {
@@ -66,6 +68,7 @@ export const noticeRoutes = [
     path: '/api/v1/notices/{id}/objections',
     summary: 'Object to a published grant while the notice is open (named; the objector is never published)',
     tag: 'notices',
+    response: ObjectionReceipt,
     access: 'public',
     rateLimited: true,
     params: BatchParam,

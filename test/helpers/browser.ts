@@ -44,10 +44,9 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(50); // one frame for the layout
   await screenshot(page, `${name}-390`);
-  const widths = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
+  const widths = await page.evaluate<{ scroll: number; client: number }>(
+    '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+  );
   if (widths.scroll > widths.client)
     throw new Error(`${name} is ${widths.scroll} px wide at ${widths.client} px: it scrolls sideways`);
   await page.setViewportSize(size);

@@ -2219,7 +2219,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                computedFen: number | null;
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                                creditCode: string;
+                                enterpriseName: string;
+                                grantedFen: number | null;
+                                id: string;
+                                status: string;
+                                /** @description ISO-8601 instant */
+                                statusChangedAt: string;
+                                track: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
                     };
                 };
                 /** @description Error */
@@ -2453,7 +2470,121 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            approvedAt: string | null;
+                            attentionReason: string | null;
+                            /** @description ISO-8601 instant */
+                            createdAt: string;
+                            creditCode: string;
+                            currentTask: {
+                                assignee: string | null;
+                                /** @description ISO-8601 instant */
+                                dueAt: string;
+                                id: string;
+                                overdue: boolean;
+                                queue: string;
+                                state: string;
+                            } | null;
+                            decisions: {
+                                actor: string;
+                                appraisal?: {
+                                    grade: string;
+                                    opinion: string;
+                                } | null;
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                comment: string | null;
+                                decision: string;
+                                queue: string;
+                                reasonCode?: string | null;
+                            }[];
+                            disbursedAt: string | null;
+                            documents: {
+                                applicationId: string | null;
+                                contentType: string;
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                                filename: string;
+                                id: string;
+                                sha256: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            enterpriseName: string;
+                            id: string;
+                            infoRequest: {
+                                /** @description ISO-8601 instant */
+                                deadline: string;
+                                message: string;
+                            } | null;
+                            loanInterest: {
+                                amountFen: number;
+                                purpose: string;
+                                termMonths: number;
+                            } | null;
+                            needsAttention: boolean;
+                            payments: {
+                                amountFen: number;
+                                attempt: number;
+                                failureReason: string | null;
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                settledAt: string | null;
+                                status: string;
+                            }[];
+                            policy: {
+                                /** @description YYYY-MM-DD */
+                                endDate: string;
+                                insurerCode: string;
+                                /** @description ISO-8601 instant */
+                                paidAt: string;
+                                paidPremiumFen: number;
+                                policyNumber: string;
+                                premiumFen: number;
+                                productCode: string;
+                                /** @description YYYY-MM-DD */
+                                startDate: string;
+                                sumInsuredFen: number;
+                            };
+                            programYear: number;
+                            reviewOrg: string | null;
+                            status: string;
+                            subsidy: {
+                                baseFen: number | null;
+                                computedFen: number | null;
+                                grantedFen: number | null;
+                                payee: unknown;
+                                rateBp: number | null;
+                                reasons: {
+                                    blocking: boolean;
+                                    code: string;
+                                    detail?: {
+                                        [key: string]: unknown;
+                                    };
+                                    en: string;
+                                    zh: string;
+                                }[] | null;
+                                subsidyYear: number | null;
+                            };
+                            timeline: {
+                                action: string;
+                                actor: string;
+                                actorRole: string;
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                note: string | null;
+                                status: string;
+                                summary: {
+                                    en: string;
+                                    zh: string;
+                                } | null;
+                            }[];
+                            track: string;
+                            /** @description ISO-8601 instant */
+                            updatedAt: string;
+                            verifiedFacts: unknown;
+                            workflowId: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -2711,7 +2842,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string;
+                            status: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -2863,7 +2997,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string;
+                            status: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -4076,7 +4213,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string | null;
+                            contentType: string;
+                            /** @description ISO-8601 instant */
+                            createdAt: string;
+                            filename: string;
+                            id: string;
+                            sha256: string;
+                            size: number;
+                            type: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -4422,7 +4569,28 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            bankAccount: {
+                                accountName: string;
+                                accountNumber: string;
+                                bankName: string;
+                            } | null;
+                            contactEmail: string;
+                            creditCode: string;
+                            district: string;
+                            foundedOn: string | null;
+                            highTechCertifiedOn?: string | null;
+                            highTechValidUntil?: string | null;
+                            mainField: string;
+                            name: string;
+                            size: string;
+                            srdiLevel: string | null;
+                            srdiValidUntil: string | null;
+                            techCertifiedUntil?: string | null;
+                            techSmeValidUntil?: string | null;
+                            /** @description ISO-8601 instant */
+                            updatedAt: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -4540,7 +4708,28 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            bankAccount: {
+                                accountName: string;
+                                accountNumber: string;
+                                bankName: string;
+                            } | null;
+                            contactEmail: string;
+                            creditCode: string;
+                            district: string;
+                            foundedOn: string | null;
+                            highTechCertifiedOn?: string | null;
+                            highTechValidUntil?: string | null;
+                            mainField: string;
+                            name: string;
+                            size: string;
+                            srdiLevel: string | null;
+                            srdiValidUntil: string | null;
+                            techCertifiedUntil?: string | null;
+                            techSmeValidUntil?: string | null;
+                            /** @description ISO-8601 instant */
+                            updatedAt: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -5052,7 +5241,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                /** @description ISO-8601 instant */
+                                endsAt: string;
+                                id: string;
+                                items: {
+                                    applicationId: string;
+                                    creditCode: string;
+                                    enterpriseName: string;
+                                    grantedFen: number;
+                                    track: string;
+                                }[];
+                                /** @description ISO-8601 instant */
+                                publishedAt: string;
+                                /** @enum {string} */
+                                status: "OPEN" | "CLOSED";
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
                     };
                 };
                 /** @description Error */
@@ -5120,7 +5329,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string;
+                            id: string;
+                            status: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -5656,7 +5869,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                applicationId: string;
+                                assignee: string | null;
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                                /** @description ISO-8601 instant */
+                                dueAt: string;
+                                enterpriseName: string;
+                                escalatedAt: string | null;
+                                id: string;
+                                org: string | null;
+                                overdue: boolean;
+                                queue: string;
+                                state: string;
+                                track: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
                     };
                 };
                 /** @description Error */
@@ -5748,7 +5981,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string;
+                            assignee: string | null;
+                            completedAt: string | null;
+                            /** @description ISO-8601 instant */
+                            createdAt: string;
+                            /** @description ISO-8601 instant */
+                            dueAt: string;
+                            escalatedAt: string | null;
+                            id: string;
+                            objections?: {
+                                contact: string;
+                                /** @description ISO-8601 instant */
+                                filedAt: string;
+                                id: string;
+                                name: string;
+                                outcome: string | null;
+                                reason: string;
+                            }[];
+                            org: string | null;
+                            outcome: string | null;
+                            overdue: boolean;
+                            queue: string;
+                            state: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -5866,7 +6123,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string;
+                            state?: string;
+                            status?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description Error */
@@ -5994,7 +6257,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string;
+                            state?: string;
+                            status?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description Error */
@@ -6140,7 +6409,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string;
+                            state?: string;
+                            status?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description Error */
@@ -6286,7 +6561,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string;
+                            state?: string;
+                            status?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 /** @description Error */
@@ -6410,7 +6691,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            queues: {
+                                claimed: number;
+                                mine: number;
+                                open: number;
+                                overdue: number;
+                                queue: string;
+                            }[];
+                        };
                     };
                 };
                 /** @description Error */
