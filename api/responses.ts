@@ -69,6 +69,7 @@ export const ApplicationView = z.object({
   status: z.string(),
   programYear: z.number().int(),
   workflowId: z.string(),
+  temporalUrl: z.string().nullable(),
   policy: Policy,
   loanInterest: z.object({ amountFen: Fen, termMonths: z.number().int(), purpose: z.string() }).nullable(),
   subsidy: z.object({
@@ -205,3 +206,41 @@ export const NoticeList = Paged(
   }),
 );
 export const ObjectionReceipt = z.object({ id: z.string(), applicationId: z.string(), status: z.string() });
+
+export const CatalogList = z.object({
+  items: z.array(
+    z.object({
+      productCode: z.string(),
+      insurerCode: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      category: z.string(),
+      exclusiveFields: z.array(z.string()),
+      activeFrom: Day,
+      activeTo: Day.nullable(),
+    }),
+  ),
+});
+
+export const ReferralList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      applicationId: z.string(),
+      profile: z.record(z.string(), z.unknown()),
+      status: z.string(),
+      deadlineAt: Instant,
+      late: z.boolean(),
+      response: z
+        .object({
+          respondedAt: Instant,
+          creditLineFen: FenOrNull,
+          annualRateBp: z.number().int().nullable(),
+          termMonths: z.number().int().nullable(),
+          note: z.string().nullable(),
+        })
+        .nullable(),
+    }),
+  ),
+  total: z.number().int(),
+});

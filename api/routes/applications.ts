@@ -106,6 +106,11 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     status: app.status,
     programYear: app.programYear,
     workflowId: app.workflowId,
+    // Staff follow the raw detail in the Temporal UI; applicants read the timeline.
+    temporalUrl:
+      actor.role === 'applicant'
+        ? null
+        : `${deps.config.temporal.uiUrl}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(app.workflowId)}`,
     policy: {
       insurerCode: app.insurerCode,
       policyNumber: app.policyNumber,

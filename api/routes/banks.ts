@@ -5,6 +5,7 @@ import { bankMatchingWorkflowId, respondUpdate } from '../../workflows/bankMatch
 import { loanInterestUpdate } from '../../workflows/application/contract';
 import { notFound } from '../errors';
 import { defineRoute } from '../route';
+import { ReferralList } from '../responses';
 import { Email, Fen, IdParam, Text } from '../schemas';
 import { updateApplication, updateWorkflow } from '../workflowUpdates';
 import { applicationScope } from './applications';
@@ -131,6 +132,7 @@ export const bankRoutes = [
     path: '/api/v1/bank/referrals',
     summary: 'Enterprises referred to your bank, newest first',
     tag: 'banks',
+    response: ReferralList,
     access: ['bank'],
     async handler({ actor, deps }) {
       const rows = await deps.db.bankReferral.findMany({

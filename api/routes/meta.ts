@@ -33,6 +33,7 @@ const MetaResponse = z.object({
   decisionReasons: z.array(Labelled),
   ruleReasons: z.array(z.object({ code: z.string(), blocking: z.boolean() })),
   fourEyesQueues: z.array(z.string()),
+  limits: z.object({ documentMaxBytes: z.number().int() }),
 });
 
 const META = buildMeta();
@@ -46,8 +47,9 @@ export const metaRoutes = [
     tag: 'meta',
     access: 'public',
     response: MetaResponse,
-    async handler() {
-      return { body: META, headers: { 'Cache-Control': 'public, max-age=300' } };
+    handler({ deps }) {
+      const limits = { documentMaxBytes: deps.config.http.documentMaxBytes };
+      return Promise.resolve({ body: { ...META, limits }, headers: { 'Cache-Control': 'public, max-age=300' } });
     },
   }),
 ];

@@ -6,6 +6,7 @@ import { TRACKS } from '../../domain/status';
 import { programFor, saveProgram, toCatalogProduct } from '../../services/programs';
 import { conflict } from '../errors';
 import { defineRoute } from '../route';
+import { CatalogList } from '../responses';
 import { Fen, IsoDate, Text } from '../schemas';
 
 const YearParam = z.object({ year: z.coerce.number().int().min(2020).max(2100) });
@@ -128,6 +129,7 @@ export const programRoutes = [
     path: '/api/v1/catalog',
     summary: 'The technology-insurance product catalog (科技保险产品目录)',
     tag: 'programs',
+    response: CatalogList,
     access: 'public',
     async handler({ deps }) {
       const rows = await deps.db.catalogProduct.findMany({ orderBy: { productCode: 'asc' } });

@@ -2566,6 +2566,7 @@ export interface paths {
                                 }[] | null;
                                 subsidyYear: number | null;
                             };
+                            temporalUrl: string | null;
                             timeline: {
                                 action: string;
                                 actor: string;
@@ -3357,7 +3358,28 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                applicationId: string;
+                                /** @description ISO-8601 instant */
+                                deadlineAt: string;
+                                id: string;
+                                late: boolean;
+                                profile: {
+                                    [key: string]: unknown;
+                                };
+                                response: {
+                                    annualRateBp: number | null;
+                                    creditLineFen: number | null;
+                                    note: string | null;
+                                    /** @description ISO-8601 instant */
+                                    respondedAt: string;
+                                    termMonths: number | null;
+                                } | null;
+                                status: string;
+                            }[];
+                            total: number;
+                        };
                     };
                 };
                 /** @description Error */
@@ -3954,7 +3976,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                /** @description YYYY-MM-DD */
+                                activeFrom: string;
+                                activeTo: string | null;
+                                category: string;
+                                exclusiveFields: string[];
+                                insurerCode: string;
+                                kind: string;
+                                name: string;
+                                productCode: string;
+                            }[];
+                        };
                     };
                 };
                 /** @description Error */
@@ -4835,6 +4869,9 @@ export interface paths {
                                 zh: string;
                             }[];
                             fourEyesQueues: string[];
+                            limits: {
+                                documentMaxBytes: number;
+                            };
                             productCategories: {
                                 code: string;
                                 en: string;
