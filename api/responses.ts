@@ -84,6 +84,19 @@ export const ApplicationView = z.object({
   reviewOrg: z.string().nullable(),
   verifiedFacts: z.unknown(),
   documents: z.array(DocumentView),
+  facts: z
+    .array(
+      z.object({
+        key: z.string(),
+        group: z.enum(['enterprise', 'policy']),
+        label: Bilingual,
+        kind: z.string(),
+        declared: z.unknown(),
+        verified: z.unknown(),
+        same: z.boolean().nullable(),
+      }),
+    )
+    .nullable(),
   payments: z.array(
     z.object({
       attempt: z.number().int(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compareFacts } from '../../domain/comparison';
 import { describeStep } from '../../domain/timeline';
 import { shanghaiYear } from '../../domain/calendar';
 import { fromDbFen } from '../../domain/money';
@@ -88,7 +89,7 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
   const app = await deps.db.application.findFirst({
     where: { id, ...applicationScope(actor) },
     include: {
-      enterprise: { select: { name: true } },
+      enterprise: true,
       tasks: { where: { state: { in: ['OPEN', 'CLAIMED'] } }, orderBy: { createdAt: 'desc' }, take: 1 },
       documents: { omit: { content: true }, orderBy: { createdAt: 'asc' } },
       payments: { orderBy: { attempt: 'asc' } },
@@ -135,6 +136,29 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     reviewOrg: app.reviewOrg,
     verifiedFacts: app.verifiedFacts,
     documents: app.documents.map(presentDocument),
+    // Declared against verified, for the reviewers (applicants see their own declaration elsewhere).
+    facts:
+      actor.role === 'applicant'
+        ? null
+        : compareFacts({
+            enterprise: {
+              ...app.enterprise,
+              foundedOn: app.enterprise.foundedOn.toISOString().slice(0, 10),
+              techCertifiedUntil: app.enterprise.techCertifiedUntil?.toISOString().slice(0, 10) ?? null,
+              srdiValidUntil: app.enterprise.srdiValidUntil?.toISOString().slice(0, 10) ?? null,
+            },
+            policy: {
+              creditCode: app.creditCode,
+              productCode: app.productCode,
+              startDate: day(app.policyStartDate),
+              endDate: day(app.policyEndDate),
+              premiumFen: fromDbFen(app.premiumFen),
+              paidPremiumFen: fromDbFen(app.paidPremiumFen),
+              paidAt: app.paidAt.toISOString(),
+              sumInsuredFen: fromDbFen(app.sumInsuredFen),
+            },
+            verifiedFacts: app.verifiedFacts,
+          }),
     payments: app.payments.map((p) => ({
       attempt: p.attempt,
       status: p.status,

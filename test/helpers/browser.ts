@@ -138,7 +138,7 @@ export async function signIn(page: Page, who: Parameters<typeof signedInPage>[2]
   if (who.org) await form.getByLabel('所属机构').fill(who.org);
   if (who.creditCode) await form.getByLabel('统一社会信用代码').fill(who.creditCode);
   if (who.bankCode) await form.getByLabel('银行代码').fill(who.bankCode);
-  if (who.supervisor) await form.getByLabel('队列主管').check();
+  if (who.supervisor) await form.getByText('队列主管').click();
   await form.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((url) => !url.hash.startsWith('#/signin'));
 }

@@ -2511,6 +2511,19 @@ export interface paths {
                                 type: string;
                             }[];
                             enterpriseName: string;
+                            facts: {
+                                declared: unknown;
+                                /** @enum {string} */
+                                group: "enterprise" | "policy";
+                                key: string;
+                                kind: string;
+                                label: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                same: boolean | null;
+                                verified: unknown;
+                            }[] | null;
                             id: string;
                             infoRequest: {
                                 /** @description ISO-8601 instant */
