@@ -185,6 +185,7 @@ export const TaskView = z.object({
     .array(
       z.object({
         id: z.string(),
+        number: z.string(),
         filedAt: Instant,
         name: z.string(),
         contact: z.string(),
@@ -204,6 +205,7 @@ export const TaskChange = z.object({ applicationId: z.string(), status: z.string
 export const NoticeList = Paged(
   z.object({
     id: z.string(),
+    number: z.string().describe('GS-2026-0007'),
     publishedAt: Instant,
     endsAt: Instant,
     status: z.enum(['OPEN', 'CLOSED']),
@@ -218,7 +220,12 @@ export const NoticeList = Paged(
     ),
   }),
 );
-export const ObjectionReceipt = z.object({ id: z.string(), applicationId: z.string(), status: z.string() });
+export const ObjectionReceipt = z.object({
+  id: z.string(),
+  number: z.string().nullable().describe('the receipt number, YY-2026-000123'),
+  applicationId: z.string(),
+  status: z.string(),
+});
 
 export const CatalogList = z.object({
   items: z.array(
@@ -256,4 +263,49 @@ export const ReferralList = z.object({
     }),
   ),
   total: z.number().int(),
+});
+
+export const Publication = z.object({
+  batchId: z.string().nullable(),
+  number: z.string().nullable().describe('GS-2026-0007'),
+  count: z.number().int(),
+  endsAt: Instant.nullable(),
+});
+
+export const StuckList = z.object({
+  generatedAt: Instant,
+  scanned: z.number().int(),
+  truncated: z.boolean(),
+  total: z.number().int(),
+  items: z.array(
+    z.object({
+      kind: z.string(),
+      applicationId: z.string().nullable(),
+      workflowId: z.string(),
+      workflowType: z.string().nullable(),
+      status: z.string().nullable(),
+      reason: z.string().describe('for the log and the runbook'),
+      summary: Bilingual.describe('the reason for people'),
+      since: Instant,
+      ageSeconds: z.number(),
+      temporalUrl: z.string(),
+    }),
+  ),
+});
+export const AdminActionResult = z.object({ id: z.string(), status: z.string() });
+
+const CalendarFields = {
+  year: z.number().int(),
+  source: z.enum(['package', 'loaded', 'missing']),
+  known: z.boolean(),
+  note: z.string().nullable(),
+  loadedBy: z.string().nullable(),
+  loadedAt: Instant.nullable(),
+};
+export const CalendarYear = z.object({ ...CalendarFields, holidays: z.array(Day), workdays: z.array(Day) });
+export const CalendarOverview = z.object({
+  currentYear: z.number().int(),
+  missingYears: z.array(z.number().int()),
+  warning: z.string().nullable(),
+  items: z.array(z.object({ ...CalendarFields, holidayCount: z.number().int(), workdayCount: z.number().int() })),
 });

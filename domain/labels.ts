@@ -5,6 +5,7 @@
 import { DOCUMENT_TYPES, REQUIRED_DOCUMENTS } from './documents';
 import { FIELDS, FIELD_NAMES, type Field } from './fields';
 import { REASONS } from './rules/reasons';
+import { PAYMENT_FAILURE_LABELS, STUCK_KIND_LABELS } from './stuckText';
 import { QUEUES, QUEUE_ROLE, ROLES, type Queue, type Role } from './roles';
 import {
   APPLICATION_STATUSES,
@@ -232,6 +233,8 @@ export function buildMeta() {
     decisionReasons: Object.entries(DECISION_REASON_LABELS).map(([code, l]) => ({ code, ...l })),
     ruleReasons: Object.entries(REASONS).map(([code, spec]) => ({ code, blocking: spec.blocking })),
     fourEyesQueues: FOUR_EYES.decidedIn,
+    stuckKinds: Object.entries(STUCK_KIND_LABELS).map(([code, l]) => ({ code, ...l })),
+    paymentFailures: Object.entries(PAYMENT_FAILURE_LABELS).map(([code, l]) => ({ code, ...l })),
   };
 }
 export type Meta = ReturnType<typeof buildMeta>;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { describeStuck } from '../../domain/stuckText';
+import { AdminActionResult, StuckList } from '../responses';
 import { findStuck, STUCK_KINDS } from '../../services/stuck';
 import { adminActionUpdate, type AdminAction } from '../../workflows/application/contract';
 import { notFound } from '../errors';
@@ -22,6 +24,7 @@ const actionRoute = (action: AdminAction, path: string, summary: string) =>
     tag: 'administration',
     access: ['admin'],
     params: IdParam,
+    response: AdminActionResult,
     body: ActionBody,
     errors: [404, 409],
     async handler({ params, body, actor, deps, req }) {
@@ -50,6 +53,7 @@ export const adminRoutes = [
     tag: 'administration',
     access: ['admin'],
     query: StuckQuery,
+    response: StuckList,
     async handler({ query, deps }) {
       const report = await findStuck(
         {
@@ -61,7 +65,9 @@ export const adminRoutes = [
         },
         { minAttempts: query.minAttempts, limit: query.limit },
       );
-      const items = query.kind ? report.items.filter((i) => i.kind === query.kind) : report.items;
+      const items = (query.kind ? report.items.filter((i) => i.kind === query.kind) : report.items).map(
+        (i) => ({ ...i, summary: describeStuck(i) }), // the reason in words (domain/stuckText.ts)
+      );
       return { body: { ...report, items, total: items.length } };
     },
   }),

@@ -169,6 +169,7 @@ export const taskRoutes = [
             ? {
                 objections: objections.map((o) => ({
                   id: o.id,
+                  number: o.number,
                   filedAt: o.createdAt.toISOString(),
                   name: o.name,
                   contact: o.contact,

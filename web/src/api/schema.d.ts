@@ -33,7 +33,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            status: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -167,7 +170,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            status: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -684,7 +690,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            currentYear: number;
+                            items: {
+                                holidayCount: number;
+                                known: boolean;
+                                loadedAt: string | null;
+                                loadedBy: string | null;
+                                note: string | null;
+                                /** @enum {string} */
+                                source: "package" | "loaded" | "missing";
+                                workdayCount: number;
+                                year: number;
+                            }[];
+                            missingYears: number[];
+                            warning: string | null;
+                        };
                     };
                 };
                 /** @description Error */
@@ -776,7 +797,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            holidays: string[];
+                            known: boolean;
+                            loadedAt: string | null;
+                            loadedBy: string | null;
+                            note: string | null;
+                            /** @enum {string} */
+                            source: "package" | "loaded" | "missing";
+                            workdays: string[];
+                            year: number;
+                        };
                     };
                 };
                 /** @description Error */
@@ -862,7 +893,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            holidays: string[];
+                            known: boolean;
+                            loadedAt: string | null;
+                            loadedBy: string | null;
+                            note: string | null;
+                            /** @enum {string} */
+                            source: "package" | "loaded" | "missing";
+                            workdays: string[];
+                            year: number;
+                        };
                     };
                 };
                 /** @description Error */
@@ -1527,7 +1568,13 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            batchId: string | null;
+                            count: number;
+                            endsAt: string | null;
+                            /** @description GS-2026-0007 */
+                            number: string | null;
+                        };
                     };
                 };
                 /** @description Error */
@@ -2123,7 +2170,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            /** @description ISO-8601 instant */
+                            generatedAt: string;
+                            items: {
+                                ageSeconds: number;
+                                applicationId: string | null;
+                                kind: string;
+                                /** @description for the log and the runbook */
+                                reason: string;
+                                /** @description ISO-8601 instant */
+                                since: string;
+                                status: string | null;
+                                /** @description the reason for people */
+                                summary: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                temporalUrl: string;
+                                workflowId: string;
+                                workflowType: string | null;
+                            }[];
+                            scanned: number;
+                            total: number;
+                            truncated: boolean;
+                        };
                     };
                 };
                 /** @description Error */
@@ -4885,6 +4956,11 @@ export interface paths {
                             limits: {
                                 documentMaxBytes: number;
                             };
+                            paymentFailures: {
+                                code: string;
+                                en: string;
+                                zh: string;
+                            }[];
                             productCategories: {
                                 code: string;
                                 en: string;
@@ -4933,6 +5009,11 @@ export interface paths {
                                 zh: string;
                             }[];
                             steps: {
+                                code: string;
+                                en: string;
+                                zh: string;
+                            }[];
+                            stuckKinds: {
                                 code: string;
                                 en: string;
                                 zh: string;
@@ -5303,6 +5384,8 @@ export interface paths {
                                     grantedFen: number;
                                     track: string;
                                 }[];
+                                /** @description GS-2026-0007 */
+                                number: string;
                                 /** @description ISO-8601 instant */
                                 publishedAt: string;
                                 /** @enum {string} */
@@ -5382,6 +5465,8 @@ export interface paths {
                         "application/json": {
                             applicationId: string;
                             id: string;
+                            /** @description the receipt number, YY-2026-000123 */
+                            number: string | null;
                             status: string;
                         };
                     };
@@ -5787,7 +5872,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            answered: boolean;
+                            applicationId: string;
+                            enterpriseName: string;
+                            questions: string[];
+                            round: number;
+                            track: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -6047,6 +6139,7 @@ export interface paths {
                                 filedAt: string;
                                 id: string;
                                 name: string;
+                                number: string;
                                 outcome: string | null;
                                 reason: string;
                             }[];
