@@ -309,3 +309,10 @@ export const CalendarOverview = z.object({
   warning: z.string().nullable(),
   items: z.array(z.object({ ...CalendarFields, holidayCount: z.number().int(), workdayCount: z.number().int() })),
 });
+
+const BudgetAmounts = { totalFen: Fen, reservedFen: Fen, spentFen: Fen, availableFen: Fen };
+export const BudgetView = z.object({
+  year: z.number().int(),
+  ...BudgetAmounts,
+  tracks: z.record(z.string(), z.object(BudgetAmounts)),
+});

@@ -58,3 +58,7 @@ export const pct = (v: number | null | undefined): string =>
   v === null || v === undefined ? '—' : `${Number(v.toFixed(1))}%`;
 
 export const isZh = () => locale.value === 'zh';
+
+/** The current year in Beijing. */
+export const beijingYear = (): number =>
+  Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));

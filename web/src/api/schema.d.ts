@@ -497,7 +497,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            availableFen: number;
+                            reservedFen: number;
+                            spentFen: number;
+                            totalFen: number;
+                            tracks: {
+                                [key: string]: {
+                                    availableFen: number;
+                                    reservedFen: number;
+                                    spentFen: number;
+                                    totalFen: number;
+                                };
+                            };
+                            year: number;
+                        };
                     };
                 };
                 /** @description Error */
@@ -583,7 +597,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            availableFen: number;
+                            reservedFen: number;
+                            spentFen: number;
+                            totalFen: number;
+                            tracks: {
+                                [key: string]: {
+                                    availableFen: number;
+                                    reservedFen: number;
+                                    spentFen: number;
+                                    totalFen: number;
+                                };
+                            };
+                            year: number;
+                        };
                     };
                 };
                 /** @description Error */
