@@ -316,3 +316,23 @@ export const BudgetView = z.object({
   ...BudgetAmounts,
   tracks: z.record(z.string(), z.object(BudgetAmounts)),
 });
+
+export const BankView = z.object({
+  bankCode: z.string(),
+  name: z.string(),
+  contactEmail: z.string(),
+  criteria: z.object({ tracks: z.array(z.string()), minAmountFen: Fen, maxAmountFen: Fen, maxTermMonths: z.number().int() }),
+  active: z.boolean(),
+});
+export const BankList = z.object({ items: z.array(BankView) });
+export const StaffView = z.object({
+  subject: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.string(),
+  org: z.string().nullable(),
+  supervisor: z.boolean(),
+  active: z.boolean(),
+  updatedAt: Instant,
+});
+export const StaffList = z.object({ items: z.array(StaffView) });

@@ -5,7 +5,7 @@ import { bankMatchingWorkflowId, respondUpdate } from '../../workflows/bankMatch
 import { loanInterestUpdate } from '../../workflows/application/contract';
 import { notFound } from '../errors';
 import { defineRoute } from '../route';
-import { ReferralList } from '../responses';
+import { BankList, BankView, ReferralList } from '../responses';
 import { Email, Fen, IdParam, Text } from '../schemas';
 import { updateApplication, updateWorkflow } from '../workflowUpdates';
 import { applicationScope } from './applications';
@@ -90,6 +90,7 @@ export const bankRoutes = [
     path: '/api/v1/admin/banks/{bankCode}',
     summary: 'Add or change a partner bank and its lending criteria',
     tag: 'banks',
+    response: BankView,
     access: ['admin'],
     params: BankCodeParam,
     body: BankBody,
@@ -120,6 +121,7 @@ export const bankRoutes = [
     path: '/api/v1/admin/banks',
     summary: 'The partner banks',
     tag: 'banks',
+    response: BankList,
     access: ['admin'],
     async handler({ deps }) {
       return {

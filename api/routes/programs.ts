@@ -101,6 +101,7 @@ export const programRoutes = [
     path: '/api/v1/programs/{year}',
     summary: 'The configuration of a programme year (defaults until an administrator changes them)',
     tag: 'programs',
+    response: ProgramBody,
     access: 'public',
     params: YearParam,
     async handler({ params, deps }) {
@@ -112,6 +113,7 @@ export const programRoutes = [
     path: '/api/v1/programs/{year}',
     summary: 'Set the configuration of a programme year (running applications keep their snapshot)',
     tag: 'programs',
+    response: ProgramBody,
     access: ['admin'],
     params: YearParam,
     body: ProgramBody,
@@ -141,6 +143,7 @@ export const programRoutes = [
     path: '/api/v1/catalog/products',
     summary: 'Add a product to the catalog',
     tag: 'programs',
+    response: CatalogList.shape.items.element,
     access: ['admin'],
     body: ProductBody,
     idempotent: true,

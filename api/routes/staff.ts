@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../route';
+import { StaffList, StaffView } from '../responses';
 import { Email, Text } from '../schemas';
 
 const SubjectParam = z.object({
@@ -31,6 +32,7 @@ export const staffRoutes = [
     path: '/api/v1/admin/staff/{subject}',
     summary: 'Add or change a member of staff (the subject is the one in their tokens)',
     tag: 'administration',
+    response: StaffView,
     access: ['admin'],
     params: SubjectParam,
     body: StaffBody,
@@ -53,6 +55,7 @@ export const staffRoutes = [
     path: '/api/v1/admin/staff',
     summary: 'The staff directory',
     tag: 'administration',
+    response: StaffList,
     access: ['admin'],
     async handler({ deps }) {
       const rows = await deps.db.staffMember.findMany({ orderBy: [{ role: 'asc' }, { subject: 'asc' }] });

@@ -297,7 +297,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                bankCode: string;
+                                contactEmail: string;
+                                criteria: {
+                                    maxAmountFen: number;
+                                    maxTermMonths: number;
+                                    minAmountFen: number;
+                                    tracks: string[];
+                                };
+                                name: string;
+                            }[];
+                        };
                     };
                 };
                 /** @description Error */
@@ -406,7 +419,18 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            active: boolean;
+                            bankCode: string;
+                            contactEmail: string;
+                            criteria: {
+                                maxAmountFen: number;
+                                maxTermMonths: number;
+                                minAmountFen: number;
+                                tracks: string[];
+                            };
+                            name: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -1997,7 +2021,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                email: string;
+                                name: string;
+                                org: string | null;
+                                role: string;
+                                subject: string;
+                                supervisor: boolean;
+                                /** @description ISO-8601 instant */
+                                updatedAt: string;
+                            }[];
+                        };
                     };
                 };
                 /** @description Error */
@@ -2105,7 +2141,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            active: boolean;
+                            email: string;
+                            name: string;
+                            org: string | null;
+                            role: string;
+                            subject: string;
+                            supervisor: boolean;
+                            /** @description ISO-8601 instant */
+                            updatedAt: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -4174,7 +4220,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            /** @description YYYY-MM-DD */
+                            activeFrom: string;
+                            activeTo: string | null;
+                            category: string;
+                            exclusiveFields: string[];
+                            insurerCode: string;
+                            kind: string;
+                            name: string;
+                            productCode: string;
+                        };
                     };
                 };
                 /** @description Error */
@@ -5707,7 +5763,64 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            bankMatchingTracks: ("INCLUSIVE" | "SRDI" | "FRONTIER")[];
+                            /** @default 10 */
+                            bankResponseWorkingDays: number;
+                            /** Format: date-time */
+                            closesAt: string;
+                            /**
+                             * @default {
+                             *       "highTechCoveragePct": 8,
+                             *       "riskCoverageFen": 350000000000
+                             *     }
+                             */
+                            evaluationTargets: {
+                                highTechCoveragePct: number;
+                                riskCoverageFen: number;
+                            };
+                            /**
+                             * @default [
+                             *       6,
+                             *       12
+                             *     ]
+                             */
+                            followUpMonths: number[];
+                            frontierAnnualCapFen: number;
+                            frontierFields: ("INTEGRATED_CIRCUIT" | "COMMERCIAL_AEROSPACE" | "ARTIFICIAL_INTELLIGENCE" | "BIOMEDICINE" | "NEW_GENERATION_IT" | "INTELLIGENT_MANUFACTURING" | "NEW_ENERGY" | "NEW_MATERIALS" | "OTHER")[];
+                            frontierRateBp: number;
+                            highTechEnterpriseTotal: number;
+                            inclusiveMaxYears: number;
+                            inclusivePremiumCapFen: number;
+                            inclusiveRevenueMaxFen: number;
+                            inclusiveStaffMax: number;
+                            infoDeadlineWorkingDays: number;
+                            keyFields: ("INTEGRATED_CIRCUIT" | "COMMERCIAL_AEROSPACE" | "ARTIFICIAL_INTELLIGENCE" | "BIOMEDICINE" | "NEW_GENERATION_IT" | "INTELLIGENT_MANUFACTURING" | "NEW_ENERGY" | "NEW_MATERIALS" | "OTHER")[];
+                            noticeWorkingDays: number;
+                            /** Format: date-time */
+                            opensAt: string;
+                            /** @default 30 */
+                            renewalReminderDays: number;
+                            reviewSlaWorkingDays: {
+                                expert: number;
+                                final: number;
+                                initial: number;
+                            };
+                            srdiAnnualCapFen: number;
+                            srdiRatesBp: {
+                                MUNICIPAL: {
+                                    OTHER: number;
+                                    R_AND_D: number;
+                                    TRANSFER: number;
+                                };
+                                NATIONAL: {
+                                    OTHER: number;
+                                    R_AND_D: number;
+                                    TRANSFER: number;
+                                };
+                            };
+                            year?: number;
+                        };
                     };
                 };
                 /** @description Error */
@@ -5809,7 +5922,64 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            bankMatchingTracks: ("INCLUSIVE" | "SRDI" | "FRONTIER")[];
+                            /** @default 10 */
+                            bankResponseWorkingDays: number;
+                            /** Format: date-time */
+                            closesAt: string;
+                            /**
+                             * @default {
+                             *       "highTechCoveragePct": 8,
+                             *       "riskCoverageFen": 350000000000
+                             *     }
+                             */
+                            evaluationTargets: {
+                                highTechCoveragePct: number;
+                                riskCoverageFen: number;
+                            };
+                            /**
+                             * @default [
+                             *       6,
+                             *       12
+                             *     ]
+                             */
+                            followUpMonths: number[];
+                            frontierAnnualCapFen: number;
+                            frontierFields: ("INTEGRATED_CIRCUIT" | "COMMERCIAL_AEROSPACE" | "ARTIFICIAL_INTELLIGENCE" | "BIOMEDICINE" | "NEW_GENERATION_IT" | "INTELLIGENT_MANUFACTURING" | "NEW_ENERGY" | "NEW_MATERIALS" | "OTHER")[];
+                            frontierRateBp: number;
+                            highTechEnterpriseTotal: number;
+                            inclusiveMaxYears: number;
+                            inclusivePremiumCapFen: number;
+                            inclusiveRevenueMaxFen: number;
+                            inclusiveStaffMax: number;
+                            infoDeadlineWorkingDays: number;
+                            keyFields: ("INTEGRATED_CIRCUIT" | "COMMERCIAL_AEROSPACE" | "ARTIFICIAL_INTELLIGENCE" | "BIOMEDICINE" | "NEW_GENERATION_IT" | "INTELLIGENT_MANUFACTURING" | "NEW_ENERGY" | "NEW_MATERIALS" | "OTHER")[];
+                            noticeWorkingDays: number;
+                            /** Format: date-time */
+                            opensAt: string;
+                            /** @default 30 */
+                            renewalReminderDays: number;
+                            reviewSlaWorkingDays: {
+                                expert: number;
+                                final: number;
+                                initial: number;
+                            };
+                            srdiAnnualCapFen: number;
+                            srdiRatesBp: {
+                                MUNICIPAL: {
+                                    OTHER: number;
+                                    R_AND_D: number;
+                                    TRANSFER: number;
+                                };
+                                NATIONAL: {
+                                    OTHER: number;
+                                    R_AND_D: number;
+                                    TRANSFER: number;
+                                };
+                            };
+                            year?: number;
+                        };
                     };
                 };
                 /** @description Error */
