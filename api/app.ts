@@ -19,6 +19,7 @@ import { programRoutes } from './routes/programs';
 import { enterpriseRoutes } from './routes/enterprises';
 import { evaluationRoutes } from './routes/evaluation';
 import { metaRoutes } from './routes/meta';
+import { searchRoutes } from './routes/search';
 import { mountHealth } from './routes/health';
 import { adminRoutes } from './routes/admin';
 import { bankRoutes } from './routes/banks';
@@ -53,6 +54,7 @@ export const ROUTES: AnyRoute[] = [
   ...calculatorRoutes,
   ...calendarRoutes,
   ...campaignRoutes,
+  ...searchRoutes,
 ];
 
 /** The route template of a request (`/api/v1/applications/{id}`), never its raw URL (ids, tokens). */

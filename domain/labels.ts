@@ -193,6 +193,13 @@ export const FOUR_EYES = {
   guarded: ['final-approval', 'objection-review'] as Queue[],
 };
 
+export const CAMPAIGN_STATUS_LABELS: Record<string, Label> = {
+  RUNNING: { zh: '进行中', en: 'Running' },
+  COMPLETED: { zh: '已完成', en: 'Completed' },
+  FAILED: { zh: '失败', en: 'Failed' },
+  CANCELLED: { zh: '已取消', en: 'Cancelled' },
+};
+
 /** The whole of `GET /api/v1/meta`. */
 export function buildMeta() {
   const entries = <K extends string>(codes: readonly K[], labels: Record<K, Label>) =>
@@ -233,6 +240,7 @@ export function buildMeta() {
     decisionReasons: Object.entries(DECISION_REASON_LABELS).map(([code, l]) => ({ code, ...l })),
     ruleReasons: Object.entries(REASONS).map(([code, spec]) => ({ code, blocking: spec.blocking })),
     fourEyesQueues: FOUR_EYES.decidedIn,
+    campaignStatuses: Object.entries(CAMPAIGN_STATUS_LABELS).map(([code, l]) => ({ code, ...l })),
     stuckKinds: Object.entries(STUCK_KIND_LABELS).map(([code, l]) => ({ code, ...l })),
     paymentFailures: Object.entries(PAYMENT_FAILURE_LABELS).map(([code, l]) => ({ code, ...l })),
   };

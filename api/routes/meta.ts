@@ -33,6 +33,7 @@ const MetaResponse = z.object({
   decisionReasons: z.array(Labelled),
   ruleReasons: z.array(z.object({ code: z.string(), blocking: z.boolean() })),
   fourEyesQueues: z.array(z.string()),
+  campaignStatuses: z.array(Labelled),
   stuckKinds: z.array(Labelled),
   paymentFailures: z.array(Labelled),
   limits: z.object({ documentMaxBytes: z.number().int() }),
