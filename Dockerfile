@@ -12,11 +12,12 @@ RUN npm run typecheck && npm run build:web && npm run build:workflows && npm pru
 
 FROM node:20.19-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
-# Chromium prints the evaluation report as PDF (GET /api/v1/metrics/report?format=pdf); Noto CJK draws its Chinese.
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends chromium fonts-noto-cjk \
-  && rm -rf /var/lib/apt/lists/*
-ENV CHROMIUM_PATH=/usr/bin/chromium
+# No browser or font package: the evaluation report's PDF is printed by the headless Chromium of the npm
+# package @sparticuz/chromium, unpacked into /tmp at the first PDF (about 190 MB, a few seconds) with the
+# libraries it links beyond glibc and libgcc (libnss3, libnspr4, libexpat: traced, it opens nothing else of
+# the system's) and a last-resort font from the same package; the pages carry Noto Sans SC from
+# @fontsource/noto-sans-sc. So /tmp must be writable and have the room. As user node, where the container
+# allows no user namespace for Chromium's sandbox, it runs without (services/chromium.ts).
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node

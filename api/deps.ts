@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { Config } from '../config';
 import type { Db } from '../services/db';
 import type { Logger } from '../services/logger';
+import type { PdfPrinter } from '../services/report';
 import type { TokenService } from './auth';
 
 /** A request whose JSON body bytes were kept (for signature checks). */
@@ -15,4 +16,6 @@ export interface ApiDeps {
   temporal: Client;
   tokens: TokenService;
   logger: Logger;
+  /** Prints PDF reports with the process's one Chromium (started at the first PDF, closed with the API). */
+  pdf: PdfPrinter;
 }

@@ -18,6 +18,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Response headers that go with it (e.g. Retry-After on a 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -165,14 +167,17 @@ export function sendError(req: Req, res: Res, e: HttpError) {
   const lang = requestLang(req.header('accept-language'));
   const requestId = res.getHeader('x-request-id');
   res.setHeader('Content-Language', lang === 'zh' ? 'zh-CN' : 'en');
-  return res.status(e.status).json({
-    error: {
-      code: e.code,
-      message: localize(e.message, lang),
-      details: e.details.map((d) => ({ path: d.path, message: localize(d.message, lang) })),
-      ...(typeof requestId === 'string' ? { requestId } : {}),
-    },
-  });
+  return res
+    .status(e.status)
+    .set(e.headers)
+    .json({
+      error: {
+        code: e.code,
+        message: localize(e.message, lang),
+        details: e.details.map((d) => ({ path: d.path, message: localize(d.message, lang) })),
+        ...(typeof requestId === 'string' ? { requestId } : {}),
+      },
+    });
 }
 
 /** The route a request matched, never its URL (which may carry survey tokens or ids). */

@@ -10,7 +10,12 @@ const Instant = z.string().describe('ISO-8601 instant');
 const Day = z.string().describe('YYYY-MM-DD');
 const Bilingual = z.object({ zh: z.string(), en: z.string() });
 const Paged = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
 
 export const Reason = z.object({
   code: z.string(),
@@ -45,7 +50,9 @@ export const EnterpriseView = z.object({
   srdiLevel: z.string().nullable(),
   srdiValidUntil: Day.nullable(),
   contactEmail: z.string(),
-  bankAccount: z.object({ bankName: z.string(), accountName: z.string(), accountNumber: z.string() }).nullable(),
+  bankAccount: z
+    .object({ bankName: z.string(), accountName: z.string(), accountNumber: z.string() })
+    .nullable(),
   updatedAt: Instant,
 });
 
@@ -197,10 +204,18 @@ export const TaskView = z.object({
 });
 export const TaskSummary = z.object({
   queues: z.array(
-    z.object({ queue: z.string(), open: z.number(), claimed: z.number(), mine: z.number(), overdue: z.number() }),
+    z.object({
+      queue: z.string(),
+      open: z.number(),
+      claimed: z.number(),
+      mine: z.number(),
+      overdue: z.number(),
+    }),
   ),
 });
-export const TaskChange = z.object({ applicationId: z.string(), status: z.string().optional(), state: z.string().optional() }).loose();
+export const TaskChange = z
+  .object({ applicationId: z.string(), status: z.string().optional(), state: z.string().optional() })
+  .loose();
 
 export const NoticeList = Paged(
   z.object({
@@ -307,7 +322,9 @@ export const CalendarOverview = z.object({
   currentYear: z.number().int(),
   missingYears: z.array(z.number().int()),
   warning: z.string().nullable(),
-  items: z.array(z.object({ ...CalendarFields, holidayCount: z.number().int(), workdayCount: z.number().int() })),
+  items: z.array(
+    z.object({ ...CalendarFields, holidayCount: z.number().int(), workdayCount: z.number().int() }),
+  ),
 });
 
 const BudgetAmounts = { totalFen: Fen, reservedFen: Fen, spentFen: Fen, availableFen: Fen };
@@ -321,7 +338,12 @@ export const BankView = z.object({
   bankCode: z.string(),
   name: z.string(),
   contactEmail: z.string(),
-  criteria: z.object({ tracks: z.array(z.string()), minAmountFen: Fen, maxAmountFen: Fen, maxTermMonths: z.number().int() }),
+  criteria: z.object({
+    tracks: z.array(z.string()),
+    minAmountFen: Fen,
+    maxAmountFen: Fen,
+    maxTermMonths: z.number().int(),
+  }),
   active: z.boolean(),
 });
 export const BankList = z.object({ items: z.array(BankView) });

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Config } from '../config';
 import { createDb, type Db } from '../services/db';
 import type { Logger } from '../services/logger';
+import { createPdfPrinter, type PdfPrinter } from '../services/report';
 import { connectClient } from '../services/temporal';
 import { createApp } from './app';
 import { createTokenService } from './auth';
@@ -11,6 +12,8 @@ import { setCreditCodeAllowList } from './schemas';
 export interface ApiServer {
   port: number;
   url: string;
+  /** The PDF printer of this API (its one Chromium). */
+  pdf: PdfPrinter;
   close(): Promise<void>;
 }
 
@@ -24,7 +27,8 @@ export async function startApi(
   const temporal =
     shared.temporal ?? (await connectClient(config.temporal.address, config.temporal.namespace));
   setCreditCodeAllowList(config.creditCodeAllowList);
-  const app = createApp({ config, db, temporal, tokens: createTokenService(config.auth), logger });
+  const pdf = createPdfPrinter(config.report);
+  const app = createApp({ config, db, temporal, tokens: createTokenService(config.auth), logger, pdf });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, () => resolve(s));
     s.once('error', reject);
@@ -36,12 +40,14 @@ export async function startApi(
   return {
     port,
     url: `http://${config.http.host}:${port}`,
+    pdf,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
+      await pdf.close();
       if (!shared.db) await db.$disconnect();
       if (!shared.temporal) await temporal.connection.close();
     },

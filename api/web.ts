@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
+import { mountFonts } from './fonts';
 
 /** The console's build (`npm run build:web`, Vite): index.html and content-hashed files under assets/. */
 export const WEB_DIST = path.resolve(__dirname, '..', 'web', 'dist');
@@ -32,11 +33,16 @@ export function mountWeb(app: Express): void {
     res.setHeader('Content-Security-Policy', CONSOLE_CSP);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (!fs.existsSync(indexFile)) {
-      res.status(503).type('text').send('控制台尚未构建：请运行 npm run build:web。The console is not built: run npm run build:web.');
+      res
+        .status(503)
+        .type('text')
+        .send('控制台尚未构建：请运行 npm run build:web。The console is not built: run npm run build:web.');
       return;
     }
     res.type('html').sendFile(indexFile);
   });
+  // The console bundles Noto Sans SC itself (web/src/main.ts); the same font stays linkable at /fonts/….
+  mountFonts(app);
   app.use(
     '/assets',
     express.static(path.join(WEB_DIST, 'assets'), {

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { createApp } from '../api/app';
 import { createLogger } from '../services/logger';
 import { PrismaClient } from '../services/db';
+import { createPdfPrinter } from '../services/report';
 import { progress } from './log';
 import type { Stack } from './stack';
 import { insertEvaluationRows } from './synthetic';
@@ -107,6 +108,7 @@ async function capture(stack: Stack, calls: { path: string; token: string }[]) {
     temporal: stack.temporal,
     tokens: stack.tokens,
     logger: createLogger('silent', 'bench'),
+    pdf: createPdfPrinter(stack.config.report), // no PDF here: never starts a browser
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -65,7 +65,9 @@ export const EnvSchema = z.object({
   LOOKUP_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   TIME_ACCELERATION: z.coerce.number().positive().max(10_000_000).default(1),
-  CHROMIUM_PATH: z.string().min(1).default('chromium'),
+  CHROMIUM_PATH: optionalString,
+  REPORT_PDF_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  REPORT_PDF_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
   CREDIT_CODE_ALLOWLIST: z
     .string()
     .default('')
@@ -163,8 +165,12 @@ export interface Config {
   timeAcceleration: number;
   /** Legal early credit codes that fail the GB 32100 check character. */
   creditCodeAllowList: string[];
-  /** Chromium for PDF reports: a path, or a command looked up in `searchPath` (the environment's PATH). */
-  report: { chromium: string; searchPath: string };
+  /**
+   * PDF reports: the Chromium (CHROMIUM_PATH: a path, or a command looked up in `searchPath`, the
+   * environment's PATH; unset: a system `chromium`, else the bundled one), how many are printed at once
+   * and how many requests may wait for a place.
+   */
+  report: { chromium?: string; searchPath: string; concurrency: number; maxWaiting: number };
 }
 
 export class ConfigError extends Error {}
@@ -264,6 +270,11 @@ export function loadConfig(
     },
     timeAcceleration: env.TIME_ACCELERATION,
     creditCodeAllowList: env.CREDIT_CODE_ALLOWLIST,
-    report: { chromium: env.CHROMIUM_PATH, searchPath: rawEnv.PATH ?? '' },
+    report: {
+      chromium: env.CHROMIUM_PATH,
+      searchPath: rawEnv.PATH ?? '',
+      concurrency: env.REPORT_PDF_CONCURRENCY,
+      maxWaiting: env.REPORT_PDF_QUEUE,
+    },
   };
 }

@@ -28,14 +28,20 @@ const queueOf = (q: string): Label => QUEUE_LABELS[q as keyof typeof QUEUE_LABEL
 export function describeStuck(item: { kind: string; reason: string }): Label {
   const r = item.reason;
   let m: RegExpExecArray | null;
-  if (item.kind === 'OVERDUE_TASK' && (m = /^(\S+) task (?:claimed by (\S+)|unclaimed), due (\S+?)(, supervisors told)?$/.exec(r))) {
+  if (
+    item.kind === 'OVERDUE_TASK' &&
+    (m = /^(\S+) task (?:claimed by (\S+)|unclaimed), due (\S+?)(, supervisors told)?$/.exec(r))
+  ) {
     const q = queueOf(m[1]!);
     return {
       zh: `${q.zh}任务${m[2] ? `（${m[2]} 已领取）` : '（无人领取）'}已于 ${beijing(m[3]!)}（北京时间）到期${m[4] ? '，已通知队列主管' : ''}`,
       en: `${q.en} task ${m[2] ? `claimed by ${m[2]}` : 'unclaimed'}, due ${beijing(m[3]!)} Beijing time${m[4] ? '; supervisors told' : ''}`,
     };
   }
-  if (item.kind === 'PAYMENT_FAILED' && (m = /^payment attempt (\S+) failed: (.+); retry or cancel$/.exec(r))) {
+  if (
+    item.kind === 'PAYMENT_FAILED' &&
+    (m = /^payment attempt (\S+) failed: (.+); retry or cancel$/.exec(r))
+  ) {
     const why = PAYMENT_FAILURE_LABELS[m[2]!];
     return {
       zh: `第 ${m[1]} 次拨付失败：${why ? `${why.zh}（${m[2]}）` : m[2]}。可重试拨付或撤销申请`,
@@ -43,9 +49,15 @@ export function describeStuck(item: { kind: string; reason: string }): Label {
     };
   }
   if (item.kind === 'ACTIVITY_RETRYING' && (m = /^(\S+) is on attempt (\d+)/.exec(r)))
-    return { zh: `步骤 ${m[1]} 已重试 ${m[2]} 次，请在 Temporal 中查看错误`, en: `${m[1]} is on attempt ${m[2]}: see the error in Temporal` };
+    return {
+      zh: `步骤 ${m[1]} 已重试 ${m[2]} 次，请在 Temporal 中查看错误`,
+      en: `${m[1]} is on attempt ${m[2]}: see the error in Temporal`,
+    };
   if (item.kind === 'WORKFLOW_TASK_FAILING' && (m = /has failed (\d+) time/.exec(r)))
-    return { zh: `流程代码已连续出错 ${m[1]} 次，需要开发人员修复或重置流程（见运维手册）`, en: `the workflow task failed ${m[1]} time(s): needs a fix or a reset (see the runbook)` };
+    return {
+      zh: `流程代码已连续出错 ${m[1]} 次，需要开发人员修复或重置流程（见运维手册）`,
+      en: `the workflow task failed ${m[1]} time(s): needs a fix or a reset (see the runbook)`,
+    };
   if (item.kind === 'NEEDS_ATTENTION')
     return /overdue/.test(r)
       ? { zh: '任务超期，已通知队列主管', en: 'overdue task, supervisors told' }

@@ -30,7 +30,13 @@ const OUTCOMES: Record<string, Label> = {
 };
 
 /** Notes written by people (a comment, a reason): shown as they are. */
-const HUMAN_NOTES = new Set(['SUPPLEMENT_RECEIVED', 'WITHDRAWN', 'CANCELLED', 'PAYMENT_RETRIED', 'OBJECTION_DECIDED']);
+const HUMAN_NOTES = new Set([
+  'SUPPLEMENT_RECEIVED',
+  'WITHDRAWN',
+  'CANCELLED',
+  'PAYMENT_RETRIED',
+  'OBJECTION_DECIDED',
+]);
 
 export function describeStep(e: TimelineEvent): Label | null {
   const data = (e.data ?? {}) as Record<string, unknown>;
@@ -42,8 +48,20 @@ export function describeStep(e: TimelineEvent): Label | null {
       const q = queue(data.queue ?? note.split('; ')[0]);
       const unknown = /deadline crosses ([\d, ]+),/.exec(note)?.[1];
       return both(
-        [q.zh, assignee && `由 ${assignee} 继续办理`, unknown && `办理时限跨入 ${unknown} 年，该年节假日安排尚未载入（按周一至周五计算）`].filter(Boolean).join(' · '),
-        [q.en, assignee && `back to ${assignee}`, unknown && `deadline crosses ${unknown}: no holiday calendar loaded`].filter(Boolean).join(' · '),
+        [
+          q.zh,
+          assignee && `由 ${assignee} 继续办理`,
+          unknown && `办理时限跨入 ${unknown} 年，该年节假日安排尚未载入（按周一至周五计算）`,
+        ]
+          .filter(Boolean)
+          .join(' · '),
+        [
+          q.en,
+          assignee && `back to ${assignee}`,
+          unknown && `deadline crosses ${unknown}: no holiday calendar loaded`,
+        ]
+          .filter(Boolean)
+          .join(' · '),
       );
     }
     case 'TASK_CLAIMED':
@@ -72,7 +90,9 @@ export function describeStep(e: TimelineEvent): Label | null {
     case 'DECISION': {
       if (e.actorRole === 'system') {
         const codes = note.split(', ').filter((c) => c in REASONS);
-        return codes.length ? both('自动审核未通过（原因见上）', 'rejected by the rules (reasons above)') : null;
+        return codes.length
+          ? both('自动审核未通过（原因见上）', 'rejected by the rules (reasons above)')
+          : null;
       }
       const d = DECISIONS[String(data.decision)] ?? both('', '');
       const reason = DECISION_REASON_LABELS[String(data.reasonCode)];
@@ -94,7 +114,12 @@ export function describeStep(e: TimelineEvent): Label | null {
     }
     case 'LOAN_INTEREST_SET': {
       const m = /loan of (\d+) fen for (\d+) months/.exec(note);
-      return m ? both(`贷款需求 ${formatFen(Number(m[1]))}，${m[2]} 个月`, `loan ${formatFen(Number(m[1]))}, ${m[2]} months`) : null;
+      return m
+        ? both(
+            `贷款需求 ${formatFen(Number(m[1]))}，${m[2]} 个月`,
+            `loan ${formatFen(Number(m[1]))}, ${m[2]} months`,
+          )
+        : null;
     }
     case 'OBJECTION_FILED':
       return both('公示期内收到实名异议', 'an objection was filed during the notice');

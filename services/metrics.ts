@@ -34,6 +34,12 @@ export const emailFailures = new Counter({
   registers: [registry],
 });
 
+export const reportBrowserLaunches = new Counter({
+  name: 'subsidy_report_browser_launches_total',
+  help: 'Chromium starts of the PDF report printer: one per process, plus one after each browser death',
+  registers: [registry],
+});
+
 // ---- business figures, read from the database at scrape time -------------------------------------------
 
 let source: { db: Db; logger: Logger; timeoutMs: number } | undefined;

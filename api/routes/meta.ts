@@ -52,7 +52,10 @@ export const metaRoutes = [
     response: MetaResponse,
     handler({ deps }) {
       const limits = { documentMaxBytes: deps.config.http.documentMaxBytes };
-      return Promise.resolve({ body: { ...META, limits }, headers: { 'Cache-Control': 'public, max-age=300' } });
+      return Promise.resolve({
+        body: { ...META, limits },
+        headers: { 'Cache-Control': 'public, max-age=300' },
+      });
     },
   }),
 ];

@@ -89,10 +89,18 @@ export const noticeRoutes = [
         { batchId: batch.id, name: body.name, contact: body.contact, reason: body.reason },
       ]);
       // The receipt number to quote on the phone (the row is written before the update returns).
-      const row = await deps.db.objection.findUnique({ where: { id: objectionId }, select: { number: true } });
+      const row = await deps.db.objection.findUnique({
+        where: { id: objectionId },
+        select: { number: true },
+      });
       return {
         status: 201,
-        body: { id: objectionId, number: row?.number ?? null, applicationId: item.applicationId, status: 'RECEIVED' },
+        body: {
+          id: objectionId,
+          number: row?.number ?? null,
+          applicationId: item.applicationId,
+          status: 'RECEIVED',
+        },
       };
     },
   }),
@@ -111,9 +119,15 @@ export const noticeRoutes = [
       });
       const publication = await handle.executeUpdate(publicationUpdate);
       const batch = publication.batchId
-        ? await deps.db.noticeBatch.findUnique({ where: { id: publication.batchId }, select: { number: true } })
+        ? await deps.db.noticeBatch.findUnique({
+            where: { id: publication.batchId },
+            select: { number: true },
+          })
         : null;
-      return { status: publication.batchId ? 201 : 200, body: { ...publication, number: batch?.number ?? null } };
+      return {
+        status: publication.batchId ? 201 : 200,
+        body: { ...publication, number: batch?.number ?? null },
+      };
     },
   }),
 ];

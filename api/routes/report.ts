@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  evaluationReportPage,
-  findChromium,
-  htmlToPdf,
-  REPORT_CSP,
-  ReportUnavailableError,
-} from '../../services/report';
+import { evaluationReportPage, ReportUnavailableError } from '../../services/report';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';
 
@@ -21,7 +15,17 @@ const ReportQuery = z.object({
     .describe('html (the default) or pdf; without it, `Accept: application/pdf` asks for the PDF'),
 });
 
-const unavailable = (code: string, message: string) => new HttpError(503, code, message);
+/** Seconds a client refused for a full queue waits before asking again (a PDF takes about a second). */
+const BUSY_RETRY_AFTER_SECONDS = 5;
+
+const unavailable = (err: ReportUnavailableError) =>
+  new HttpError(
+    503,
+    err.code,
+    err.message,
+    [],
+    err.code === 'REPORT_BUSY' ? { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) } : {},
+  );
 
 /** The evaluation report (评估报告): the evaluation's figures written up with charts, as HTML or PDF. */
 export const reportRoutes = [
@@ -38,36 +42,30 @@ export const reportRoutes = [
       const format =
         query.format ??
         (req.accepts(['text/html', 'application/pdf']) === 'application/pdf' ? 'pdf' : 'html');
-      // Refused before any work when there is nothing to print with.
-      const chromium =
-        format === 'pdf' ? findChromium(deps.config.report.chromium, deps.config.report.searchPath) : null;
-      if (format === 'pdf' && !chromium)
-        throw unavailable(
-          'PDF_RENDERER_UNAVAILABLE',
-          'no Chromium to print the report with (see CHROMIUM_PATH); the HTML report is available',
-        );
       const name = `evaluation-report-${query.year}`;
       const common = { 'Cache-Control': 'no-store', Vary: 'Accept' };
+      const page = () =>
+        evaluationReportPage(deps.db, query.year, { maxAgeMs: deps.config.evaluationCacheSeconds * 1000 });
       try {
-        const { html } = await evaluationReportPage(deps.db, query.year, {
-          maxAgeMs: deps.config.evaluationCacheSeconds * 1000,
-        });
-        if (format === 'html')
+        if (format === 'html') {
+          const { html, csp } = await page();
           return {
             headers: {
               ...common,
-              'Content-Security-Policy': REPORT_CSP,
+              'Content-Security-Policy': csp,
               'Content-Disposition': `inline; filename="${name}.html"`,
             },
             raw: { contentType: 'text/html; charset=utf-8', data: html },
           };
-        const pdf = await htmlToPdf(html, chromium!);
+        }
+        // A place among the PDFs being made is taken first: a refused request costs nothing.
+        const pdf = await deps.pdf.print(async () => (await page()).html);
         return {
           headers: { ...common, 'Content-Disposition': `attachment; filename="${name}.pdf"` },
           raw: { contentType: 'application/pdf', data: pdf },
         };
       } catch (err) {
-        if (err instanceof ReportUnavailableError) throw unavailable(err.code, err.message);
+        if (err instanceof ReportUnavailableError) throw unavailable(err);
         throw err;
       }
     },

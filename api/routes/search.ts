@@ -10,7 +10,16 @@ import { IsoDate } from '../schemas';
 const many = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(20));
 
-const SORTS = ['createdAt', '-createdAt', 'id', '-id', 'grantedFen', '-grantedFen', 'enterpriseName', '-enterpriseName'] as const;
+const SORTS = [
+  'createdAt',
+  '-createdAt',
+  'id',
+  '-id',
+  'grantedFen',
+  '-grantedFen',
+  'enterpriseName',
+  '-enterpriseName',
+] as const;
 
 const SearchQuery = z.object({
   /** An application number, whole or its beginning (HD-2026-…). */
@@ -73,8 +82,11 @@ function where(q: Query): Prisma.Sql {
   if (q.name) c.push(Prisma.sql`e.name ILIKE ${`%${like(q.name)}%`}`);
   // Compared as the enum types, so that the (status, createdAt) and (track, createdAt) indexes serve.
   if (q.status?.length)
-    c.push(Prisma.sql`a.status IN (${Prisma.join(q.status.map((x) => Prisma.sql`${x}::"ApplicationStatus"`))})`);
-  if (q.track?.length) c.push(Prisma.sql`a.track IN (${Prisma.join(q.track.map((x) => Prisma.sql`${x}::"Track"`))})`);
+    c.push(
+      Prisma.sql`a.status IN (${Prisma.join(q.status.map((x) => Prisma.sql`${x}::"ApplicationStatus"`))})`,
+    );
+  if (q.track?.length)
+    c.push(Prisma.sql`a.track IN (${Prisma.join(q.track.map((x) => Prisma.sql`${x}::"Track"`))})`);
   if (q.streetOffice) c.push(Prisma.sql`${STREET} = ${q.streetOffice}`);
   if (q.from) c.push(Prisma.sql`a."createdAt" >= ${dayStart(q.from)}`);
   if (q.to) c.push(Prisma.sql`a."createdAt" < ${new Date(dayStart(q.to).getTime() + 86_400_000)}`);
@@ -93,7 +105,8 @@ interface DbRow {
   createdAt: Date;
 }
 
-const beijingMinute = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+const beijingMinute = (d: Date) =>
+  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 const yuan = (f: number | null) => (f === null ? '' : (f / 100).toFixed(2));
 
 /** Staff find any application: by number, credit code, a part of the name, status, track, street office, days. */
@@ -130,18 +143,39 @@ export const searchRoutes = [
         createdAt: r.createdAt.toISOString(),
       }));
       if (csv) {
-        const header = ['申请编号', '统一社会信用代码', '企业名称', '补贴类别', '状态', '所属街镇', '核定补贴（元）', '测算补贴（元）', '提交时间（北京时间）'];
+        const header = [
+          '申请编号',
+          '统一社会信用代码',
+          '企业名称',
+          '补贴类别',
+          '状态',
+          '所属街镇',
+          '核定补贴（元）',
+          '测算补贴（元）',
+          '提交时间（北京时间）',
+        ];
         const data = items.map((r) => [
-          r.id, r.creditCode, r.enterpriseName, TRACK_LABELS[r.track as keyof typeof TRACK_LABELS]?.zh ?? r.track,
-          STATUS_LABELS[r.status as keyof typeof STATUS_LABELS]?.zh ?? r.status, r.streetOffice ?? '',
-          yuan(r.grantedFen), yuan(r.computedFen), beijingMinute(new Date(r.createdAt)),
+          r.id,
+          r.creditCode,
+          r.enterpriseName,
+          TRACK_LABELS[r.track as keyof typeof TRACK_LABELS]?.zh ?? r.track,
+          STATUS_LABELS[r.status as keyof typeof STATUS_LABELS]?.zh ?? r.status,
+          r.streetOffice ?? '',
+          yuan(r.grantedFen),
+          yuan(r.computedFen),
+          beijingMinute(new Date(r.createdAt)),
         ]);
         return {
           raw: { contentType: 'text/csv; charset=utf-8', data: toCsv([header, ...data]) },
-          headers: { 'Content-Disposition': 'attachment; filename="applications.csv"', 'Cache-Control': 'no-store' },
+          headers: {
+            'Content-Disposition': 'attachment; filename="applications.csv"',
+            'Cache-Control': 'no-store',
+          },
         };
       }
-      return { body: { items, total: Number(counted[0]?.n ?? 0), page: query.page, pageSize: query.pageSize } };
+      return {
+        body: { items, total: Number(counted[0]?.n ?? 0), page: query.page, pageSize: query.pageSize },
+      };
     },
   }),
 ];

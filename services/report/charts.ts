@@ -5,6 +5,7 @@ import { TRACK_NAMES } from '../../domain/emails';
 import type { EvaluationReport } from '../../domain/evaluation';
 import { FIELD_NAMES, type Field } from '../../domain/fields';
 import { fixed2, formatNumber, pct } from '../../domain/reportText';
+import { FONT_FAMILY } from '../fonts';
 import { limiter } from './limit';
 
 /**
@@ -20,9 +21,8 @@ export interface ChartDef {
   spec: TopLevelSpec;
 }
 
-/** Chinese first: Noto Sans CJK is what Debian's fonts-noto-cjk installs (the image and CI have it). */
-export const REPORT_FONT =
-  '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+/** Noto Sans SC, which the report page carries inline (services/fonts.ts): no font of the machine is used. */
+export const REPORT_FONT = `"${FONT_FAMILY}", sans-serif`;
 
 const BLUE = '#1f5fa8';
 const GREY = '#9aa5b1';

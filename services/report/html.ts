@@ -5,6 +5,7 @@ import type { EvaluationReport } from '../../domain/evaluation';
 import { FIELD_NAMES, type Field } from '../../domain/fields';
 import { formatFen } from '../../domain/money';
 import { formatNumber, pct, type ReportSummary } from '../../domain/reportText';
+import { inlineFontFaces } from '../fonts';
 import { REPORT_FONT, type ChartDef } from './charts';
 
 /**
@@ -53,8 +54,9 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 @media print { body { padding: 0; max-width: none; } }
 `;
 
-/** The CSP of the page: nothing at all but its own style sheet. */
-export const REPORT_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+/** The CSP of a page with this style sheet: nothing at all but the style sheet and its inline fonts. */
+const reportCsp = (style: string) =>
+  `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'; font-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
 
 const money = (fen: number) => formatFen(fen);
 const signedPct = (n: number | null) => (n === null ? '—' : `${n > 0 ? '+' : ''}${pct(n)}`);
@@ -286,8 +288,15 @@ export interface ReportPage {
   generatedAt: Date;
 }
 
-/** The page; `lang` is Chinese, the English parts carry `lang="en"`. */
-export function reportHtml({ report: r, summary, charts, svgs, generatedAt }: ReportPage): string {
+/**
+ * The page and its Content-Security-Policy; `lang` is Chinese, the English parts carry `lang="en"`. The
+ * page carries Noto Sans SC for the characters it shows, inline (services/fonts.ts): the file is read and
+ * printed the same wherever it is opened, with or without fonts or a network.
+ */
+export function reportHtml({ report: r, summary, charts, svgs, generatedAt }: ReportPage): {
+  html: string;
+  csp: string;
+} {
   const tables = chartTables(r);
   const stamp = `${shanghaiDate(generatedAt)} ${new Date(generatedAt.getTime() + 8 * 3600_000).toISOString().slice(11, 16)}`;
   const chartSections = charts.map((c, i) => {
@@ -300,15 +309,8 @@ export function reportHtml({ report: r, summary, charts, svgs, generatedAt }: Re
       '</section>',
     ].join('');
   });
-  return [
-    '<!doctype html>',
-    '<html lang="zh-CN">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${r.year}年度海淀区科技保险实施效果评估报告 Evaluation report ${r.year}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
+  const title = `<title>${r.year}年度海淀区科技保险实施效果评估报告 Evaluation report ${r.year}</title>`;
+  const body = [
     `<body data-year="${r.year}" data-generated-at="${esc(generatedAt.toISOString())}">`,
     '<header>',
     `<h1>海淀区科技保险保费补贴 ${r.year} 年度实施效果评估报告</h1>`,
@@ -330,6 +332,18 @@ export function reportHtml({ report: r, summary, charts, svgs, generatedAt }: Re
     `<ul>${NOTES.map(([zh, en]) => `<li>${esc(zh)}<br><span class="en" lang="en">${esc(en)}</span></li>`).join('')}</ul>`,
     '</section>',
     '</body>',
-    '</html>',
   ].join('\n');
+  const style = `${inlineFontFaces(title + body)}\n${STYLE}`;
+  const head = [
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    title,
+    `<style>${style}</style>`,
+    '</head>',
+  ];
+  return {
+    html: ['<!doctype html>', '<html lang="zh-CN">', ...head, body, '</html>'].join('\n'),
+    csp: reportCsp(style),
+  };
 }

@@ -5,9 +5,8 @@ import { recentEvaluationReport } from '../evaluation';
 import { renderCharts, reportCharts } from './charts';
 import { reportHtml } from './html';
 
-export { REPORT_CSP } from './html';
 export { ReportUnavailableError } from './limit';
-export { findChromium, htmlToPdf } from './pdf';
+export { createPdfPrinter, type PdfPrinter } from './pdf';
 
 /**
  * The evaluation report (评估报告) of a programme year: the figures of the evaluation service, unchanged, as
@@ -17,11 +16,11 @@ export async function evaluationReportPage(
   db: Db,
   year: number,
   opts: { maxAgeMs?: number; now?: Date } = {},
-): Promise<{ html: string; report: EvaluationReport }> {
+): Promise<{ html: string; csp: string; report: EvaluationReport }> {
   const now = opts.now ?? new Date();
   const report = await recentEvaluationReport(db, year, opts.maxAgeMs ?? 0);
   const charts = reportCharts(report);
   const svgs = await renderCharts(charts);
-  const html = reportHtml({ report, summary: reportSummary(report, now), charts, svgs, generatedAt: now });
-  return { html, report };
+  const page = reportHtml({ report, summary: reportSummary(report, now), charts, svgs, generatedAt: now });
+  return { ...page, report };
 }

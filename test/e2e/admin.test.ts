@@ -30,7 +30,9 @@ describe('programme configuration (#/admin/program)', () => {
     expect(await rate.inputValue()).toBe('50');
     await rate.fill('55');
     await page.getByRole('button', { name: '保存' }).click();
-    await fieldError(page, '国家级专精特新“小巨人” · 研发类（%）').filter({ hasText: '专精特新补贴比例不能超过 50%' }).waitFor();
+    await fieldError(page, '国家级专精特新“小巨人” · 研发类（%）')
+      .filter({ hasText: '专精特新补贴比例不能超过 50%' })
+      .waitFor();
     expect((await admin.get('/api/v1/programs/2030')).body.srdiRatesBp.NATIONAL.R_AND_D).toBe(5000);
     await rate.fill('45.5');
     await page.getByLabel('全区国家高新技术企业总数').fill('12000');
@@ -63,8 +65,12 @@ describe('catalog, partner banks and staff', () => {
     };
     await addProduct();
     await page.getByRole('status').filter({ hasText: '已添加产品 PICC-AI-301。' }).waitFor();
-    expect(await page.getByRole('row', { name: /PICC-AI-301/ }).textContent()).toContain('人工智能研发责任保险');
-    expect(await stack.db.catalogProduct.findUniqueOrThrow({ where: { productCode: 'PICC-AI-301' } })).toMatchObject({
+    expect(await page.getByRole('row', { name: /PICC-AI-301/ }).textContent()).toContain(
+      '人工智能研发责任保险',
+    );
+    expect(
+      await stack.db.catalogProduct.findUniqueOrThrow({ where: { productCode: 'PICC-AI-301' } }),
+    ).toMatchObject({
       kind: 'CATALOG',
       category: 'R_AND_D',
       exclusiveFields: ['ARTIFICIAL_INTELLIGENCE'],
@@ -91,7 +97,11 @@ describe('catalog, partner banks and staff', () => {
     await page.getByRole('status').filter({ hasText: '已保存银行 BOB。' }).waitFor();
     expect(await page.getByRole('row', { name: /BOB/ }).textContent()).toContain('最长 36 个月');
     const bob = await stack.db.bank.findUniqueOrThrow({ where: { bankCode: 'BOB' } });
-    expect([bob.maxTermMonths, Number(bob.maxAmountFen), bob.tracks]).toEqual([36, 500_000_000, ['INCLUSIVE']]);
+    expect([bob.maxTermMonths, Number(bob.maxAmountFen), bob.tracks]).toEqual([
+      36,
+      500_000_000,
+      ['INCLUSIVE'],
+    ]);
     await checkPage(page, 'admin-banks');
 
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '工作人员' }).click();
@@ -133,13 +143,23 @@ describe('outreach campaigns (#/admin/campaigns)', () => {
     await page.getByRole('button', { name: '开始发送邀请…' }).click();
     await confirm.getByRole('button', { name: '开始发送邀请' }).click();
     await page.getByRole('status').filter({ hasText: '已开始活动' }).waitFor();
-    const campaign = await eventually(() => stack.db.campaign.findFirst(), (c) => c !== null && c.status !== 'RUNNING', 60_000);
+    const campaign = await eventually(
+      () => stack.db.campaign.findFirst(),
+      (c) => c !== null && c.status !== 'RUNNING',
+      60_000,
+    );
     await page.reload();
     const card = page.locator(`.campaign[data-campaign="${campaign!.id}"]`);
     await card.getByText('已完成').waitFor();
-    expect(await card.locator('.funnel').textContent()).toMatch(/^扫描 \d+ 家企业 · 符合条件 \d+ 家 · 已发送邀请 \d+ 封$/);
-    expect(await card.locator('.response').textContent()).toMatch(/^打开邀请 \d+ 家（共打开 \d+ 次） · 由邀请产生的申请 \d+ 件 · 转化率 /);
-    expect(await card.locator('.skipped').textContent()).toMatch(/^未发送：本年度已申请 \d+ 家，已退订 \d+ 家，无联系邮箱 \d+ 家；不符合条件 \d+ 家$/);
+    expect(await card.locator('.funnel').textContent()).toMatch(
+      /^扫描 \d+ 家企业 · 符合条件 \d+ 家 · 已发送邀请 \d+ 封$/,
+    );
+    expect(await card.locator('.response').textContent()).toMatch(
+      /^打开邀请 \d+ 家（共打开 \d+ 次） · 由邀请产生的申请 \d+ 件 · 转化率 /,
+    );
+    expect(await card.locator('.skipped').textContent()).toMatch(
+      /^未发送：本年度已申请 \d+ 家，已退订 \d+ 家，无联系邮箱 \d+ 家；不符合条件 \d+ 家$/,
+    );
     expect(await card.textContent()).not.toMatch(/\d+ \(\d+\)|\d+\/\d+\/\d+/);
     await checkPage(page, 'admin-campaigns');
     await page.context().close();
@@ -168,7 +188,12 @@ describe('the holiday calendar (#/admin/calendar)', () => {
     await page.getByRole('dialog').getByRole('button', { name: '保存' }).click();
     await page.getByRole('status').filter({ hasText: '2099 年节假日安排已保存。' }).waitFor();
     const year = await admin.get('/api/v1/admin/calendar/2099');
-    expect(year.body).toMatchObject({ source: 'loaded', holidays: ['2099-10-01'], workdays: ['2099-10-10'], loadedBy: 'admin-zhao' });
+    expect(year.body).toMatchObject({
+      source: 'loaded',
+      holidays: ['2099-10-01'],
+      workdays: ['2099-10-10'],
+      loadedBy: 'admin-zhao',
+    });
     await page.locator('.year-2099 [data-source="loaded"]').waitFor();
     await page.context().close();
   });
@@ -181,14 +206,19 @@ describe('the application search (#/admin/search)', () => {
       const a = await newApplicant(stack, 'INCLUSIVE');
       ids.push((await submit(stack, a, 'INCLUSIVE')).body.id as string);
     }
-    await eventually(() => stack.db.application.count({ where: { id: { in: ids }, status: 'INITIAL_REVIEW' } }), (n) => n === 3);
+    await eventually(
+      () => stack.db.application.count({ where: { id: { in: ids }, status: 'INITIAL_REVIEW' } }),
+      (n) => n === 3,
+    );
     const page = await adminPage();
     await page.goto(`${stack.baseUrl}/#/admin/search`);
     await page.getByRole('heading', { name: '申请查询', level: 1 }).waitFor();
     await page.getByLabel('申请编号', { exact: true }).fill(ids[1]!);
     await page.getByRole('button', { name: '查询' }).click();
     await page.getByText('共 1 件').waitFor();
-    expect(await page.getByRole('row', { name: new RegExp(ids[1]!) }).textContent()).toContain('北京海淀测试科技有限公司');
+    expect(await page.getByRole('row', { name: new RegExp(ids[1]!) }).textContent()).toContain(
+      '北京海淀测试科技有限公司',
+    );
 
     await page.getByLabel('申请编号', { exact: true }).fill('');
     await page.getByLabel('企业名称（可填部分）').fill('海淀测试');
@@ -209,9 +239,14 @@ describe('the application search (#/admin/search)', () => {
     const shown = await page.locator('a.app-id').allTextContents();
     expect(shown).toEqual([...shown].sort());
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出 CSV' }).click(),
+    ]);
     const csv = fs.readFileSync(await download.path(), 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('\uFEFF申请编号,统一社会信用代码,企业名称,补贴类别,状态,所属街镇,核定补贴（元）,测算补贴（元）,提交时间（北京时间）');
+    expect(csv.split('\r\n')[0]).toBe(
+      '\uFEFF申请编号,统一社会信用代码,企业名称,补贴类别,状态,所属街镇,核定补贴（元）,测算补贴（元）,提交时间（北京时间）',
+    );
     for (const id of ids) expect(csv).toContain(`${id},`);
     expect(csv).toContain(',初审中,中关村街道,,2500.00,');
     await page.context().close();

@@ -3,7 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { REQUIRED_DOCUMENTS } from '../../domain/documents';
-import { checkPage, choose, fieldError, launchBrowser, pickDate, signIn, signedInPage } from '../helpers/browser';
+import {
+  checkPage,
+  choose,
+  fieldError,
+  launchBrowser,
+  pickDate,
+  signIn,
+  signedInPage,
+} from '../helpers/browser';
 import { creditCode } from '../helpers/fixtures';
 import { as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { PDF, PNG, newApplicant, registryFacts, submit } from '../helpers/world';
@@ -20,7 +28,10 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'scan.png'), PNG);
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a document');
   fs.writeFileSync(path.join(dir, 'fake.pdf'), 'not a PDF at all, whatever the name says');
-  fs.writeFileSync(path.join(dir, 'huge.pdf'), Buffer.concat([PDF, Buffer.alloc(stack.config.http.documentMaxBytes)]));
+  fs.writeFileSync(
+    path.join(dir, 'huge.pdf'),
+    Buffer.concat([PDF, Buffer.alloc(stack.config.http.documentMaxBytes)]),
+  );
 });
 afterAll(async () => {
   await browser?.close();
@@ -47,7 +58,8 @@ async function sim(p: string, body: unknown) {
   if (!res.ok) throw new Error(`simulator PUT ${p}: ${res.status} ${await res.text()}`);
 }
 
-const statusOf = async (id: string) => (await stack.db.application.findUniqueOrThrow({ where: { id } })).status;
+const statusOf = async (id: string) =>
+  (await stack.db.application.findUniqueOrThrow({ where: { id } })).status;
 const badge = (page: Page) => page.getByTestId('application-status');
 
 /** Reloads the application page until its status reads `text` (the page does not poll). */
@@ -56,7 +68,8 @@ async function reloadUntil(page: Page, text: string, timeoutMs = 60_000) {
   for (;;) {
     await badge(page).waitFor();
     if ((await badge(page).textContent())?.trim() === text) return;
-    if (Date.now() > deadline) throw new Error(`status stayed "${await badge(page).textContent()}" (wanted "${text}")`);
+    if (Date.now() > deadline)
+      throw new Error(`status stayed "${await badge(page).textContent()}" (wanted "${text}")`);
     await page.waitForTimeout(400);
     await page.reload();
   }
@@ -67,7 +80,10 @@ async function inReview() {
   const res = await submit(stack, a, 'INCLUSIVE');
   expect(res.status).toBe(201);
   const id = res.body.id as string;
-  await eventually(() => statusOf(id), (s) => s === 'INITIAL_REVIEW');
+  await eventually(
+    () => statusOf(id),
+    (s) => s === 'INITIAL_REVIEW',
+  );
   return { a, id };
 }
 
@@ -115,7 +131,11 @@ describe('the applicant in the browser', () => {
     const number = `PB${Date.now()}`;
     await policy(code, number);
 
-    const page = await signedInPage(browser, stack, { role: 'applicant', subject: 'zhang-san', creditCode: code });
+    const page = await signedInPage(browser, stack, {
+      role: 'applicant',
+      subject: 'zhang-san',
+      creditCode: code,
+    });
     await page.getByRole('heading', { name: '我的申请', level: 1 }).waitFor();
     await page.getByText('尚未登记企业信息').waitFor();
     await checkPage(page, 'applicant-my-empty');
@@ -141,7 +161,11 @@ describe('the applicant in the browser', () => {
     await page.getByText('企业信息已保存。').waitFor();
     await page.getByText(/中国工商银行 \*+5678/).waitFor(); // masked by the server
     const stored = await stack.db.enterprise.findUniqueOrThrow({ where: { creditCode: code } });
-    expect(stored).toMatchObject({ name: '北京海淀测试科技有限公司', size: 'SMALL', mainField: 'ARTIFICIAL_INTELLIGENCE' });
+    expect(stored).toMatchObject({
+      name: '北京海淀测试科技有限公司',
+      size: 'SMALL',
+      mainField: 'ARTIFICIAL_INTELLIGENCE',
+    });
     // The date picker's day is the day stored: no shift through a time zone.
     expect(stored.foundedOn.toISOString().slice(0, 10)).toBe('2019-06-01');
     await checkPage(page, 'applicant-enterprise');
@@ -161,7 +185,9 @@ describe('the applicant in the browser', () => {
     await stateOf('BUSINESS_LICENCE').getByText('只接受 PDF、JPEG 或 PNG 文件').waitFor();
     expect(await licence.getAttribute('aria-invalid')).toBe('true');
     await licence.setInputFiles(file('huge.pdf'));
-    await stateOf('BUSINESS_LICENCE').getByText(/文件超过 \d+ MB/).waitFor();
+    await stateOf('BUSINESS_LICENCE')
+      .getByText(/文件超过 \d+ MB/)
+      .waitFor();
     await licence.setInputFiles(file('fake.pdf'));
     await stateOf('BUSINESS_LICENCE').getByText('不是 PDF、JPEG 或 PNG 文件').waitFor();
     for (const [type, name] of Object.entries(DOC_LABELS)) {
@@ -195,7 +221,9 @@ describe('the applicant in the browser', () => {
     await timeline.getByText('系统自动处理').first().waitFor();
     expect(await timeline.textContent()).toContain('申请企业 zhang-san');
     expect(await timeline.textContent()).toContain('初审');
-    expect(await timeline.textContent()).not.toMatch(/system|eligible|initial-review|assigned to|T\d\d:\d\d|Z\b/);
+    expect(await timeline.textContent()).not.toMatch(
+      /system|eligible|initial-review|assigned to|T\d\d:\d\d|Z\b/,
+    );
     expect(await timeline.locator('time').first().textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     await checkPage(page, 'applicant-application');
 
@@ -208,11 +236,16 @@ describe('the applicant in the browser', () => {
     await checkPage(page, 'applicant-my-applications');
 
     // A reviewer asks for the social-insurance proof: the page shows the request with that type chosen.
-    const asked = await decide(id, 'initial-review', { role: 'reviewer', subject: 'li', org: STREET }, {
-      decision: 'request_info',
-      comment: '',
-      infoRequest: { message: '请补充近三个月社保缴纳证明' },
-    });
+    const asked = await decide(
+      id,
+      'initial-review',
+      { role: 'reviewer', subject: 'li', org: STREET },
+      {
+        decision: 'request_info',
+        comment: '',
+        infoRequest: { message: '请补充近三个月社保缴纳证明' },
+      },
+    );
     expect(asked.status).toBe('NEEDS_INFO');
     await row.getByRole('link', { name: id }).click();
     await reloadUntil(page, '待补充材料');
@@ -228,9 +261,16 @@ describe('the applicant in the browser', () => {
     await info.getByRole('button', { name: '提交补充材料' }).click();
     await page.getByText('补充材料已提交，申请已回到审核环节。').waitFor();
     expect(await statusOf(id)).toBe('INITIAL_REVIEW');
-    const docs = await stack.db.document.findMany({ where: { applicationId: id }, orderBy: { createdAt: 'asc' } });
+    const docs = await stack.db.document.findMany({
+      where: { applicationId: id },
+      orderBy: { createdAt: 'asc' },
+    });
     expect(docs).toHaveLength(6);
-    expect(docs.at(-1)).toMatchObject({ type: 'SOCIAL_INSURANCE_PROOF', contentType: 'image/png', filename: 'scan.png' });
+    expect(docs.at(-1)).toMatchObject({
+      type: 'SOCIAL_INSURANCE_PROOF',
+      contentType: 'image/png',
+      filename: 'scan.png',
+    });
     await page.getByText('已上传近三个月社保缴纳证明').waitFor(); // in the timeline
     await page.getByRole('button', { name: '查看 社保缴纳证明 scan.png' }).click();
     await page.locator('img.doc-view[alt="社保缴纳证明 · scan.png"]').waitFor();
@@ -239,7 +279,11 @@ describe('the applicant in the browser', () => {
 
   it('forgets the uploads at sign-out: the next user and the next application start empty', async () => {
     const first = await newApplicant(stack, 'INCLUSIVE');
-    const page = await signedInPage(browser, stack, { role: 'applicant', subject: 'a1', creditCode: first.code });
+    const page = await signedInPage(browser, stack, {
+      role: 'applicant',
+      subject: 'a1',
+      creditCode: first.code,
+    });
     await page.goto(`${stack.baseUrl}/#/apply`);
     await page.getByLabel('申请表', { exact: true }).setInputFiles(file('APPLICATION_FORM.pdf'));
     await page.getByText('已上传：APPLICATION_FORM.pdf').waitFor();
@@ -257,8 +301,10 @@ describe('the applicant in the browser', () => {
     await fillPolicy(page, number);
     await page.getByRole('button', { name: '提交申请' }).click();
     await page.locator('.upload[data-type="APPLICATION_FORM"]').getByText('请上传此项材料').waitFor();
-    for (const [type, name] of Object.entries(DOC_LABELS)) await page.getByLabel(name, { exact: true }).setInputFiles(file(`${type}.pdf`));
-    for (const type of Object.keys(DOC_LABELS)) await page.locator(`.upload[data-type="${type}"]`).getByText('已上传').waitFor();
+    for (const [type, name] of Object.entries(DOC_LABELS))
+      await page.getByLabel(name, { exact: true }).setInputFiles(file(`${type}.pdf`));
+    for (const type of Object.keys(DOC_LABELS))
+      await page.locator(`.upload[data-type="${type}"]`).getByText('已上传').waitFor();
     await page.getByRole('button', { name: '提交申请' }).click();
     await page.waitForURL(/#\/applications\/HD-/);
     // A second application of the same user starts with an empty form too.
@@ -270,7 +316,11 @@ describe('the applicant in the browser', () => {
 
   it('withdraws an application after a confirmation with a reason', async () => {
     const { a, id } = await inReview();
-    const page = await signedInPage(browser, stack, { role: 'applicant', subject: 'wang', creditCode: a.code });
+    const page = await signedInPage(browser, stack, {
+      role: 'applicant',
+      subject: 'wang',
+      creditCode: a.code,
+    });
     await page.goto(`${stack.baseUrl}/#/applications/${encodeURIComponent(id)}`);
     await reloadUntil(page, '初审中');
     await page.getByRole('button', { name: '撤回申请…' }).click();
@@ -292,12 +342,21 @@ describe('the applicant in the browser', () => {
 
   it('shows no subsidy estimate on a rejected application', async () => {
     const { a, id } = await inReview();
-    await decide(id, 'initial-review', { role: 'reviewer', org: STREET }, {
-      decision: 'reject',
-      reasonCode: 'MISSING_DOCUMENT',
-      comment: '缺少营业执照',
+    await decide(
+      id,
+      'initial-review',
+      { role: 'reviewer', org: STREET },
+      {
+        decision: 'reject',
+        reasonCode: 'MISSING_DOCUMENT',
+        comment: '缺少营业执照',
+      },
+    );
+    const page = await signedInPage(browser, stack, {
+      role: 'applicant',
+      subject: 'zhou',
+      creditCode: a.code,
     });
-    const page = await signedInPage(browser, stack, { role: 'applicant', subject: 'zhou', creditCode: a.code });
     await page.goto(`${stack.baseUrl}/#/applications/${encodeURIComponent(id)}`);
     await reloadUntil(page, '未通过');
     await page.locator('.subsidy').getByText('本申请未获补贴。').waitFor();
@@ -309,7 +368,11 @@ describe('the applicant in the browser', () => {
 
   it('opts into bank matching, and the partner bank answers the referral', async () => {
     const { a, id } = await inReview();
-    const page = await signedInPage(browser, stack, { role: 'applicant', subject: 'zhao', creditCode: a.code });
+    const page = await signedInPage(browser, stack, {
+      role: 'applicant',
+      subject: 'zhao',
+      creditCode: a.code,
+    });
     await page.goto(`${stack.baseUrl}/#/applications/${encodeURIComponent(id)}`);
     await badge(page).waitFor();
     const loan = page.locator('form.loan-form');
@@ -323,8 +386,18 @@ describe('the applicant in the browser', () => {
       termMonths: 12,
       purpose: '研发投入周转',
     });
-    await decide(id, 'initial-review', { role: 'reviewer', org: STREET }, { decision: 'approve', comment: '' });
-    await decide(id, 'final-approval', { role: 'approver', org: 'committee' }, { decision: 'approve', comment: '' });
+    await decide(
+      id,
+      'initial-review',
+      { role: 'reviewer', org: STREET },
+      { decision: 'approve', comment: '' },
+    );
+    await decide(
+      id,
+      'final-approval',
+      { role: 'approver', org: 'committee' },
+      { decision: 'approve', comment: '' },
+    );
     await eventually(
       () => stack.db.bankReferral.findFirst({ where: { applicationId: id, bankCode: 'BOB' } }),
       (r) => r !== null,
@@ -354,8 +427,15 @@ describe('the applicant in the browser', () => {
     await answered.getByText('已授信').waitFor();
     await answered.getByText('授信额度 ¥1,500,000.00，年利率 3.20%，期限 12 个月').waitFor();
     expect(await answered.locator('form').count()).toBe(0);
-    const ref = await stack.db.bankReferral.findFirstOrThrow({ where: { applicationId: id, bankCode: 'BOB' } });
-    expect(ref).toMatchObject({ status: 'GRANTED', creditLineFen: 150_000_000n, annualRateBp: 320, termMonths: 12 });
+    const ref = await stack.db.bankReferral.findFirstOrThrow({
+      where: { applicationId: id, bankCode: 'BOB' },
+    });
+    expect(ref).toMatchObject({
+      status: 'GRANTED',
+      creditLineFen: 150_000_000n,
+      annualRateBp: 320,
+      termMonths: 12,
+    });
     await bank.context().close();
     await page.context().close();
   });

@@ -113,7 +113,6 @@ async function referral(id: string, applicationId: string, status: string, credi
   });
 }
 
-
 describe('evaluation (#/admin/evaluation)', () => {
   it('shows the hand-computed figures of a known year, ECharts charts with data tables, and a CSV in 元', async () => {
     // 2031 with 20 high-tech enterprises in the district and the seed draft's targets (8 %, 3.5 billion CNY).
@@ -199,7 +198,6 @@ describe('evaluation (#/admin/evaluation)', () => {
       highTechCoveragePct: 5,
     });
 
-
     const page = await signedInPage(browser, stack, { role: 'finance', subject: 'finance-sun' });
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '评估' }).click();
     await page.getByLabel('年度', { exact: true }).fill('2031');
@@ -227,16 +225,23 @@ describe('evaluation (#/admin/evaluation)', () => {
     expect(await monthly.getByRole('row', { name: /^4月/ }).textContent()).toContain('+140%');
     const coverage = page.getByRole('table', { name: '数据表：目标完成情况' });
     expect(await coverage.getByRole('row', { name: /高新技术企业覆盖率/ }).textContent()).toContain('62.5%');
-    expect(await coverage.getByRole('row', { name: /风险保额/ }).textContent()).toContain('¥3,500,000,000.00');
+    expect(await coverage.getByRole('row', { name: /风险保额/ }).textContent()).toContain(
+      '¥3,500,000,000.00',
+    );
     const tracks = page.getByRole('table', { name: '数据表：按补贴类别' });
-    expect(await tracks.getByRole('row', { name: /集成电路\/商业航天专属险/ }).textContent()).toContain('¥5,000.00');
+    expect(await tracks.getByRole('row', { name: /集成电路\/商业航天专属险/ }).textContent()).toContain(
+      '¥5,000.00',
+    );
     const bank = page.getByRole('table', { name: '数据表：保贷联动结果' });
     expect(await bank.getByRole('row', { name: /获得授信/ }).textContent()).toContain('50%');
     await page.getByText('授信额度 ¥1,000,000.00', { exact: true }).waitFor();
     await checkPage(page, 'admin-evaluation');
 
     // The CSV needs the bearer token: fetched by the page, saved under its name; amounts in 元, unit stated.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载 CSV' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('evaluation-2031.csv');
     const csv = fs.readFileSync(await download.path(), 'utf8');
     expect(csv).toContain('section,key,metric,label_zh,value,unit\r\n');

@@ -88,7 +88,9 @@ describe('the public pages, without sign-in', () => {
     // A code the registry does not know is refused at the field, in Chinese.
     await page.getByLabel('统一社会信用代码', { exact: true }).fill('91350100M000100Y43');
     await page.getByRole('button', { name: '测算' }).click();
-    await fieldError(page, '统一社会信用代码').filter({ hasText: '企业登记系统中查无此统一社会信用代码' }).waitFor();
+    await fieldError(page, '统一社会信用代码')
+      .filter({ hasText: '企业登记系统中查无此统一社会信用代码' })
+      .waitFor();
     await page.context().close();
   });
 
@@ -98,7 +100,10 @@ describe('the public pages, without sign-in', () => {
     const money = createMoneyActivities({
       db: stack.db,
       temporal: stack.temporal,
-      payments: { createPayment: () => Promise.reject(new Error('unused')), getPayment: () => Promise.reject(new Error('unused')) },
+      payments: {
+        createPayment: () => Promise.reject(new Error('unused')),
+        getPayment: () => Promise.reject(new Error('unused')),
+      },
       publicBaseUrl: stack.baseUrl,
       linkSecret: stack.config.linkSecret,
       dataKey: stack.config.dataKey,
@@ -116,7 +121,11 @@ describe('the public pages, without sign-in', () => {
     await first.getByLabel('获得贷款（元）').fill('5,000,000');
     await first.getByRole('button', { name: '提交问卷' }).click();
     await first.getByText('问卷已提交，感谢您的反馈。').waitFor();
-    expect(await stack.db.survey.findUniqueOrThrow({ where: { applicationId_round: { applicationId: id, round: 1 } } })).toMatchObject({
+    expect(
+      await stack.db.survey.findUniqueOrThrow({
+        where: { applicationId_round: { applicationId: id, round: 1 } },
+      }),
+    ).toMatchObject({
       rdProgress: '完成样机验证',
       claimsFiled: 1,
       claimsPaidFen: 120_000n,

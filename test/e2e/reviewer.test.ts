@@ -1,4 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
+import fs from 'node:fs';
+import type { Browser, Download, Page } from 'playwright-core';
 import type { Track } from '../../domain/status';
 import { checkPage, choose, fieldError, launchBrowser, PHONE, signedInPage } from '../helpers/browser';
 import { as, eventually, startStack, type TestStack } from '../helpers/stack';
@@ -18,18 +19,25 @@ afterAll(async () => {
 /** Inclusive small firms of the test world are registered at 中关村街道: that office does their first review. */
 const STREET = 'street:中关村街道';
 
-async function inReview(track: Track = 'INCLUSIVE', opts: Parameters<typeof submit>[3] = {}): Promise<{ a: Applicant; id: string }> {
+async function inReview(
+  track: Track = 'INCLUSIVE',
+  opts: Parameters<typeof submit>[3] = {},
+): Promise<{ a: Applicant; id: string }> {
   const a = await newApplicant(stack, track);
   const res = await submit(stack, a, track, opts);
   expect(res.status).toBe(201);
   const id = res.body.id as string;
-  await eventually(() => a.client.get(`/api/v1/applications/${id}`), (r) => r.body.currentTask?.queue === 'initial-review');
+  await eventually(
+    () => a.client.get(`/api/v1/applications/${id}`),
+    (r) => r.body.currentTask?.queue === 'initial-review',
+  );
   return { a, id };
 }
 
 async function taskOf(id: string, queue: string) {
   const task = await eventually(
-    () => stack.db.task.findFirst({ where: { applicationId: id, queue, state: { in: ['OPEN', 'CLAIMED'] } } }),
+    () =>
+      stack.db.task.findFirst({ where: { applicationId: id, queue, state: { in: ['OPEN', 'CLAIMED'] } } }),
     (t) => t !== null,
   );
   return task!;
@@ -87,13 +95,33 @@ describe('the reviewer pages', () => {
     const sumInsured = page.locator('tr[data-fact="sumInsuredFen"]');
     expect(await sumInsured.textContent()).toContain('≠ 不一致');
     expect(await sumInsured.locator('td.diff').allTextContents()).toEqual(['¥6,000,000.00', '¥5,000,000.00']);
-    expect(await page.locator('li[data-code="POLICY_DETAILS_MISMATCH"]').textContent()).toContain('申报的保险金额与保险公司记录不一致');
+    expect(await page.locator('li[data-code="POLICY_DETAILS_MISMATCH"]').textContent()).toContain(
+      '申报的保险金额与保险公司记录不一致',
+    );
     expect(await page.locator('tr[data-fact="staff"]').textContent()).toContain('40');
+    // A headless Chromium without a PDF viewer (the one from npm) hands a PDF frame over as a download.
+    const downloads: Download[] = [];
+    page.on('download', (d) => downloads.push(d));
     await page.getByRole('button', { name: /查看 申请表/ }).click();
     const viewer = page.locator('iframe.doc-view');
     await viewer.waitFor();
-    expect(await viewer.getAttribute('src')).toMatch(/^blob:/);
+    const src = (await viewer.getAttribute('src'))!;
+    expect(src).toMatch(/^blob:/);
     expect(await viewer.getAttribute('title')).toContain('申请表');
+    // The frame really gets the document (the console's CSP allows blob: frames), not an error page: it
+    // shows it, or, without a PDF viewer, the browser takes the document itself from the frame.
+    const frame = await (await viewer.elementHandle()).contentFrame();
+    const shown = await eventually(
+      async () => (frame?.url() === src ? 'shown' : downloads.find((d) => d.url() === src)),
+      (outcome) => outcome !== undefined,
+    );
+    if (shown !== 'shown')
+      expect(
+        fs
+          .readFileSync(await shown!.path())
+          .subarray(0, 5)
+          .toString('latin1'),
+      ).toBe('%PDF-');
 
     expect(await page.locator('.task-state').textContent()).toContain('待领取');
     await claim(page);
@@ -130,7 +158,12 @@ describe('the reviewer pages', () => {
   it('lets a supervisor assign a task to a colleague', async () => {
     const { id } = await inReview();
     const task = await taskOf(id, 'initial-review');
-    const chief = await signedInPage(browser, stack, { role: 'reviewer', subject: 'chief-ma', org: STREET, supervisor: true });
+    const chief = await signedInPage(browser, stack, {
+      role: 'reviewer',
+      subject: 'chief-ma',
+      org: STREET,
+      supervisor: true,
+    });
     await openTask(chief, task.id, id);
     await chief.getByLabel('指派给（用户名）').fill('zhang-wei');
     await chief.getByRole('button', { name: '指派', exact: true }).click();
@@ -143,14 +176,25 @@ describe('the reviewer pages', () => {
   it('warns about four-eyes before the final approval by the initial reviewer, and the server refuses it', async () => {
     const { id } = await inReview('SRDI'); // SRDI applications are first reviewed by the committee
     const initial = await taskOf(id, 'initial-review');
-    const reviewer = await signedInPage(browser, stack, { role: 'reviewer', subject: 'zhao-lei', org: 'committee' });
+    const reviewer = await signedInPage(browser, stack, {
+      role: 'reviewer',
+      subject: 'zhao-lei',
+      org: 'committee',
+    });
     await openTask(reviewer, initial.id, id);
     await claim(reviewer);
     await decide(reviewer, '通过初审', '材料齐全，核验一致。');
-    await eventually(() => statusOf(id), (s) => s === 'FINAL_APPROVAL');
+    await eventually(
+      () => statusOf(id),
+      (s) => s === 'FINAL_APPROVAL',
+    );
 
     const final = await taskOf(id, 'final-approval');
-    const approver = await signedInPage(browser, stack, { role: 'approver', subject: 'zhao-lei', org: 'committee' });
+    const approver = await signedInPage(browser, stack, {
+      role: 'approver',
+      subject: 'zhao-lei',
+      org: 'committee',
+    });
     await openTask(approver, final.id, id);
     await approver.locator('.four-eyes').getByText('按四眼原则').waitFor();
     const decisions = approver.getByRole('region', { name: '审核记录' });
@@ -159,7 +203,10 @@ describe('the reviewer pages', () => {
     await checkPage(approver, 'review-four-eyes');
     const before = await stack.db.auditEvent.count({ where: { applicationId: id } });
     await approver.getByRole('button', { name: '领取任务' }).click();
-    await approver.getByRole('alert').filter({ hasText: '四眼原则：您已参与本申请的初审或专家评估' }).waitFor();
+    await approver
+      .getByRole('alert')
+      .filter({ hasText: '四眼原则：您已参与本申请的初审或专家评估' })
+      .waitFor();
     const still = await stack.db.task.findUniqueOrThrow({ where: { id: final.id } });
     expect([still.state, still.assignee]).toEqual(['OPEN', null]);
     expect(await stack.db.auditEvent.count({ where: { applicationId: id } })).toBe(before);
@@ -173,22 +220,32 @@ describe('the reviewer pages', () => {
     await claim(page);
     await page.getByRole('radio', { name: '初审不予通过' }).check({ force: true });
     await page.getByRole('button', { name: '提交决定' }).click();
-    await fieldError(page, '不予通过的原因').filter({ hasText: '不予通过时，请选择原因或填写审核意见' }).waitFor();
+    await fieldError(page, '不予通过的原因')
+      .filter({ hasText: '不予通过时，请选择原因或填写审核意见' })
+      .waitFor();
     expect(await statusOf(id)).toBe('INITIAL_REVIEW');
     await choose(page, '不予通过的原因', '申报材料缺失');
     await page.getByLabel('审核意见').fill('营业执照复印件不清晰，无法核对。');
     await page.getByRole('button', { name: '提交决定' }).click();
     await page.locator('.decided[data-status="REJECTED"]').waitFor();
     expect(await statusOf(id)).toBe('REJECTED');
-    const decision = await stack.db.auditEvent.findFirstOrThrow({ where: { applicationId: id, action: 'DECISION', actor: 'wang-fang' } });
-    expect(decision.data).toMatchObject({ queue: 'initial-review', decision: 'reject', reasonCode: 'MISSING_DOCUMENT' });
+    const decision = await stack.db.auditEvent.findFirstOrThrow({
+      where: { applicationId: id, action: 'DECISION', actor: 'wang-fang' },
+    });
+    expect(decision.data).toMatchObject({
+      queue: 'initial-review',
+      decision: 'reject',
+      reasonCode: 'MISSING_DOCUMENT',
+    });
 
     await page.reload();
     await page.getByText(/此任务已办结（初审不予通过）/).waitFor();
     expect(await page.getByRole('region', { name: '审核记录' }).textContent()).toContain('申报材料缺失');
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Subsidy and the rules applied' }).waitFor();
-    expect(await page.getByRole('region', { name: 'Earlier decisions' }).textContent()).toContain('Missing document');
+    expect(await page.getByRole('region', { name: 'Earlier decisions' }).textContent()).toContain(
+      'Missing document',
+    );
     await page.getByRole('button', { name: '中文' }).click();
   });
 
@@ -197,9 +254,16 @@ describe('the reviewer pages', () => {
     const initial = await taskOf(id, 'initial-review');
     const reviewer = await as(stack, { role: 'reviewer', org: 'committee' });
     await reviewer.post(`/api/v1/tasks/${initial.id}/claim`);
-    expect((await reviewer.post(`/api/v1/tasks/${initial.id}/decision`, { decision: 'approve', comment: '' })).status).toBe(200);
+    expect(
+      (await reviewer.post(`/api/v1/tasks/${initial.id}/decision`, { decision: 'approve', comment: '' }))
+        .status,
+    ).toBe(200);
     const task = await taskOf(id, 'expert-review');
-    const expert = await signedInPage(browser, stack, { role: 'expert', subject: 'expert-sun', org: 'committee' });
+    const expert = await signedInPage(browser, stack, {
+      role: 'expert',
+      subject: 'expert-sun',
+      org: 'committee',
+    });
     await openTask(expert, task.id, id);
     await claim(expert);
     await expert.getByRole('radio', { name: '评估通过' }).check({ force: true });
@@ -207,14 +271,24 @@ describe('the reviewer pages', () => {
     await expert.getByLabel('评估意见').fill('技术风险可控，建议按 B 级承保。');
     await expert.getByRole('button', { name: '提交决定' }).click();
     await expert.locator('.decided[data-status="FINAL_APPROVAL"]').waitFor();
-    const decision = await stack.db.auditEvent.findFirstOrThrow({ where: { applicationId: id, action: 'DECISION', actor: 'expert-sun' } });
-    expect(decision.data).toMatchObject({ queue: 'expert-review', appraisal: { grade: 'B', opinion: '技术风险可控，建议按 B 级承保。' } });
+    const decision = await stack.db.auditEvent.findFirstOrThrow({
+      where: { applicationId: id, action: 'DECISION', actor: 'expert-sun' },
+    });
+    expect(decision.data).toMatchObject({
+      queue: 'expert-review',
+      appraisal: { grade: 'B', opinion: '技术风险可控，建议按 B 级承保。' },
+    });
     await expert.context().close();
   });
 
   it('keeps the task list usable on a phone, with filters that are labelled controls', async () => {
     const { id } = await inReview();
-    const page = await signedInPage(browser, stack, { role: 'reviewer', subject: 'chen-jie', org: STREET }, PHONE);
+    const page = await signedInPage(
+      browser,
+      stack,
+      { role: 'reviewer', subject: 'chen-jie', org: STREET },
+      PHONE,
+    );
     await page.goto(`${stack.baseUrl}/#/tasks?sort=-dueAt`);
     await page.getByRole('heading', { level: 1, name: '任务列表' }).waitFor();
     const link = page.getByRole('link', { name: id });

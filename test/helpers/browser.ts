@@ -1,30 +1,36 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { chooseChromium, launchChromium, type ChromiumChoice } from '../../services/chromium';
 import type { TestStack } from './stack';
 
-/** Debian's Chromium (`apt-get install chromium`), or CHROMIUM_PATH. */
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  const found = candidates.find((p) => p && fs.existsSync(p));
-  if (!found) throw new Error('Chromium not found: install the "chromium" package or set CHROMIUM_PATH');
-  return found;
+let chosen: Promise<ChromiumChoice> | undefined;
+
+/**
+ * The Chromium of the browser tests, chosen as the system chooses it (services/chromium.ts). Under jest
+ * the harness has taken any system Chromium off PATH and CHROMIUM_PATH out of the environment
+ * (test/helpers/globalSetup.ts), so this is the one from npm, as on a fresh machine.
+ */
+export function testChromium(): Promise<ChromiumChoice> {
+  chosen ??= chooseChromium({ configured: process.env.CHROMIUM_PATH, searchPath: process.env.PATH }).then(
+    (c) => {
+      if (!c) throw new Error(`CHROMIUM_PATH=${process.env.CHROMIUM_PATH} names no executable`);
+      return c;
+    },
+  );
+  return chosen;
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    // Root in CI containers cannot use Chromium's sandbox; /dev/shm is small there.
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
+  return launchChromium(await testChromium());
 }
 
 const SHOTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 
-/** Keeps a full-page screenshot as a test artefact (never committed). */
+/** Keeps a full-page screenshot as a test artefact (never committed), once its fonts are loaded. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
+  await page.evaluate('document.fonts.ready.then(() => undefined)');
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -58,18 +64,30 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export async function expectAccessible(page: Page, name = page.url()): Promise<void> {
   // Through the DevTools protocol: the console's CSP rightly refuses inline scripts.
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE);
-  const result = (await page.evaluate(
-    'window.axe.run(document, { resultTypes: ["violations"] })',
-  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+  const result = (await page.evaluate('window.axe.run(document, { resultTypes: ["violations"] })')) as {
+    violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+  };
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length)
     throw new Error(
-      `${name}: ${bad.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`).join('\n')}`,
+      `${name}: ${bad
+        .map(
+          (v) =>
+            `${v.impact} ${v.id} (${v.help}): ${v.nodes
+              .map((n) => n.target.join(' '))
+              .slice(0, 5)
+              .join(', ')}`,
+        )
+        .join('\n')}`,
     );
 }
 
 /** Picks an option of an Element Plus select (found by its label) by the option's text. */
-export async function choose(scope: Page | Locator, label: string | RegExp, option: string | RegExp): Promise<void> {
+export async function choose(
+  scope: Page | Locator,
+  label: string | RegExp,
+  option: string | RegExp,
+): Promise<void> {
   const page = 'page' in scope ? scope.page() : scope;
   await scope.getByLabel(label, { exact: typeof label === 'string' }).click({ force: true });
   await page

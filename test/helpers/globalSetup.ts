@@ -1,18 +1,21 @@
 /**
  * Starts what every test file shares: one real PostgreSQL server (each integration test file creates its
  * own database on it), one Temporal dev server (each file uses its own task queue), and the workflow bundle
- * (built once). Locations reach the test files through environment variables.
+ * (built once). Locations reach the test files through environment variables. The browser tests see
+ * no system Chromium and no system font (test/helpers/hermetic.ts).
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { bundledChromium } from '../../services/chromium';
 import { startEmbeddedPostgres } from '../../services/embedded/postgres';
 import { findTemporalCli, findTemporalTestServer } from '../../services/embedded/temporalCli';
 import { freePort, startTemporalDevServer } from '../../services/embedded/temporalServer';
 import { WORKFLOWS_PATH } from '../../worker/worker';
 import { ensureWebBuild } from '../../scripts/webBuild';
+import { withoutMachineChromiumAndFonts } from './hermetic';
 
 export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'subsidy-test-'));
@@ -20,6 +23,8 @@ export default async function globalSetup(): Promise<void> {
   const password = randomBytes(12).toString('hex');
   const [pgPort, temporalPort] = [await freePort(), await freePort()];
   const testServer = findTemporalTestServer();
+  // The browser tests and the PDF report run as on a fresh machine: Chromium and fonts come from npm.
+  withoutMachineChromiumAndFonts(dir);
 
   const [pg, temporal, bundle] = await Promise.all([
     startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: pgPort, password }),
@@ -31,6 +36,7 @@ export default async function globalSetup(): Promise<void> {
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
     // The console the browser tests drive: built when its sources changed since the last build (seconds).
     ensureWebBuild(),
+    bundledChromium(), // unpacked once here, not by each test worker
   ]);
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);

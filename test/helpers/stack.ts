@@ -99,6 +99,8 @@ export async function startStack(
     LOOKUP_ATTEMPTS: '2',
     SERVICE_TIMEOUT_MS: '1000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Without a system Chromium on it (globalSetup): PDF reports use the bundled one.
+    PATH: process.env.PATH,
     ...env,
   });
   const logger = opts.logger ?? createLogger(config.logLevel, 'test');

@@ -10,7 +10,9 @@ import type { ApplicationStatus, Track } from '../../domain/status';
 import { reportCharts } from '../../services/report/charts';
 import { esc } from '../../services/report/html';
 import { applicationWorkflowId } from '../../workflows/application/contract';
-import { chromiumPath, launchBrowser, signedInPage } from '../helpers/browser';
+import { findChromium, SYSTEM_CHROMIUM_COMMANDS } from '../../services/chromium';
+import { launchBrowser, signedInPage } from '../helpers/browser';
+import { EMPTY_FONT_CONFIG } from '../helpers/hermetic';
 import { creditCode } from '../helpers/fixtures';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approvedApplication } from '../helpers/world';
@@ -94,7 +96,6 @@ beforeAll(async () => {
   stack = await startStack({
     TIME_ACCELERATION: '75000',
     PAYMENT_POLL_SECONDS: '30',
-    CHROMIUM_PATH: chromiumPath(),
   });
   admin = await as(stack, { role: 'admin' });
   finance = await as(stack, { role: 'finance' });
@@ -245,6 +246,35 @@ function pdfPages(pdf: Uint8Array): Promise<string[]> {
   });
 }
 
+/** The names of the fonts embedded in a PDF, read by pdf.js from each page's drawing operations. */
+function pdfFontNames(pdf: Uint8Array): Promise<string[]> {
+  const lib = pathToFileURL(require.resolve('pdfjs-dist/legacy/build/pdf.mjs')).href;
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    (async () => {
+      const pdfjs = await import(workerData.lib);
+      const doc = await pdfjs.getDocument({ data: workerData.pdf, verbosity: 0, isEvalSupported: false, fontExtraProperties: true }).promise;
+      const names = new Set();
+      for (let i = 1; i <= doc.numPages; i++) {
+        const page = await doc.getPage(i);
+        const ops = await page.getOperatorList();
+        for (let k = 0; k < ops.fnArray.length; k++) {
+          if (ops.fnArray[k] !== pdfjs.OPS.setFont) continue;
+          const font = page.commonObjs.get(ops.argsArray[k][0]);
+          names.add(font.name);
+        }
+      }
+      parentPort.postMessage([...names]);
+    })().catch((err) => parentPort.postMessage({ error: String(err) }));`;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(code, { eval: true, workerData: { pdf, lib } });
+    worker.once('message', (m: string[] | { error: string }) =>
+      Array.isArray(m) ? resolve(m) : reject(new Error(m.error)),
+    );
+    worker.once('error', reject);
+  });
+}
+
 const CHART_IDS = [
   'chart-premium-trend',
   'chart-high-tech-coverage',
@@ -332,6 +362,11 @@ describe('evaluation report (评估报告)', () => {
   });
 
   it('prints the same page as an A4 PDF with every chart in it, for a client that accepts PDF', async () => {
+    // As on a fresh machine: no font (an empty font configuration), no system Chromium (the API's PATH).
+    expect(fs.readFileSync(process.env.FONTCONFIG_FILE!, 'utf8')).toBe(EMPTY_FONT_CONFIG);
+    for (const command of SYSTEM_CHROMIUM_COMMANDS)
+      expect(findChromium(command, stack.config.report.searchPath)).toBeNull();
+    expect(stack.config.report.chromium).toBeUndefined();
     // `format=pdf` asks for it too (the console does, below).
     const res = await report(admin, `year=${YEAR}`, { accept: 'application/pdf' });
     expect(res.status).toBe(200);
@@ -356,6 +391,14 @@ describe('evaluation report (评估报告)', () => {
     expect(pdfHas(text, '海淀区科技保险保费补贴')).toBe(true);
     expect(pdfHas(text, '风险保额5,500.00万元，目标35.00亿元，完成1.57%。')).toBe(true);
     expect(pdfHas(text, '没有这句话')).toBe(false);
+    // Every page is numbered in the footer, "n / pages".
+    pages.forEach((page, i) => expect(folded(page)).toContain(`${i + 1}/${pages.length}`));
+
+    // Drawn in the Noto Sans SC the page carries (this machine has no font: FONTCONFIG_FILE is empty),
+    // and in nothing else: PDF font names are "ABCDEF+<PostScript name>" of the embedded subsets.
+    const fonts = await pdfFontNames(pdf);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const font of fonts) expect(font).toMatch(/^[A-Z]{6}\+NotoSansSC/);
   });
 
   it('is for administrators, finance and approvers only', async () => {
@@ -413,6 +456,85 @@ describe('evaluation report in the console', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const launches = async () => {
+  const text = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+  return Number(/^subsidy_report_browser_launches_total (\d+)$/m.exec(text)?.[1]);
+};
+
+describe('the one browser of the PDF reports', () => {
+  const pdfOf = async (res: Response) => {
+    expect(res.status).toBe(200);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  };
+
+  it('is started once and kept for the next reports', async () => {
+    await pdfOf(await report(admin, `year=${YEAR}&format=pdf`));
+    const pid = await stack.api.pdf.browserPid();
+    expect(pid).toEqual(expect.any(Number));
+    const before = await launches();
+    await pdfOf(await report(finance, `year=${YEAR}&format=pdf`));
+    await Promise.all([1, 2].map(async () => pdfOf(await report(admin, `year=${YEAR}&format=pdf`))));
+    expect(await stack.api.pdf.browserPid()).toBe(pid);
+    expect(await launches()).toBe(before);
+  });
+
+  it('is started again after it died', async () => {
+    const pid = (await stack.api.pdf.browserPid())!;
+    const before = await launches();
+    process.kill(pid, 'SIGKILL');
+    await eventually(
+      async () => isAlive(pid) || (await stack.api.pdf.browserPid()) !== undefined,
+      (running) => !running,
+      10_000,
+    );
+    await pdfOf(await report(admin, `year=${YEAR}&format=pdf`));
+    const next = await stack.api.pdf.browserPid();
+    expect(next).toEqual(expect.any(Number));
+    expect(next).not.toBe(pid);
+    expect(isAlive(next!)).toBe(true);
+    expect(await launches()).toBe(before + 1);
+  });
+});
+
+describe('the bound on PDF reports made at once', () => {
+  let small: TestStack;
+  beforeAll(async () => {
+    // One PDF at a time, one request waiting: a third at the same time is refused.
+    small = await startStack({ REPORT_PDF_CONCURRENCY: '1', REPORT_PDF_QUEUE: '1' });
+  });
+  afterAll(async () => {
+    await small?.stop();
+  });
+
+  it('answers 503 REPORT_BUSY with Retry-After beyond it, and serves the ones within', async () => {
+    const client = await as(small, { role: 'admin' });
+    const ask = () => client.get(`/api/v1/metrics/report?year=${YEAR}&format=pdf`);
+    const answers = await Promise.all(Array.from({ length: 6 }, ask));
+    const served = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(served.length).toBeGreaterThanOrEqual(2);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const a of served) expect(a.headers.get('content-type')).toBe('application/pdf');
+    for (const a of refused) {
+      expect(a.status).toBe(503);
+      expect(a.body.error.code).toBe('REPORT_BUSY');
+      expect(a.headers.get('retry-after')).toBe('5');
+    }
+    // Once they are done, the next one is served.
+    expect((await ask()).status).toBe(200);
   });
 });
 

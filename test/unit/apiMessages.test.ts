@@ -14,11 +14,14 @@ function files(p: string): string[] {
   if (!fs.statSync(abs).isDirectory()) return [abs];
   return fs
     .readdirSync(abs, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? files(path.join(p, e.name)) : e.name.endsWith('.ts') ? [path.join(abs, e.name)] : []));
+    .flatMap((e) =>
+      e.isDirectory() ? files(path.join(p, e.name)) : e.name.endsWith('.ts') ? [path.join(abs, e.name)] : [],
+    );
 }
 
 /** Messages given to zod checks: `.min(5, '…')`, `.regex(/…/, '…')`, `.refine(fn, '…')`, `z.uuid('…')`. */
-const CHECKS = /(?:\.(?:min|max|regex|refine|int|positive|nonnegative)\((?:[^()']|\([^()]*\))*?,\s*|z\.(?:uuid|email)\()('[^']*')/g;
+const CHECKS =
+  /(?:\.(?:min|max|regex|refine|int|positive|nonnegative)\((?:[^()']|\([^()]*\))*?,\s*|z\.(?:uuid|email)\()('[^']*')/g;
 
 const THROWN =
   /(?:refuse\(\s*[\w.]+,|HttpError\(\s*\d+,\s*'[A-Z_]+',|conflict\(\s*'[A-Z_]+',|unprocessable\(\s*'[A-Z_]+',|unavailable\(\s*'[A-Z_]+',|ReportUnavailableError\(\s*'[A-Z_]+',|forbidden\(|unauthorized\(|message:|expired \? )\s*(`[^`]*`|'[^']*')(?:\s*:\s*('[^']*'))?/g;
@@ -43,9 +46,10 @@ function sample(literal: string): string {
 const messages = [
   ...new Set(
     SOURCES.flatMap(files).flatMap((f) =>
-      [...fs.readFileSync(f, 'utf8').matchAll(THROWN), ...fs.readFileSync(f, 'utf8').matchAll(CHECKS)].flatMap(
-        (m) => [m[1]!, m[2]].filter(Boolean) as string[],
-      ),
+      [
+        ...fs.readFileSync(f, 'utf8').matchAll(THROWN),
+        ...fs.readFileSync(f, 'utf8').matchAll(CHECKS),
+      ].flatMap((m) => [m[1]!, m[2]].filter(Boolean) as string[]),
     ),
   ),
 ]

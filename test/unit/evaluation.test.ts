@@ -162,8 +162,22 @@ describe('CSV', () => {
           ? v.reduce((n: number, row: object) => n + Object.keys(row).length - 1, 0)
           : Object.values(v).reduce((n: number, w) => n + leaves(w), 0);
     expect(rows).toHaveLength(leaves(report));
-    expect(rows).toContainEqual(['summary', '', 'highTechCoveragePct', '总体 / 高新技术企业覆盖率（%）', 0, '%']);
-    expect(rows).toContainEqual(['bankMatching', '', 'creditLine', '保贷联动 / 授信额度（元）', '0.07', '元']);
+    expect(rows).toContainEqual([
+      'summary',
+      '',
+      'highTechCoveragePct',
+      '总体 / 高新技术企业覆盖率（%）',
+      0,
+      '%',
+    ]);
+    expect(rows).toContainEqual([
+      'bankMatching',
+      '',
+      'creditLine',
+      '保贷联动 / 授信额度（元）',
+      '0.07',
+      '元',
+    ]);
     expect(rows).toContainEqual([
       'byTrack',
       'SRDI',

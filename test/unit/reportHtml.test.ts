@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { buildEvaluation, type EvaluationReport } from '../../domain/evaluation';
 import { reportSummary } from '../../domain/reportText';
 import { renderCharts, reportCharts } from '../../services/report/charts';
-import { REPORT_CSP, reportHtml } from '../../services/report/html';
+import { reportHtml } from '../../services/report/html';
+import { FONT_FAMILY, fontSlices } from '../../services/fonts';
 
 /** A small year, with one insured application of a field code the system does not know, named hostilely. */
 function report(): EvaluationReport {
@@ -51,19 +52,20 @@ const IDS = [
 
 describe('the charts and the page of the evaluation report', () => {
   let html: string;
+  let csp: string;
   let svgs: string[];
   const r = report();
   const charts = reportCharts(r);
 
   beforeAll(async () => {
     svgs = await renderCharts(charts);
-    html = reportHtml({
+    ({ html, csp } = reportHtml({
       report: r,
       summary: reportSummary(r, new Date('2032-01-05T00:00:00Z')),
       charts,
       svgs,
       generatedAt: new Date('2032-01-05T00:00:00Z'),
-    });
+    }));
   });
 
   it('draws one SVG per chart with vega, each named by its id and a bilingual label', () => {
@@ -95,9 +97,33 @@ describe('the charts and the page of the evaluation report', () => {
     const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
     expect(styles).toHaveLength(1);
     const hash = createHash('sha256').update(styles[0]!).digest('base64');
-    expect(REPORT_CSP).toContain(`style-src 'sha256-${hash}'`);
-    expect(REPORT_CSP).toMatch(/^default-src 'none';/);
+    expect(csp).toContain(`style-src 'sha256-${hash}'`);
+    expect(csp).toMatch(/^default-src 'none';/);
+    expect(csp).toContain('font-src data:;'); // its fonts, inline, and nothing else
     expect(html).not.toMatch(/ style="/); // a style attribute would need 'unsafe-inline'
     expect(html).toContain('@page { size: A4;');
+  });
+
+  it('carries Noto Sans SC inline for exactly the characters it shows, in regular and bold', () => {
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
+    const faces = [...style.matchAll(/@font-face\{([^}]*)\}/g)].map((m) => m[1]!);
+    expect(faces.length).toBeGreaterThan(0);
+    for (const face of faces) {
+      expect(face).toContain(`font-family:'${FONT_FAMILY}'`);
+      expect(face).toMatch(/src:url\(data:font\/woff2;base64,[A-Za-z0-9+/=]+\) format\('woff2'\)/);
+    }
+    expect(style).toContain(`font-family: "${FONT_FAMILY}", sans-serif;`);
+    // Every character of the page is in an inline slice of both weights; no slice is there for nothing.
+    const body = html.slice(html.indexOf('</style>'));
+    const used = new Set([...body].map((c) => c.codePointAt(0)!));
+    const inline = fontSlices().filter((s) => style.includes(`unicode-range:${s.unicodeRange}}`));
+    for (const weight of [400, 700]) {
+      const ofWeight = inline.filter((s) => s.weight === weight);
+      for (const cp of ['海', '淀', '评', '估', 'A', '9'].map((c) => c.codePointAt(0)!))
+        expect(ofWeight.some((s) => s.ranges.some(([lo, hi]) => cp >= lo && cp <= hi))).toBe(true);
+      for (const s of ofWeight)
+        expect(s.ranges.some(([lo, hi]) => [...used].some((cp) => cp >= lo && cp <= hi))).toBe(true);
+    }
+    expect(inline.length).toBeLessThan(fontSlices().length / 2);
   });
 });

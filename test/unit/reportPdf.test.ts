@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { chooseChromium, chromiumArgs, findChromium } from '../../services/chromium';
 import { limiter, ReportUnavailableError } from '../../services/report/limit';
-import { findChromium, htmlToPdf } from '../../services/report/pdf';
+import { createPdfPrinter } from '../../services/report/pdf';
+import { pathWithoutChromium } from '../helpers/hermetic';
 
-describe('finding Chromium for PDF reports', () => {
+describe('finding Chromium for PDF reports and the browser tests', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-'));
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
@@ -27,10 +29,69 @@ describe('finding Chromium for PDF reports', () => {
     expect(findChromium('not-executable', bin)).toBeNull();
   });
 
-  it('answers "unavailable" when the browser cannot start', async () => {
-    const failure = htmlToPdf('<p>x</p>', path.join(bin, 'chromium'), { timeoutMs: 10_000 });
-    await expect(failure).rejects.toBeInstanceOf(ReportUnavailableError);
-    await expect(failure).rejects.toMatchObject({ code: 'PDF_RENDERER_UNAVAILABLE' });
+  it('takes CHROMIUM_PATH when set, and then nothing else: a wrong setting is not replaced', async () => {
+    const other = path.join(dir, 'other');
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, 'my-chrome'), '#!/bin/sh\n', { mode: 0o755 });
+    expect(await chooseChromium({ configured: 'my-chrome', searchPath: other })).toEqual({
+      executablePath: path.join(other, 'my-chrome'),
+      source: 'configured',
+    });
+    expect(await chooseChromium({ configured: path.join(bin, 'missing'), searchPath: bin })).toBeNull();
+  });
+
+  it('takes a system chromium on PATH, and else the one from npm', async () => {
+    expect(await chooseChromium({ searchPath: ['/nonexistent', bin].join(path.delimiter) })).toEqual({
+      executablePath: path.join(bin, 'chromium'),
+      source: 'system',
+    });
+    const bundled = await chooseChromium({ searchPath: '/nonexistent' });
+    expect(bundled).toMatchObject({ source: 'bundled' });
+    expect(fs.statSync(bundled!.executablePath).size).toBeGreaterThan(100_000_000);
+    expect(fs.existsSync(path.join(bundled!.libraryDir!, 'libnss3.so'))).toBe(true);
+    expect(fs.readdirSync(path.join(bundled!.fontDir!), { recursive: true })).toContain(
+      path.join('Open_Sans', 'OpenSans-Regular.ttf'),
+    );
+  });
+
+  it('starts Chromium without anything that reaches the network by itself', () => {
+    const args = chromiumArgs();
+    for (const flag of [
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ])
+      expect(args).toContain(flag);
+    expect(args.includes('--no-sandbox')).toBe(process.getuid?.() === 0);
+  });
+
+  it('takes a system Chromium off a search path, keeping every other command of its directory', () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'path-'));
+    fs.writeFileSync(path.join(bin, 'tool'), '#!/bin/sh\n', { mode: 0o755 });
+    const stripped = pathWithoutChromium(['/nonexistent', bin].join(path.delimiter), work);
+    expect(findChromium('chromium', stripped)).toBeNull();
+    expect(fs.realpathSync(findChromium('tool', stripped)!)).toBe(fs.realpathSync(path.join(bin, 'tool')));
+    expect(stripped.split(path.delimiter)[0]).toBe('/nonexistent');
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('answers "unavailable" when the browser cannot start or there is none, before making the page', async () => {
+    let pages = 0;
+    const page = async () => {
+      pages++;
+      return '<p>x</p>';
+    };
+    const common = { searchPath: '', concurrency: 1, maxWaiting: 0, timeoutMs: 10_000 };
+    for (const chromium of [path.join(bin, 'chromium'), path.join(bin, 'missing')]) {
+      const printer = createPdfPrinter({ ...common, chromium });
+      const failure = printer.print(page);
+      await expect(failure).rejects.toBeInstanceOf(ReportUnavailableError);
+      await expect(failure).rejects.toMatchObject({ code: 'PDF_RENDERER_UNAVAILABLE' });
+      await printer.close();
+    }
+    expect(pages).toBe(0);
   });
 });
 

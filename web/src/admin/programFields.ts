@@ -20,8 +20,20 @@ const srdi = (level: string, category: string): FieldSpec => ({
 });
 
 export const GROUPS: Group[] = [
-  { title: 'window', fields: [{ path: 'opensAt', label: 'opensAt', kind: 'datetime' }, { path: 'closesAt', label: 'closesAt', kind: 'datetime' }] },
-  { title: 'fields', fields: [{ path: 'keyFields', label: 'keyFields', kind: 'fields' }, { path: 'frontierFields', label: 'frontierFields', kind: 'fields' }] },
+  {
+    title: 'window',
+    fields: [
+      { path: 'opensAt', label: 'opensAt', kind: 'datetime' },
+      { path: 'closesAt', label: 'closesAt', kind: 'datetime' },
+    ],
+  },
+  {
+    title: 'fields',
+    fields: [
+      { path: 'keyFields', label: 'keyFields', kind: 'fields' },
+      { path: 'frontierFields', label: 'frontierFields', kind: 'fields' },
+    ],
+  },
   {
     title: 'inclusive',
     fields: [
@@ -38,7 +50,13 @@ export const GROUPS: Group[] = [
       { path: 'srdiAnnualCapFen', label: 'srdiAnnualCapFen', kind: 'yuan' },
     ],
   },
-  { title: 'frontier', fields: [{ path: 'frontierRateBp', label: 'frontierRateBp', kind: 'rate' }, { path: 'frontierAnnualCapFen', label: 'frontierAnnualCapFen', kind: 'yuan' }] },
+  {
+    title: 'frontier',
+    fields: [
+      { path: 'frontierRateBp', label: 'frontierRateBp', kind: 'rate' },
+      { path: 'frontierAnnualCapFen', label: 'frontierAnnualCapFen', kind: 'yuan' },
+    ],
+  },
   {
     title: 'deadlines',
     fields: [

@@ -33,7 +33,12 @@ export const api = createClient<paths>({ baseUrl: '' });
 api.use(auth);
 
 interface Problem {
-  error?: { code?: string; message?: string; details?: { path: string; message: string }[]; requestId?: string };
+  error?: {
+    code?: string;
+    message?: string;
+    details?: { path: string; message: string }[];
+    requestId?: string;
+  };
 }
 
 /** Unwraps an openapi-fetch answer: the data, or an ApiError with the server's reasons. */
@@ -42,7 +47,11 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
   try {
     result = await call;
   } catch {
-    throw new ApiError(0, 'NETWORK', locale.value === 'zh' ? '无法连接服务器，请检查网络' : 'The server cannot be reached');
+    throw new ApiError(
+      0,
+      'NETWORK',
+      locale.value === 'zh' ? '无法连接服务器，请检查网络' : 'The server cannot be reached',
+    );
   }
   if (result.response.ok) return result.data as T;
   const e = (result.error as Problem | undefined)?.error;
@@ -65,7 +74,11 @@ export async function download(path: string): Promise<Blob> {
   });
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as Problem;
-    throw new ApiError(res.status, body.error?.code ?? `HTTP_${res.status}`, body.error?.message ?? `HTTP ${res.status}`);
+    throw new ApiError(
+      res.status,
+      body.error?.code ?? `HTTP_${res.status}`,
+      body.error?.message ?? `HTTP ${res.status}`,
+    );
   }
   return res.blob();
 }

@@ -20,7 +20,8 @@ export default {
   },
   cal: {
     title: 'Holidays (working-day calendar)',
-    intro: "Deadlines count working days. Once the State Council publishes next year's holidays, load the year here: holidays are weekdays off, make-up working days are Saturdays or Sundays at work.",
+    intro:
+      "Deadlines count working days. Once the State Council publishes next year's holidays, load the year here: holidays are weekdays off, make-up working days are Saturdays or Sundays at work.",
     years: 'Years',
     source: { package: 'Packaged', loaded: 'Loaded', missing: 'Missing' },
     holidays: '{n} holidays',
@@ -45,14 +46,16 @@ export default {
   },
   camp: {
     title: 'Outreach: invite eligible enterprises to apply',
-    intro: "The registry is read page by page and each enterprise judged by the review rules; those that applied this year, unsubscribed or have no e-mail are left out. One e-mail per enterprise and campaign.",
+    intro:
+      'The registry is read page by page and each enterprise judged by the review rules; those that applied this year, unsubscribed or have no e-mail are left out. One e-mail per enterprise and campaign.',
     form: 'Start a campaign',
     track: 'Track',
     year: 'Programme year (optional, default: this year)',
     note: 'Note (optional)',
     start: 'Start sending invitations…',
     confirmTitle: 'Start the campaign',
-    confirm: 'Invitations go to every enterprise of the registry that qualifies for {track}. Sent e-mails cannot be recalled. Start?',
+    confirm:
+      'Invitations go to every enterprise of the registry that qualifies for {track}. Sent e-mails cannot be recalled. Start?',
     started: 'Campaign started; pages are being processed.',
     none: 'No campaign yet.',
     list: 'Campaigns',
@@ -60,7 +63,8 @@ export default {
     by: 'By',
     funnel: '{scanned} enterprises scanned · {eligible} eligible · {emailed} invitations sent',
     response: '{opened} opened ({opens} openings) · {applications} applications · conversion {conversion}',
-    skipped: 'Not sent: {applied} already applied, {unsubscribed} unsubscribed, {noContact} without e-mail; {ineligible} not eligible',
+    skipped:
+      'Not sent: {applied} already applied, {unsubscribed} unsubscribed, {noContact} without e-mail; {ineligible} not eligible',
     pages: '{n} pages done',
     cancel: 'Stop…',
     cancelTitle: 'Stop the campaign',
@@ -115,7 +119,8 @@ export default {
   },
   prog: {
     title: 'Programme configuration {year}',
-    intro: 'Submitted applications keep the configuration they were submitted under; changes apply to later ones.',
+    intro:
+      'Submitted applications keep the configuration they were submitted under; changes apply to later ones.',
     window: 'Application window',
     opensAt: 'Opens (Beijing time)',
     closesAt: 'Closes (Beijing time)',
@@ -188,11 +193,14 @@ export default {
   },
   ops: {
     title: 'Operations: workflows needing attention',
-    intro: 'Overdue tasks, failed payments, retrying steps and failing workflows. Technical detail is in Temporal.',
-    calendarMissing: 'No official holiday calendar is loaded for {years}: deadlines reaching into it count Monday to Friday only. Load it on the Holidays page once the State Council notice is out.',
+    intro:
+      'Overdue tasks, failed payments, retrying steps and failing workflows. Technical detail is in Temporal.',
+    calendarMissing:
+      'No official holiday calendar is loaded for {years}: deadlines reaching into it count Monday to Friday only. Load it on the Holidays page once the State Council notice is out.',
     calendarLink: 'Load the holidays',
     publish: 'Publish the notice now',
-    publishConfirm: 'Publish every approved application waiting for the notice now? Published names are public and cannot be withdrawn.',
+    publishConfirm:
+      'Publish every approved application waiting for the notice now? Published names are public and cannot be withdrawn.',
     publishTitle: 'Publish the notice',
     published: 'Notice {number} published with {count} grants.',
     nothing: 'Nothing waits for the notice.',
@@ -208,7 +216,8 @@ export default {
     cancelTitle: 'Cancel the application: {id}',
     why: 'Reason',
     next: 'Continue',
-    cancelConfirm: 'Cancel application {id}? It ends, its reservation is released and the enterprise is told.',
+    cancelConfirm:
+      'Cancel application {id}? It ends, its reservation is released and the enterprise is told.',
     confirmCancel: 'Cancel it',
     retried: 'Payment requested again: {id}',
     cancelled: 'Application {id} cancelled; now: {status}',

@@ -1,8 +1,14 @@
 export default {
   title: 'Referrals',
-  intro: 'These enterprises were granted a tech-insurance subsidy and asked for credit. Answer before the deadline.',
+  intro:
+    'These enterprises were granted a tech-insurance subsidy and asked for credit. Answer before the deadline.',
   none: 'No enterprise has been referred to your bank.',
-  status: { SENT: 'Awaiting answer', GRANTED: 'Credit granted', DECLINED: 'Declined', EXPIRED: 'Deadline passed' },
+  status: {
+    SENT: 'Awaiting answer',
+    GRANTED: 'Credit granted',
+    DECLINED: 'Declined',
+    EXPIRED: 'Deadline passed',
+  },
   late: 'Answered late',
   deadline: 'Answer by',
   size: 'Size',

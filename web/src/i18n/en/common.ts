@@ -64,7 +64,8 @@ export default {
   },
   signin: {
     title: 'Sign in',
-    devNote: 'Development mode: pick a role to sign in (in production the district identity provider issues tokens).',
+    devNote:
+      'Development mode: pick a role to sign in (in production the district identity provider issues tokens).',
     tokenNote: 'Paste the access token issued by the identity provider.',
     token: 'Access token',
     role: 'Role',

@@ -26,7 +26,8 @@ export default {
   },
   calculator: {
     title: 'Subsidy calculator',
-    intro: 'What each track would grant for the enterprise and the planned policy. Nothing is stored; the review decides.',
+    intro:
+      'What each track would grant for the enterprise and the planned policy. Nothing is stored; the review decides.',
     byCode: "Use the registry's records of a credit code",
     byFacts: 'Declare the facts',
     premium: 'Planned premium (yuan)',

@@ -20,7 +20,8 @@ export default {
   },
   cal: {
     title: '节假日安排（工作日日历）',
-    intro: '办理时限按工作日计算。国务院办公厅发布次年节假日安排后，请在此载入该年：节假日为放假的工作日，调休上班日为需上班的周六、周日。',
+    intro:
+      '办理时限按工作日计算。国务院办公厅发布次年节假日安排后，请在此载入该年：节假日为放假的工作日，调休上班日为需上班的周六、周日。',
     years: '已有年度',
     source: { package: '系统内置', loaded: '已载入', missing: '缺失' },
     holidays: '节假日 {n} 天',
@@ -45,7 +46,8 @@ export default {
   },
   camp: {
     title: '主动匹配：邀请符合条件的企业申报',
-    intro: '系统逐页读取企业登记系统，按审核规则判断每家企业；本年度已申请、已退订或没有邮箱的企业不发送。每家企业每次活动只收到一封邮件。',
+    intro:
+      '系统逐页读取企业登记系统，按审核规则判断每家企业；本年度已申请、已退订或没有邮箱的企业不发送。每家企业每次活动只收到一封邮件。',
     form: '开始新的活动',
     track: '补贴类别',
     year: '项目年度（选填，默认当年）',
@@ -59,8 +61,10 @@ export default {
     startedAt: '开始时间',
     by: '发起人',
     funnel: '扫描 {scanned} 家企业 · 符合条件 {eligible} 家 · 已发送邀请 {emailed} 封',
-    response: '打开邀请 {opened} 家（共打开 {opens} 次） · 由邀请产生的申请 {applications} 件 · 转化率 {conversion}',
-    skipped: '未发送：本年度已申请 {applied} 家，已退订 {unsubscribed} 家，无联系邮箱 {noContact} 家；不符合条件 {ineligible} 家',
+    response:
+      '打开邀请 {opened} 家（共打开 {opens} 次） · 由邀请产生的申请 {applications} 件 · 转化率 {conversion}',
+    skipped:
+      '未发送：本年度已申请 {applied} 家，已退订 {unsubscribed} 家，无联系邮箱 {noContact} 家；不符合条件 {ineligible} 家',
     pages: '已处理 {n} 页',
     cancel: '停止活动…',
     cancelTitle: '停止活动',
@@ -189,7 +193,8 @@ export default {
   ops: {
     title: '运维：需要处理的流程',
     intro: '超期任务、拨付失败、反复重试的步骤和出错的流程。技术细节请在 Temporal 中查看。',
-    calendarMissing: '尚未载入 {years} 年的官方节假日安排：跨入该年的办理时限只按周一至周五计算。请在国务院办公厅通知发布后到“节假日”页面载入。',
+    calendarMissing:
+      '尚未载入 {years} 年的官方节假日安排：跨入该年的办理时限只按周一至周五计算。请在国务院办公厅通知发布后到“节假日”页面载入。',
     calendarLink: '去载入节假日',
     publish: '立即发布公示',
     publishConfirm: '将所有已批准、待公示的申请立即发布公示？发布后即对公众公开，不能撤回。',
