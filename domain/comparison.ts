@@ -199,7 +199,7 @@ export function compareFacts(input: {
   policy: Record<string, unknown> & { creditCode: string };
   verifiedFacts: unknown;
 }): FactRow[] {
-  const vf = (input.verifiedFacts ?? null) as { enterprise?: Rec; policy?: Rec } | null;
+  const vf = input.verifiedFacts as { enterprise?: Rec; policy?: Rec } | null | undefined;
   return [
     ...rows('enterprise', ENTERPRISE, input.enterprise, vf?.enterprise ?? null),
     ...rows('policy', POLICY, input.policy, vf?.policy ?? null),

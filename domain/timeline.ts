@@ -14,8 +14,10 @@ export interface TimelineEvent {
   data: unknown;
 }
 
-const queue = (q: unknown): Label =>
-  QUEUE_LABELS[q as keyof typeof QUEUE_LABELS] ?? { zh: String(q ?? ''), en: String(q ?? '') };
+const queue = (q: unknown): Label => {
+  const code = typeof q === 'string' ? q : '';
+  return QUEUE_LABELS[code as keyof typeof QUEUE_LABELS] ?? { zh: code, en: code };
+};
 const both = (zh: string, en: string): Label => ({ zh, en });
 const DECISIONS: Record<string, Label> = {
   approve: both('通过', 'approved'),

@@ -64,9 +64,9 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export async function expectAccessible(page: Page, name = page.url()): Promise<void> {
   // Through the DevTools protocol: the console's CSP rightly refuses inline scripts.
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE);
-  const result = (await page.evaluate('window.axe.run(document, { resultTypes: ["violations"] })')) as {
+  const result = await page.evaluate<{
     violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
-  };
+  }>('window.axe.run(document, { resultTypes: ["violations"] })');
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length)
     throw new Error(
