@@ -89,12 +89,21 @@ export async function choose(
   option: string | RegExp,
 ): Promise<void> {
   const page = 'page' in scope ? scope.page() : scope;
-  await scope.getByLabel(label, { exact: typeof label === 'string' }).click({ force: true });
-  await page
-    .locator('.el-select-dropdown:visible, .el-popper:visible')
+  const wanted = page
     .getByRole('option', { name: option, exact: typeof option === 'string' })
-    .first()
-    .click();
+    .filter({ visible: true }) // the dropdown now open (closed ones stay in the page, hidden)
+    .first();
+  // A busy machine may still be loading the options when the dropdown opens: open it again then.
+  for (let attempt = 1; ; attempt++) {
+    await scope.getByLabel(label, { exact: typeof label === 'string' }).click({ force: true });
+    try {
+      await wanted.click({ timeout: attempt < 3 ? 5_000 : 30_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** Types a day into an Element Plus date picker (found by its label) and confirms it. */
