@@ -80,7 +80,7 @@ export async function searchPhase(stack: Stack, opts: { rows: number; runs: numb
     ['by number', `number=${middle}`],
     ['by number prefix', 'number=HD-SYS-00012'],
     ['by credit code', `creditCode=SYNS${'1'.padStart(14, '0')}`],
-    ['by part of the name', `name=${encodeURIComponent('星河智能')}`],
+    ['by part of the name', `name=${encodeURIComponent('星河信息')}`],
     ['by status and track', 'status=INITIAL_REVIEW,NEEDS_INFO&track=SRDI'],
     [
       'by street office and days',

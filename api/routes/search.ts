@@ -87,7 +87,7 @@ function where(q: Query): Prisma.Sql {
     );
   if (q.track?.length)
     c.push(Prisma.sql`a.track IN (${Prisma.join(q.track.map((x) => Prisma.sql`${x}::"Track"`))})`);
-  if (q.streetOffice) c.push(Prisma.sql`${STREET} = ${q.streetOffice}`);
+  if (q.streetOffice) c.push(Prisma.sql`a."verifiedFacts" IS NOT NULL AND ${STREET} = ${q.streetOffice}`);
   if (q.from) c.push(Prisma.sql`a."createdAt" >= ${dayStart(q.from)}`);
   if (q.to) c.push(Prisma.sql`a."createdAt" < ${new Date(dayStart(q.to).getTime() + 86_400_000)}`);
   return c.length ? Prisma.sql`WHERE ${Prisma.join(c, ' AND ')}` : Prisma.empty;
