@@ -96,7 +96,7 @@ describe('the reviewer pages', () => {
     expect(await sumInsured.textContent()).toContain('≠ 不一致');
     expect(await sumInsured.locator('td.diff').allTextContents()).toEqual(['¥6,000,000.00', '¥5,000,000.00']);
     expect(await page.locator('li[data-code="POLICY_DETAILS_MISMATCH"]').textContent()).toContain(
-      '申报的保险金额与保险公司记录不一致',
+      '申报的保险金额与保险公司记录不一致（申报 ¥6,000,000.00，记录 ¥5,000,000.00）',
     );
     expect(await page.locator('tr[data-fact="staff"]').textContent()).toContain('40');
     // A headless Chromium without a PDF viewer (the one from npm) hands a PDF frame over as a download.
