@@ -38,6 +38,7 @@ export default {
     total: '{n} in all',
   },
   nav: {
+    menu: 'Menu',
     main: 'Main navigation',
     signin: 'Sign in',
     signout: 'Sign out',

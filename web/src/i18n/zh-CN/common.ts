@@ -39,6 +39,7 @@ export default {
     total: '共 {n} 条',
   },
   nav: {
+    menu: '菜单',
     main: '主导航',
     signin: '登录',
     signout: '退出',
