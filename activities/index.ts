@@ -13,12 +13,14 @@ export type ActivityDeps = RecordDeps &
 
 /** Builds every activity from its clients; the worker passes real ones, tests may pass fakes. */
 export function createActivities(deps: ActivityDeps) {
+  const money = createMoneyActivities(deps);
   return {
-    ...createRecordActivities(deps),
+    // An application that ends holds no money and no place in the budget queue.
+    ...createRecordActivities({ ...deps, onEnded: (id) => money.releaseGrant(id) }),
     ...createPrecheckActivities(deps),
     ...createCalendarActivities(deps),
     ...createNoticeActivities(deps),
-    ...createMoneyActivities(deps),
+    ...money,
     ...createBankActivities(deps),
     ...createOutreachActivities(deps),
   };

@@ -5,13 +5,14 @@ import { signedLinks } from '../services/signedLinks';
 import { fromDbFen } from '../domain/money';
 import { GRANT_HOLDING_STATUSES } from '../domain/status';
 import {
+  ApplicationEnded,
   releaseGrant,
   reserveGrant,
   spendGrant,
   type ReservationOutcome,
   type ReservationRequest,
 } from '../services/budget';
-import { notifyBudgetWaiters } from '../services/budgetWaiters';
+import { flushWakes } from '../services/budgetWaiters';
 import type { Db } from '../services/db';
 import type { Payee, PaymentClient } from '../services/payment';
 import { RetryableServiceError } from '../services/serviceErrors';
@@ -74,26 +75,31 @@ export function createMoneyActivities(deps: MoneyDeps) {
   }
 
   return {
-    /** The binding reservation of budget and annual cap (see services/budget.ts). */
-    async reserveGrant(req: ReservationRequest & { wasWaiting: boolean }): Promise<ReservationOutcome> {
-      const { wasWaiting, ...request } = req;
-      const outcome = await reserveGrant(db, request);
-      // The first in line got its money: the next ones may now try.
-      if (outcome.kind === 'RESERVED' && wasWaiting)
-        await notifyBudgetWaiters(db, deps.temporal, req.budgetYear);
-      return outcome;
+    /**
+     * The binding reservation of budget and annual cap, or a place in the budget queue (services/budget.ts).
+     * `wasWaiting` is what older workflows send; the queue keeps its own state.
+     */
+    async reserveGrant(req: ReservationRequest & { wasWaiting?: boolean }): Promise<ReservationOutcome> {
+      const { wasWaiting: _ignored, ...request } = req;
+      try {
+        return await reserveGrant(db, request);
+      } catch (err) {
+        // Only a workflow whose main scope was cancelled (withdrawal, cancellation) can ask now: nobody reads it.
+        if (err instanceof ApplicationEnded)
+          throw ApplicationFailure.nonRetryable(err.message, 'ApplicationEnded');
+        throw err;
+      } finally {
+        await flushWakes(db, deps.temporal);
+      }
     },
 
-    /** Gives the grant back to the budget (idempotent) and wakes applications waiting for budget. */
+    /**
+     * Gives the grant, or the place in the queue, back (idempotent); the queue moves on and the workflows it
+     * granted are told. Every call tells them, so that a retry after a crash does.
+     */
     async releaseGrant(applicationId: string): Promise<number> {
       const released = await releaseGrant(db, applicationId);
-      if (released > 0) {
-        const app = await db.application.findUniqueOrThrow({
-          where: { id: applicationId },
-          select: { programYear: true },
-        });
-        await notifyBudgetWaiters(db, deps.temporal, app.programYear);
-      }
+      await flushWakes(db, deps.temporal);
       return released;
     },
 

@@ -1,18 +1,20 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { DEAD_STATUSES } from '../domain/status';
 import type { DocumentType } from '../domain/documents';
-import { fromDbFen } from '../domain/money';
 import {
-  declaredFacts,
   type CatalogProduct,
   type EnterpriseFacts,
   type PolicyFacts,
   type PriorApplication,
 } from '../domain/rules';
-import type { Field } from '../domain/fields';
 import type { Db } from '../services/db';
 import type { InsurerClient } from '../services/insurer';
-import { catalogProduct, priorApplications } from '../services/eligibility';
+import {
+  catalogProduct,
+  declaredEnterpriseFacts,
+  declaredPolicyFacts,
+  priorApplications,
+} from '../services/eligibility';
 import type { RegistryClient } from '../services/registry';
 import { RetryableServiceError } from '../services/serviceErrors';
 
@@ -43,8 +45,6 @@ async function callService<T>(service: string, call: () => Promise<T>): Promise<
     throw ApplicationFailure.nonRetryable(message, 'ServiceError');
   }
 }
-
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function createPrecheckActivities(deps: PrecheckDeps) {
   const { db } = deps;
@@ -79,32 +79,10 @@ export function createPrecheckActivities(deps: PrecheckDeps) {
           },
         }),
       ]);
-      const e = app.enterprise;
       return {
         submittedAt: app.createdAt.toISOString(),
-        declaredEnterprise: declaredFacts({
-          creditCode: e.creditCode,
-          name: e.name,
-          district: e.district,
-          size: e.size,
-          foundedOn: day(e.foundedOn),
-          mainField: e.mainField as Field,
-          techCertifiedUntil: e.techCertifiedUntil && day(e.techCertifiedUntil),
-          srdiLevel: e.srdiLevel as 'NATIONAL' | 'MUNICIPAL' | null,
-          srdiValidUntil: e.srdiValidUntil && day(e.srdiValidUntil),
-        }),
-        declaredPolicy: {
-          insurerCode: app.insurerCode,
-          policyNumber: app.policyNumber,
-          creditCode: app.creditCode,
-          productCode: app.productCode,
-          startDate: day(app.policyStartDate),
-          endDate: day(app.policyEndDate),
-          premiumFen: fromDbFen(app.premiumFen),
-          paidPremiumFen: fromDbFen(app.paidPremiumFen),
-          paidAt: app.paidAt.toISOString(),
-          sumInsuredFen: fromDbFen(app.sumInsuredFen),
-        },
+        declaredEnterprise: declaredEnterpriseFacts(app.enterprise),
+        declaredPolicy: declaredPolicyFacts(app),
         documents: [...new Set(app.documents.map((d) => d.type as DocumentType))],
         history,
         policyInOtherLiveApplication: otherLive > 0,

@@ -87,7 +87,14 @@ export interface RecordDeps {
   db: Db;
   publicBaseUrl: string;
   onEmailQueued?: () => void;
+  /**
+   * Called after a step that ends the application (REJECTED, WITHDRAWN), also when the step is replayed: gives
+   * back its reservation or its place in the budget queue, even one made while the workflow was being cancelled.
+   */
+  onEnded?: (applicationId: string) => Promise<unknown>;
 }
+
+const ENDING: readonly ApplicationStatus[] = ['REJECTED', 'WITHDRAWN'];
 
 const bigint = (n: number | null | undefined) =>
   n === undefined ? undefined : n === null ? null : BigInt(n);
@@ -171,7 +178,8 @@ export function createRecordActivities(deps: RecordDeps) {
         await tx.task.update({ where, data: { state: 'DONE', completedAt: at, outcome: change.outcome } });
         return;
       case 'cancel':
-        await tx.task.update({ where, data: { state: 'CANCELLED', completedAt: at } });
+        // A withdrawal can overtake the opening of a task (while its deadline is computed): nothing to cancel.
+        await tx.task.updateMany({ where, data: { state: 'CANCELLED', completedAt: at } });
         return;
     }
   }
@@ -289,6 +297,7 @@ export function createRecordActivities(deps: RecordDeps) {
         return false;
       });
       if (step.emails?.length) deps.onEmailQueued?.();
+      if (step.toStatus && ENDING.includes(step.toStatus)) await deps.onEnded?.(step.applicationId);
       let task: TaskView | null = null;
       if (step.task) {
         const row = await db.task.findUniqueOrThrow({ where: { id: step.task.id } });

@@ -6,7 +6,7 @@ import { version } from '../package.json';
 import type { Logger } from '../services/logger';
 import { httpRequestDuration, UNMATCHED_ROUTE } from '../services/metrics';
 import { applicationWorkflowId } from '../workflows/application/contract';
-import type { ApiDeps, RawBodyRequest } from './deps';
+import type { ApiDeps } from './deps';
 import { renderDocsPage } from './docsPage';
 import { mountWeb } from './web';
 import { errorHandler, unknownRoute } from './errors';
@@ -157,16 +157,7 @@ export function createApp(deps: ApiDeps): Express {
       next();
     }
   });
-  app.use(
-    express.json({
-      limit: deps.config.http.bodyLimitBytes,
-      strict: true,
-      // Signed callbacks are verified over the exact bytes received.
-      verify: (req, _res, buf) => {
-        (req as RawBodyRequest).rawBody = buf;
-      },
-    }),
-  );
+  // Each route reads its own body (JSON, multipart, or signed bytes): see mountRoutes.
   mountHealth(app, deps);
   const openapi = buildOpenApi(ROUTES, { version, serverUrl: deps.config.http.publicBaseUrl });
   app.get('/api/v1/openapi.json', (_req, res) => {

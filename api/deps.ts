@@ -1,13 +1,9 @@
 import type { Client } from '@temporalio/client';
-import type { Request } from 'express';
 import type { Config } from '../config';
 import type { Db } from '../services/db';
 import type { Logger } from '../services/logger';
 import type { PdfPrinter } from '../services/report';
 import type { TokenService } from './auth';
-
-/** A request whose JSON body bytes were kept (for signature checks). */
-export type RawBodyRequest = Request & { rawBody?: Buffer };
 
 /** What the HTTP layer needs, created once per process and injected. */
 export interface ApiDeps {

@@ -35,13 +35,20 @@ export function validationError(
   error: z.ZodError,
   location: 'body' | 'query' | 'params' | 'headers',
 ): HttpError {
-  // One entry per bad field, with every reason the field failed.
+  // One entry per bad field, with every reason the field failed; an unknown field is named itself.
   const byPath = new Map<string, string[]>();
-  for (const issue of error.issues) {
-    const path = [location, ...issue.path.map(String)].join('.');
+  const add = (at: PropertyKey[], message: string) => {
+    const path = [location, ...at.map(String)].join('.');
     const messages = byPath.get(path) ?? [];
-    if (!messages.includes(issue.message)) messages.push(issue.message);
+    if (!messages.includes(message)) messages.push(message);
     byPath.set(path, messages);
+  };
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) add([...issue.path, key], 'is not a field of this request');
+    } else {
+      add(issue.path, issue.message);
+    }
   }
   const details = [...byPath].map(([path, messages]) => ({ path, message: messages.join('; ') }));
   return new HttpError(

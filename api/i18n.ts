@@ -168,6 +168,16 @@ const TEMPLATES: [RegExp, (...m: string[]) => string][] = [
     () => '统一社会信用代码格式错误：应为 18 位数字或大写字母（不含 I、O、Z、S、V）',
   ],
   [/^unified social credit code check character does not match.*$/, () => '统一社会信用代码校验位错误'],
+  [
+    /^highTechCertifiedOn and highTechValidUntil go together$/,
+    () => '高新技术企业证书的发证日期与有效期须同时填写',
+  ],
+  [/^must be after highTechCertifiedOn$/, () => '须晚于高新技术企业证书发证日期'],
+  [
+    /^is the deprecated name of techSmeValidUntil and differs from it.*$/,
+    () => '与科技型中小企业资格有效期不一致（techCertifiedUntil 已停用，请只填写后者）',
+  ],
+  [/^shutting down$/, () => '服务正在关闭，请稍后重试'],
   [/^srdiLevel and srdiValidUntil go together$/, () => '专精特新级别与有效期须同时填写'],
   [/^must be a date YYYY-MM-DD$/, () => '须为日期（YYYY-MM-DD）'],
   [/^is not a calendar date$/, () => '不是有效的日期'],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AnyRoute } from './route';
+import { requestSchemas, type AnyRoute } from './route';
 
 type JsonSchema = Record<string, unknown>;
 const toSchema = (s: z.ZodType, io: 'input' | 'output'): JsonSchema =>
@@ -43,17 +43,53 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   }));
 }
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
+/** The request body: JSON, or for an upload multipart/form-data with its file beside the text fields. */
+function requestBody(r: AnyRoute, body: z.ZodType) {
+  const schema = toSchema(body, 'input') as { properties?: object; required?: string[] };
+  if (!r.upload) return { required: true, content: { 'application/json': { schema } } };
+  const form = {
+    ...schema,
+    properties: { ...schema.properties, [r.upload.field]: { type: 'string', format: 'binary' } },
+    required: [...(schema.required ?? []), r.upload.field],
+  };
+  return { required: true, content: { 'multipart/form-data': { schema: form } } };
+}
+
+const SIGNED_HEADERS = [
+  { name: 'X-Timestamp', in: 'header', required: true, schema: { type: 'string', pattern: '^\\d{1,15}$' } },
+  {
+    name: 'X-Signature',
+    in: 'header',
+    required: true,
+    schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$' },
+  },
+];
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests: every object strict
+ * (`additionalProperties: false`); a query that is let through says so.
+ */
 export function buildOpenApi(routes: AnyRoute[], info: { version: string; serverUrl: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
-    const errors = new Set([400, ...(r.access === 'public' ? [] : [401, 403]), ...(r.errors ?? [])]);
+    const schemas = requestSchemas(r);
+    const errors = new Set([
+      400,
+      ...(r.access === 'public' ? [] : [401, 403]),
+      ...(r.signedBody ? [401] : []),
+      ...(r.errors ?? []),
+    ]);
+    const query = toSchema(schemas.query, 'input') as { additionalProperties?: unknown };
     const op: Record<string, unknown> = {
       summary: r.summary,
+      ...(query.additionalProperties === false
+        ? {}
+        : { description: 'Query parameters other than those listed are let through and ignored.' }),
       tags: [r.tag],
       parameters: [
-        ...parameters(r.params, 'path'),
-        ...parameters(r.query, 'query'),
+        ...parameters(schemas.params, 'path'),
+        ...parameters(schemas.query, 'query'),
+        ...(r.signedBody ? SIGNED_HEADERS : []),
         ...(r.idempotent
           ? [
               {
@@ -75,11 +111,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       },
       ...(r.access === 'public' ? { security: [] } : {}),
     };
-    if (r.body)
-      op.requestBody = {
-        required: true,
-        content: { 'application/json': { schema: toSchema(r.body, 'input') } },
-      };
+    if (r.body && schemas.body) op.requestBody = requestBody(r, schemas.body);
     (paths[r.path] ??= {})[r.method] = op;
   }
   return {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Express, Request, RequestHandler, Response } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import rateLimit from 'express-rate-limit';
 import multer from 'multer';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { bearerToken } from './auth';
 import type { ApiDeps } from './deps';
 import { forbidden, HttpError, sendError, validationError } from './errors';
 import { requestLang, ZOD_ERRORS, type Lang } from './i18n';
+import { strictSchema } from './strict';
 
 export interface Ctx<P, Q, B> {
   params: P;
@@ -52,6 +53,12 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   idempotent?: boolean;
   /** A multipart/form-data route with one file in this field; `body` validates the text fields. */
   upload?: { field: string };
+  /**
+   * A body its sender signs (the payment gateway's callback): read as bytes and given to `verify`, which
+   * throws (401) for anything unsigned, forged or stale, before a byte of it is parsed; then parsed as JSON
+   * and validated by `body`.
+   */
+  signedBody?: { verify(raw: Buffer, req: Request, deps: ApiDeps): void };
   /** A public route that takes input: limited per client (PUBLIC_RATE_LIMIT_PER_MINUTE). */
   rateLimited?: boolean;
   handler(ctx: Ctx<P, Q, B>): Promise<Reply>;
@@ -176,6 +183,48 @@ async function withIdempotency(
 
 export const expressPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
 
+/** What a route declares no query (or, not a GET, no body) for accepts: nothing, an empty body aside. */
+const NO_FIELDS = z.object({});
+const NO_BODY = NO_FIELDS.optional();
+
+export interface RequestSchemas {
+  params?: z.ZodType;
+  query: z.ZodType;
+  body?: z.ZodType;
+}
+
+const schemasOf = new WeakMap<AnyRoute, RequestSchemas>();
+
+/**
+ * The schemas a route's request is validated with (and documented by), every object in them strict: an
+ * unknown field is a 400 naming it. A route without a query takes no query parameters, one that is not a GET
+ * and has no body takes no fields; a route lets a query through only by declaring it loose (`z.looseObject`).
+ */
+export function requestSchemas(def: AnyRoute): RequestSchemas {
+  let schemas = schemasOf.get(def);
+  if (!schemas) {
+    schemas = {
+      params: def.params && strictSchema(def.params),
+      query: strictSchema(def.query ?? NO_FIELDS),
+      body: def.body ? strictSchema(def.body) : def.method === 'get' ? undefined : strictSchema(NO_BODY),
+    };
+    schemasOf.set(def, schemas);
+  }
+  return schemas;
+}
+
+/** The JSON of a signed body, once its signature holds. */
+function signedJson(def: AnyRoute, req: Request, deps: ApiDeps): unknown {
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  def.signedBody!.verify(raw, req, deps);
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch {
+    throw new HttpError(400, 'INVALID_JSON', 'request body is not valid JSON');
+  }
+}
+
 export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): void {
   const uploads = multer({
     storage: multer.memoryStorage(),
@@ -191,24 +240,30 @@ export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): vo
       handler: (req, res) =>
         sendError(req, res, new HttpError(429, 'RATE_LIMITED', 'too many requests; try again in a minute')),
     });
+  const limit = deps.config.http.bodyLimitBytes;
+  const json = express.json({ limit, strict: true });
+  // Any content type: a signed body is checked as the bytes received, whatever it claims to be.
+  const raw = express.raw({ limit, type: () => true });
   for (const def of routes) {
+    const schemas = requestSchemas(def);
     const middleware: RequestHandler[] = [
       ...(def.rateLimited ? [limiter()] : []),
-      ...(def.upload ? [uploads.single(def.upload.field)] : []),
+      def.upload ? uploads.single(def.upload.field) : def.signedBody ? raw : json,
     ];
     app[def.method](expressPath(def.path), ...middleware, async (req: Request, res: Response) => {
       const actor = await authenticate(req, deps, def.access);
       const lang = requestLang(req.header('accept-language'));
-      const params: unknown = parse(def.params, req.params, 'params', lang);
-      const query: unknown = parse(def.query, req.query as unknown, 'query', lang);
-      const body: unknown = parse(def.body, req.body as unknown, 'body', lang);
+      const received: unknown = def.signedBody ? signedJson(def, req, deps) : req.body;
+      const params: unknown = parse(schemas.params, req.params, 'params', lang);
+      const query: unknown = parse(schemas.query, req.query as unknown, 'query', lang);
+      const body: unknown = parse(schemas.body, received, 'body', lang);
       const ctx = { params, query, body, actor, req, deps, file: req.file };
       const header = req.header('idempotency-key');
       if (def.idempotent && header !== undefined) {
         const key = IdempotencyKey.safeParse(header);
         if (!key.success) throw validationError(key.error, 'headers');
         const scope = `${actor?.subject ?? 'public'} ${def.method.toUpperCase()} ${req.path}`;
-        send(res, await withIdempotency(deps, scope, key.data, req.body, () => def.handler(ctx)));
+        send(res, await withIdempotency(deps, scope, key.data, received, () => def.handler(ctx)));
         return;
       }
       send(res, await def.handler(ctx));

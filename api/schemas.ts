@@ -52,13 +52,42 @@ export const DeclaredFactsFields = {
   size: z.enum(['MICRO', 'SMALL', 'MEDIUM', 'LARGE']),
   foundedOn: IsoDate,
   mainField: Field,
-  techCertifiedUntil: IsoDate.optional(),
+  techSmeValidUntil: IsoDate.optional().meta({
+    description: '科技型中小企业: the last day the registration is valid',
+  }),
+  highTechCertifiedOn: IsoDate.optional().meta({
+    description:
+      '高新技术企业: the date of the certificate (its issue or latest renewal); with highTechValidUntil',
+  }),
+  highTechValidUntil: IsoDate.optional().meta({
+    description: '高新技术企业: the last day the certificate is valid; with highTechCertifiedOn',
+  }),
   srdiLevel: z.enum(['NATIONAL', 'MUNICIPAL']).optional(),
   srdiValidUntil: IsoDate.optional(),
+  techCertifiedUntil: IsoDate.optional().meta({
+    deprecated: true,
+    description:
+      'Deprecated, accepted for one more version: the former single "科技型中小企业/高新技术企业资格有效期至", ' +
+      'taken as techSmeValidUntil (the rules always judged it as the 科技型中小企业 registration). Send ' +
+      'techSmeValidUntil, or highTechCertifiedOn and highTechValidUntil for a high-tech certificate; responses ' +
+      'carry those fields only.',
+  }),
 };
 
-/** An SRDI level comes with its validity, and the other way round. */
-export function srdiTogether(b: { srdiLevel?: string; srdiValidUntil?: string }, ctx: z.RefinementCtx): void {
+type DeclaredQualifications = {
+  techSmeValidUntil?: string;
+  highTechCertifiedOn?: string;
+  highTechValidUntil?: string;
+  srdiLevel?: string;
+  srdiValidUntil?: string;
+  techCertifiedUntil?: string;
+};
+
+/**
+ * Each qualification comes whole: an SRDI level with its validity, a high-tech certificate with its date and
+ * validity (after the date); the deprecated `techCertifiedUntil` never contradicts `techSmeValidUntil`.
+ */
+export function qualificationsTogether(b: DeclaredQualifications, ctx: z.RefinementCtx): void {
   if (Boolean(b.srdiLevel) !== Boolean(b.srdiValidUntil)) {
     ctx.addIssue({
       code: 'custom',
@@ -66,4 +95,35 @@ export function srdiTogether(b: { srdiLevel?: string; srdiValidUntil?: string },
       message: 'srdiLevel and srdiValidUntil go together',
     });
   }
+  if (Boolean(b.highTechCertifiedOn) !== Boolean(b.highTechValidUntil)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [b.highTechCertifiedOn ? 'highTechValidUntil' : 'highTechCertifiedOn'],
+      message: 'highTechCertifiedOn and highTechValidUntil go together',
+    });
+  } else if (b.highTechCertifiedOn && b.highTechValidUntil && b.highTechValidUntil <= b.highTechCertifiedOn) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['highTechValidUntil'],
+      message: 'must be after highTechCertifiedOn',
+    });
+  }
+  if (b.techCertifiedUntil && b.techSmeValidUntil && b.techCertifiedUntil !== b.techSmeValidUntil) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['techCertifiedUntil'],
+      message: 'is the deprecated name of techSmeValidUntil and differs from it; send techSmeValidUntil only',
+    });
+  }
+}
+
+/** The declared qualifications as stored and judged, the deprecated field read as techSmeValidUntil. */
+export function declaredQualifications(b: DeclaredQualifications) {
+  return {
+    techSmeValidUntil: b.techSmeValidUntil ?? b.techCertifiedUntil ?? null,
+    highTechCertifiedOn: b.highTechCertifiedOn ?? null,
+    highTechValidUntil: b.highTechValidUntil ?? null,
+    srdiLevel: (b.srdiLevel ?? null) as 'NATIONAL' | 'MUNICIPAL' | null,
+    srdiValidUntil: b.srdiValidUntil ?? null,
+  };
 }

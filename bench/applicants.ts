@@ -89,7 +89,7 @@ export async function prepareApplicants(stack: Stack, n: number): Promise<Applic
       size: 'SMALL' as const,
       foundedOn: new Date('2019-06-01T00:00:00Z'),
       mainField: 'ARTIFICIAL_INTELLIGENCE',
-      techCertifiedUntil: new Date('2028-12-31T00:00:00Z'),
+      techSmeValidUntil: new Date('2028-12-31T00:00:00Z'),
       contactEmail: `owner-${a.code.toLowerCase()}@example.com`,
       bankAccount: { bankName: '中国工商银行', accountName: NAME, accountNumber: '6222020200012345678' },
     })),

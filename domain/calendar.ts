@@ -12,14 +12,41 @@ export interface CalendarData {
   knownYears: Iterable<number>;
 }
 
-/** The Asia/Shanghai calendar day (YYYY-MM-DD) of an instant. */
-export function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** An instant in ISO-8601 with its offset (`Z` or `±hh:mm`): without one its day would depend on the machine. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * The Beijing (Asia/Shanghai) calendar day, `YYYY-MM-DD`, of a day or an instant: the one helper for
+ * everything the policy states as a day (payment date, policy dates, certificate validity), whatever form it
+ * came in. A day is itself (`2026-02-20`); an instant is the day it falls on in Beijing, so
+ * `2026-02-20T01:30:00+08:00` (17:30 UTC the day before) is `2026-02-20`; a `Date` is an instant (a database
+ * DATE column reads as 00:00 UTC of its day, which is that same day in Beijing). Anything else is a RangeError.
+ */
+export function shanghaiDate(at: Date | string): string {
+  let ms: number;
+  if (typeof at === 'string') {
+    if (DAY.test(at)) {
+      const day = new Date(`${at}T00:00:00Z`);
+      if (!Number.isNaN(day.getTime()) && day.toISOString().startsWith(at)) return at;
+      throw new RangeError(`not a calendar day: ${at}`);
+    }
+    ms = INSTANT.test(at) ? Date.parse(at) : NaN;
+  } else {
+    ms = at.getTime();
+  }
+  if (Number.isNaN(ms)) throw new RangeError(`not a day or an instant with its offset: ${String(at)}`);
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-/** The Asia/Shanghai calendar year of an instant. */
-export function shanghaiYear(at: Date): number {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).getUTCFullYear();
+/** Whether two days or instants fall on the same Beijing calendar day (see `shanghaiDate`). */
+export function sameShanghaiDay(a: Date | string, b: Date | string): boolean {
+  return shanghaiDate(a) === shanghaiDate(b);
+}
+
+/** The Asia/Shanghai calendar year of a day or an instant. */
+export function shanghaiYear(at: Date | string): number {
+  return Number(shanghaiDate(at).slice(0, 4));
 }
 
 /** The instant a Shanghai calendar day starts (00:00 +08:00). */

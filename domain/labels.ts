@@ -6,7 +6,7 @@ import { DOCUMENT_TYPES, REQUIRED_DOCUMENTS } from './documents';
 import { FIELDS, FIELD_NAMES, type Field } from './fields';
 import { REASONS } from './rules/reasons';
 import { PAYMENT_FAILURE_LABELS, STUCK_KIND_LABELS } from './stuckText';
-import { QUEUES, QUEUE_ROLE, ROLES, type Queue, type Role } from './roles';
+import { QUEUES, QUEUE_LABELS as ROLE_QUEUE_LABELS, QUEUE_ROLE, ROLES, type Queue, type Role } from './roles';
 import {
   APPLICATION_STATUSES,
   CANCELLABLE_STATUSES,
@@ -60,14 +60,13 @@ export const FIELD_LABELS: Record<Field, Label> = {
   OTHER: { zh: FIELD_NAMES.OTHER, en: 'Other' },
 };
 
-export const QUEUE_LABELS: Record<Queue, Label> = {
-  'initial-review': { zh: '初审', en: 'Initial review' },
-  'expert-review': { zh: '专家评估', en: 'Expert review' },
-  'final-approval': { zh: '终审', en: 'Final approval' },
-  'objection-review': { zh: '异议复核', en: 'Objection review' },
-  'payment-exception': { zh: '拨付异常', en: 'Payment exceptions' },
-  budget: { zh: '预算等待', en: 'Awaiting budget' },
-};
+/** The queues' names are domain/roles.ts's; the English starts with a capital on the console. */
+export const QUEUE_LABELS: Record<Queue, Label> = Object.fromEntries(
+  Object.entries(ROLE_QUEUE_LABELS).map(([q, l]) => [
+    q,
+    { zh: l.zh, en: l.en.charAt(0).toUpperCase() + l.en.slice(1) },
+  ]),
+) as Record<Queue, Label>;
 
 export const ROLE_LABELS: Record<Role | 'system' | 'public', Label> = {
   applicant: { zh: '申请企业', en: 'Applicant' },

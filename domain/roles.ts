@@ -12,6 +12,16 @@ export const QUEUES = [
 ] as const;
 export type Queue = (typeof QUEUES)[number];
 
+/** What people call each queue. */
+export const QUEUE_LABELS: Record<Queue, { zh: string; en: string }> = {
+  'initial-review': { zh: '初审', en: 'initial review' },
+  'expert-review': { zh: '专家评审', en: 'expert review' },
+  'final-approval': { zh: '终审', en: 'final approval' },
+  'objection-review': { zh: '异议复核', en: 'objection review' },
+  'payment-exception': { zh: '支付异常', en: 'payment exception' },
+  budget: { zh: '待预算', en: 'awaiting budget' },
+};
+
 /** Who works each queue. */
 export const QUEUE_ROLE: Record<Queue, Role> = {
   'initial-review': 'reviewer',

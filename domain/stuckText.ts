@@ -3,7 +3,8 @@
  * runbook (`initial-review task unclaimed, due 2026-…Z`); people read it in Chinese (or English), with
  * Beijing times. Raw detail stays one click away in the Temporal UI.
  */
-import { QUEUE_LABELS, type Label } from './labels';
+import type { Label } from './labels';
+import { QUEUE_LABELS } from './roles';
 
 export const PAYMENT_FAILURE_LABELS: Record<string, Label> = {
   ACCOUNT_CLOSED: { zh: '账户已销户', en: 'account closed' },
@@ -17,6 +18,7 @@ export const STUCK_KIND_LABELS: Record<string, Label> = {
   ACTIVITY_RETRYING: { zh: '步骤反复重试', en: 'Activity retrying' },
   WORKFLOW_TASK_FAILING: { zh: '流程代码出错', en: 'Workflow task failing' },
   NEEDS_ATTENTION: { zh: '需要关注', en: 'Needs attention' },
+  BUDGET_QUEUE: { zh: '预算队列', en: 'Budget queue' },
 };
 
 function beijing(iso: string): string {
@@ -25,7 +27,8 @@ function beijing(iso: string): string {
 }
 const queueOf = (q: string): Label => QUEUE_LABELS[q as keyof typeof QUEUE_LABELS] ?? { zh: q, en: q };
 
-export function describeStuck(item: { kind: string; reason: string }): Label {
+/** The stuck item's reason for people; kinds without a sentence here keep services/stuck.ts's own Chinese. */
+export function describeStuck(item: { kind: string; reason: string; reasonZh?: string }): Label {
   const r = item.reason;
   let m: RegExpExecArray | null;
   if (
@@ -62,5 +65,5 @@ export function describeStuck(item: { kind: string; reason: string }): Label {
     return /overdue/.test(r)
       ? { zh: '任务超期，已通知队列主管', en: 'overdue task, supervisors told' }
       : { zh: '流程标记为需要关注，请在 Temporal 中查看', en: 'flagged by the workflow: see Temporal' };
-  return { zh: STUCK_KIND_LABELS[item.kind]?.zh ?? item.kind, en: r };
+  return { zh: item.reasonZh ?? STUCK_KIND_LABELS[item.kind]?.zh ?? item.kind, en: r };
 }

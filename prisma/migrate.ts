@@ -46,9 +46,14 @@ export function listMigrations(dir = MIGRATIONS_DIR): { name: string; sql: strin
     });
 }
 
+/**
+ * Applies every migration not yet applied, in order; with `until`, only those up to that one (tests of a
+ * migration's effect on the data of the one before).
+ */
 export async function migrate(
   databaseUrl: string,
   log: (line: string) => void = () => {},
+  opts: { until?: string } = {},
 ): Promise<MigrationResult> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
@@ -59,7 +64,7 @@ export async function migrate(
     const { rows } = await client.query<AppliedRow>(
       'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
     );
-    for (const m of listMigrations()) {
+    for (const m of listMigrations().filter((x) => opts.until === undefined || x.name <= opts.until)) {
       const records = rows.filter((r) => r.migration_name === m.name && r.rolled_back_at === null);
       if (records.some((r) => r.finished_at !== null)) {
         result.alreadyApplied.push(m.name);

@@ -1,14 +1,24 @@
 import { fromDbFen } from '../domain/money';
 import { allocateUnderCap } from '../domain/rules';
 import type { Track } from '../domain/status';
+import {
+  ALL_TRACKS,
+  available,
+  joinQueue,
+  lockYear,
+  promoteQueue,
+  readBudget,
+  type BudgetRow,
+} from './budgetQueue';
 import type { Db, Tx } from './db';
 
 /**
- * Budget and annual-cap reservations. The amount of a grant becomes binding here, in one transaction that
- * locks the year's budget rows (so concurrent approvals queue up) and the enterprise (so its cap is
- * counted once), and is checked again by the database (`Budget_within_total`).
+ * Budget and annual-cap reservations. The amount of a grant becomes binding here, in one transaction under
+ * the year's budget lock (so concurrent approvals queue up), with the enterprises locked (so a cap is counted
+ * once), and checked again by the database (`Budget_within_total`). Without money an application takes its
+ * place in the year's queue (services/budgetQueue.ts), which every transaction that frees money moves on.
  */
-export const ALL_TRACKS = 'ALL';
+export { ALL_TRACKS };
 
 /** Reservations queue on the year's budget lock: allow a queue to form rather than fail fast. */
 const QUEUE_UP = { maxWait: 30_000, timeout: 30_000 };
@@ -30,69 +40,90 @@ export type ReservationOutcome =
   /** Applications approved earlier are still waiting for budget: first come, first served. */
   | { kind: 'QUEUED'; ahead: number };
 
-interface BudgetRow {
-  track: string;
-  totalFen: bigint;
-  reservedFen: bigint;
-  spentFen: bigint;
+/** The application has ended (withdrawn, rejected) while its reservation was being made: nothing is held. */
+export class ApplicationEnded extends Error {
+  constructor(readonly applicationId: string) {
+    super(`application ${applicationId} has ended: no budget is reserved for it`);
+    this.name = 'ApplicationEnded';
+  }
 }
 
-async function lockBudget(tx: Tx, year: number, track: string): Promise<BudgetRow[]> {
-  return tx.$queryRaw<BudgetRow[]>`
-    SELECT track, "totalFen", "reservedFen", "spentFen" FROM "Budget"
-    WHERE year = ${year} AND track IN (${ALL_TRACKS}, ${track})
-    ORDER BY track FOR UPDATE`;
+const ENDED = ['REJECTED', 'WITHDRAWN', 'CLOSED'];
+
+async function capUsed(tx: Tx, req: ReservationRequest): Promise<number> {
+  const used = await tx.reservation.aggregate({
+    _sum: { amountFen: true },
+    where: {
+      creditCode: req.creditCode,
+      track: req.track,
+      subsidyYear: req.subsidyYear,
+      state: { in: ['RESERVED', 'SPENT'] },
+      applicationId: { not: req.applicationId },
+    },
+  });
+  return fromDbFen(used._sum.amountFen ?? 0n);
 }
 
-const available = (rows: BudgetRow[]) =>
-  rows.length === 0 || !rows.some((r) => r.track === ALL_TRACKS)
-    ? 0
-    : Math.min(...rows.map((r) => fromDbFen(r.totalFen - r.reservedFen - r.spentFen)));
-
+/**
+ * Reserves the grant of a finally approved application, or gives it its place in the budget queue. Asking
+ * again is safe and answers where the application stands (its grant may have come from the queue meanwhile).
+ */
 export async function reserveGrant(db: Db, req: ReservationRequest): Promise<ReservationOutcome> {
   return db.$transaction(async (tx) => {
-    const budget = await lockBudget(tx, req.budgetYear, req.track);
+    // The application's own row first (the record of a withdrawal takes it too): an application that ends
+    // while its reservation is made either sees nothing reserved, or finds the reservation and gives it back.
+    const [app] = await tx.$queryRaw<{ status: string }[]>`
+      SELECT status::text AS status FROM "Application" WHERE id = ${req.applicationId} FOR SHARE`;
+    if (!app || ENDED.includes(app.status)) throw new ApplicationEnded(req.applicationId);
+    await lockYear(tx, req.budgetYear);
+    await promoteQueue(tx, req.budgetYear, [req.creditCode]);
+
     const existing = await tx.reservation.findUnique({ where: { applicationId: req.applicationId } });
-    if (existing && existing.state !== 'RELEASED') {
-      return { kind: 'RESERVED', grantFen: fromDbFen(existing.amountFen), capped: false, remainingCapFen: 0 };
+    const used = await capUsed(tx, req);
+    if (existing?.state === 'RESERVED' || existing?.state === 'SPENT') {
+      const grantFen = fromDbFen(existing.amountFen);
+      return {
+        kind: 'RESERVED',
+        grantFen,
+        capped: grantFen > 0 && grantFen < req.computedFen,
+        remainingCapFen: Math.max(0, req.annualCapFen - used - grantFen),
+      };
     }
-    const self = await tx.application.findUniqueOrThrow({
-      where: { id: req.applicationId },
-      select: { awaitingBudgetSince: true },
-    });
-    const ahead = await tx.application.count({
-      where: {
-        id: { not: req.applicationId },
-        status: 'AWAITING_BUDGET',
-        programYear: req.budgetYear,
-        ...(self.awaitingBudgetSince ? { awaitingBudgetSince: { lt: self.awaitingBudgetSince } } : {}),
-      },
-    });
-    if (ahead > 0) return { kind: 'QUEUED', ahead };
+    if (existing?.state === 'REFUSED') return { kind: 'CAP_REACHED', capFen: req.annualCapFen };
+    const budget = await readBudget(tx, req.budgetYear);
+    if (existing?.state === 'WAITING') {
+      const ahead = await tx.reservation.count({
+        where: { budgetYear: req.budgetYear, state: 'WAITING', queuedSeq: { lt: existing.queuedSeq! } },
+      });
+      return ahead > 0
+        ? { kind: 'QUEUED', ahead }
+        : {
+            kind: 'INSUFFICIENT_BUDGET',
+            availableFen: available(budget, req.track),
+            neededFen: fromDbFen(existing.amountFen),
+          };
+    }
 
-    await tx.$queryRaw`SELECT 1 FROM "Enterprise" WHERE "creditCode" = ${req.creditCode} FOR UPDATE`;
-    const used = await tx.reservation.aggregate({
-      _sum: { amountFen: true },
-      where: {
-        creditCode: req.creditCode,
-        track: req.track,
-        subsidyYear: req.subsidyYear,
-        state: { in: ['RESERVED', 'SPENT'] },
-        applicationId: { not: req.applicationId },
-      },
-    });
-    const cap = allocateUnderCap(req.computedFen, req.annualCapFen, fromDbFen(used._sum.amountFen ?? 0n));
+    const cap = allocateUnderCap(req.computedFen, req.annualCapFen, used);
     if (cap.reached) return { kind: 'CAP_REACHED', capFen: req.annualCapFen };
-    const free = available(budget);
-    if (cap.grantFen > free)
+    const waiting = await tx.reservation.count({ where: { budgetYear: req.budgetYear, state: 'WAITING' } });
+    if (waiting > 0) {
+      await joinQueue(tx, req, cap.grantFen);
+      return { kind: 'QUEUED', ahead: waiting };
+    }
+    const free = available(budget, req.track);
+    if (cap.grantFen > free) {
+      await joinQueue(tx, req, cap.grantFen);
       return { kind: 'INSUFFICIENT_BUDGET', availableFen: free, neededFen: cap.grantFen };
-
+    }
     const data = {
       budgetYear: req.budgetYear,
       track: req.track,
       creditCode: req.creditCode,
       subsidyYear: req.subsidyYear,
       amountFen: BigInt(cap.grantFen),
+      computedFen: BigInt(req.computedFen),
+      annualCapFen: BigInt(req.annualCapFen),
       state: 'RESERVED' as const,
     };
     await tx.reservation.upsert({
@@ -100,8 +131,10 @@ export async function reserveGrant(db: Db, req: ReservationRequest): Promise<Res
       create: { applicationId: req.applicationId, ...data },
       update: data,
     });
+    await tx.$executeRaw`UPDATE "Reservation" SET "grantedSeq" = nextval('reservation_order_seq')
+      WHERE "applicationId" = ${req.applicationId}`;
     await tx.budget.updateMany({
-      where: { year: req.budgetYear, track: { in: budget.map((b) => b.track) } },
+      where: { year: req.budgetYear, track: { in: [ALL_TRACKS, req.track] } },
       data: { reservedFen: { increment: BigInt(cap.grantFen) } },
     });
     return {
@@ -113,28 +146,45 @@ export async function reserveGrant(db: Db, req: ReservationRequest): Promise<Res
   }, QUEUE_UP);
 }
 
-/** Moves a reservation to `to`: RELEASED gives the money back to the budget, SPENT books it as paid. */
-async function settle(db: Db, applicationId: string, to: 'RELEASED' | 'SPENT'): Promise<number> {
+/**
+ * Gives a reservation back (rejection, upheld objection, withdrawal, cancelled payment), or the application's
+ * place in the queue; the queue moves on in the same transaction. Idempotent; returns the amount given back.
+ */
+export async function releaseGrant(db: Db, applicationId: string): Promise<number> {
   return db.$transaction(async (tx) => {
-    const r = await tx.reservation.findUnique({ where: { applicationId } });
-    if (!r || r.state !== 'RESERVED') return 0;
-    await lockBudget(tx, r.budgetYear, r.track);
-    await tx.reservation.update({ where: { applicationId }, data: { state: to } });
+    const found = await tx.reservation.findUnique({ where: { applicationId } });
+    if (!found || !['RESERVED', 'WAITING'].includes(found.state)) return 0;
+    await lockYear(tx, found.budgetYear);
+    const r = await tx.reservation.findUniqueOrThrow({ where: { applicationId } });
+    if (r.state !== 'RESERVED' && r.state !== 'WAITING') return 0;
+    await tx.reservation.update({ where: { applicationId }, data: { state: 'RELEASED' } });
+    if (r.state === 'RESERVED') {
+      await tx.budget.updateMany({
+        where: { year: r.budgetYear, track: { in: [ALL_TRACKS, r.track] } },
+        data: { reservedFen: { decrement: r.amountFen } },
+      });
+    }
+    await promoteQueue(tx, r.budgetYear);
+    return r.state === 'RESERVED' ? fromDbFen(r.amountFen) : 0;
+  }, QUEUE_UP);
+}
+
+/** Books a reserved grant as paid; idempotent. */
+export async function spendGrant(db: Db, applicationId: string): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const found = await tx.reservation.findUnique({ where: { applicationId } });
+    if (!found || found.state !== 'RESERVED') return 0;
+    await lockYear(tx, found.budgetYear);
+    const r = await tx.reservation.findUniqueOrThrow({ where: { applicationId } });
+    if (r.state !== 'RESERVED') return 0;
+    await tx.reservation.update({ where: { applicationId }, data: { state: 'SPENT' } });
     await tx.budget.updateMany({
       where: { year: r.budgetYear, track: { in: [ALL_TRACKS, r.track] } },
-      data:
-        to === 'SPENT'
-          ? { reservedFen: { decrement: r.amountFen }, spentFen: { increment: r.amountFen } }
-          : { reservedFen: { decrement: r.amountFen } },
+      data: { reservedFen: { decrement: r.amountFen }, spentFen: { increment: r.amountFen } },
     });
     return fromDbFen(r.amountFen);
   }, QUEUE_UP);
 }
-
-/** Gives a reservation back (rejection, upheld objection, withdrawal, cancelled payment); idempotent. */
-export const releaseGrant = (db: Db, applicationId: string) => settle(db, applicationId, 'RELEASED');
-/** Books a reserved grant as paid; idempotent. */
-export const spendGrant = (db: Db, applicationId: string) => settle(db, applicationId, 'SPENT');
 
 export interface BudgetView {
   year: number;
@@ -172,10 +222,15 @@ export class BudgetBelowCommitted extends Error {
     super(
       `the ${track === ALL_TRACKS ? 'total' : track} budget cannot go below what is already reserved or spent (${committedFen} fen)`,
     );
+    this.name = 'BudgetBelowCommitted';
   }
 }
 
-/** Sets the year's total (and optional per-track) budget; never below what is already committed. */
+/**
+ * Sets the year's total (and optional per-track) budget, never below what is already committed; the queue
+ * moves on in the same transaction. A sub-budget set for the first time starts with what its track already
+ * holds, so that it limits the track from its first fen.
+ */
 export async function setBudget(
   db: Db,
   year: number,
@@ -183,22 +238,33 @@ export async function setBudget(
   by: string,
 ): Promise<void> {
   await db.$transaction(async (tx) => {
+    await lockYear(tx, year);
     const wanted: [string, number][] = [
       [ALL_TRACKS, totals.totalFen],
       ...Object.entries(totals.tracks ?? {}),
     ];
-    const locked = await tx.$queryRaw<
-      BudgetRow[]
-    >`SELECT track, "totalFen", "reservedFen", "spentFen" FROM "Budget" WHERE year = ${year} FOR UPDATE`;
+    const rows = await readBudget(tx, year);
+    const held = await tx.reservation.groupBy({
+      by: ['track', 'state'],
+      _sum: { amountFen: true },
+      where: { budgetYear: year, state: { in: ['RESERVED', 'SPENT'] } },
+    });
+    const heldBy = (track: string, state: 'RESERVED' | 'SPENT') =>
+      held
+        .filter((h) => h.state === state && (track === ALL_TRACKS || h.track === track))
+        .reduce((s, h) => s + (h._sum.amountFen ?? 0n), 0n);
     for (const [track, totalFen] of wanted) {
-      const row = locked.find((r) => r.track === track);
-      const committed = row ? fromDbFen(row.reservedFen + row.spentFen) : 0;
+      const row = rows.find((r) => r.track === track);
+      const reservedFen = row?.reservedFen ?? heldBy(track, 'RESERVED');
+      const spentFen = row?.spentFen ?? heldBy(track, 'SPENT');
+      const committed = fromDbFen(reservedFen + spentFen);
       if (totalFen < committed) throw new BudgetBelowCommitted(track, committed);
       await tx.budget.upsert({
         where: { year_track: { year, track } },
-        create: { year, track, totalFen: BigInt(totalFen), updatedBy: by },
+        create: { year, track, totalFen: BigInt(totalFen), reservedFen, spentFen, updatedBy: by },
         update: { totalFen: BigInt(totalFen), updatedBy: by },
       });
     }
-  });
+    await promoteQueue(tx, year);
+  }, QUEUE_UP);
 }

@@ -11,7 +11,10 @@ import {
   type PriorApplication,
   type Reason,
   type RulesResult,
+  type SrdiLevel,
 } from '../domain/rules';
+import type { Field } from '../domain/fields';
+import type { Application, Enterprise } from '../prisma/generated/client';
 import { TRACKS, type Track } from '../domain/status';
 import type { Db } from './db';
 import { toCatalogProduct } from './programs';
@@ -40,6 +43,41 @@ export async function priorApplications(
     subsidyYear: h.subsidyYear,
     grantedFen: fromDbFen(h.grantedFen),
   }));
+}
+
+const dayOrNull = (d: Date | null): string | null => (d ? shanghaiDate(d) : null);
+
+/** The facts an enterprise declared (its profile row), in the registry's shape. */
+export function declaredEnterpriseFacts(e: Enterprise): EnterpriseFacts {
+  return declaredFacts({
+    creditCode: e.creditCode,
+    name: e.name,
+    district: e.district,
+    size: e.size,
+    foundedOn: shanghaiDate(e.foundedOn),
+    mainField: e.mainField as Field,
+    techSmeValidUntil: dayOrNull(e.techSmeValidUntil),
+    highTechCertifiedOn: dayOrNull(e.highTechCertifiedOn),
+    highTechValidUntil: dayOrNull(e.highTechValidUntil),
+    srdiLevel: e.srdiLevel as SrdiLevel | null,
+    srdiValidUntil: dayOrNull(e.srdiValidUntil),
+  });
+}
+
+/** The policy an application declares, in the insurer's shape; the payment date is the day it was paid. */
+export function declaredPolicyFacts(app: Application): PolicyFacts {
+  return {
+    insurerCode: app.insurerCode,
+    policyNumber: app.policyNumber,
+    creditCode: app.creditCode,
+    productCode: app.productCode,
+    startDate: shanghaiDate(app.policyStartDate),
+    endDate: shanghaiDate(app.policyEndDate),
+    premiumFen: fromDbFen(app.premiumFen),
+    paidPremiumFen: fromDbFen(app.paidPremiumFen),
+    paidAt: shanghaiDate(app.paidAt),
+    sumInsuredFen: fromDbFen(app.sumInsuredFen),
+  };
 }
 
 /** A product of the catalog as the rules judge it; null when the catalog has none. */

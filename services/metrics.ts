@@ -10,6 +10,14 @@ import type { Logger } from './logger';
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
+/**
+ * The registry in Prometheus' text format. prom-client writes a missing value as `Nan` (e.g. the event-loop
+ * lag before its first sample); the format spells it `NaN`.
+ */
+export async function metricsText(): Promise<string> {
+  return (await registry.metrics()).replace(/ Nan$/gm, ' NaN');
+}
+
 /** A route label that is never a raw URL: the route template, or this for requests no route matched. */
 export const UNMATCHED_ROUTE = '(unmatched)';
 

@@ -1,4 +1,7 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { formatFen } from '../domain/money';
+import { QUEUE_LABELS, type Queue } from '../domain/roles';
+import { queueHeads } from './budgetQueue';
 import type { Db } from './db';
 import { applicationIdFromWorkflowId, applicationWorkflowId } from '../workflows/application/contract';
 import { bankMatchingWorkflowId } from '../workflows/bankMatching/contract';
@@ -10,6 +13,7 @@ export const STUCK_KINDS = [
   'ACTIVITY_RETRYING',
   'WORKFLOW_TASK_FAILING',
   'NEEDS_ATTENTION',
+  'BUDGET_QUEUE',
 ] as const;
 export type StuckKind = (typeof STUCK_KINDS)[number];
 
@@ -19,7 +23,9 @@ export interface StuckItem {
   workflowId: string;
   workflowType: string | null;
   status: string | null;
+  /** Why, in English (kept for outside clients) and in Chinese (the console). */
   reason: string;
+  reasonZh: string;
   /** Since when the condition holds (due date passed, payment failed, status entered, task scheduled). */
   since: string;
   ageSeconds: number;
@@ -103,6 +109,7 @@ export async function findStuck(deps: StuckDeps, opts: StuckOptions): Promise<St
         workflowType: 'applicationWorkflow',
         status: t.application.status,
         reason: `${t.queue} task ${t.assignee ? `claimed by ${t.assignee}` : 'unclaimed'}, due ${t.dueAt.toISOString()}${t.escalatedAt ? ', supervisors told' : ''}`,
+        reasonZh: `${queueZh(t.queue)}任务${t.assignee ? `由 ${t.assignee} 领取` : '无人领取'}，已于 ${beijing(t.dueAt)} 到期${t.escalatedAt ? '，已通知主管' : ''}`,
         since: t.dueAt.toISOString(),
       }),
     );
@@ -127,6 +134,7 @@ export async function findStuck(deps: StuckDeps, opts: StuckOptions): Promise<St
         workflowType: 'applicationWorkflow',
         status: 'PAYMENT_FAILED',
         reason: `payment attempt ${last?.attempt ?? '?'} failed: ${last?.failureReason ?? 'unknown reason'}; retry or cancel`,
+        reasonZh: `第 ${last?.attempt ?? '?'} 次支付失败：${last?.failureReason ?? '原因不明'}；请重试或取消`,
         since: a.statusChangedAt.toISOString(),
       }),
     );
@@ -195,6 +203,7 @@ export async function findStuck(deps: StuckDeps, opts: StuckOptions): Promise<St
           ...base,
           kind: 'ACTIVITY_RETRYING',
           reason: `${type} is on attempt ${attempt}${lastFailure ? `; last error: ${lastFailure}` : ''}`,
+          reasonZh: `步骤 ${type} 已重试至第 ${attempt} 次${lastFailure ? `；最近的错误见 Temporal 界面` : ''}`,
           since: pendingSince,
           activity: { type, attempt, lastFailure },
         }),
@@ -207,6 +216,7 @@ export async function findStuck(deps: StuckDeps, opts: StuckOptions): Promise<St
           ...base,
           kind: 'WORKFLOW_TASK_FAILING',
           reason: `the workflow task has failed ${(wft.attempt ?? 1) - 1} time(s): see the history's WorkflowTaskFailed event (a code change that breaks replay needs a fix or a reset)`,
+          reasonZh: `流程任务已失败 ${(wft.attempt ?? 1) - 1} 次：请在 Temporal 界面查看 WorkflowTaskFailed 事件（破坏重放的代码变更需要修复或重置）`,
           since: (fromTimestamp(wft.originalScheduledTime) ?? wf.startTime).toISOString(),
         }),
       );
@@ -219,12 +229,98 @@ export async function findStuck(deps: StuckDeps, opts: StuckOptions): Promise<St
           reason:
             (isApplication ? app?.attentionReason : null) ??
             'flagged by the workflow (see its current details)',
+          reasonZh: attentionZh(isApplication ? app?.attentionReason : null),
           since: pendingSince,
         }),
       );
     }
   });
 
+  items.push(...(await budgetQueueItems(deps, now)).map(item));
+
   items.sort((a, b) => b.ageSeconds - a.ageSeconds || a.workflowId.localeCompare(b.workflowId));
   return { generatedAt: now.toISOString(), items, scanned: running.length, truncated };
+}
+
+const queueZh = (queue: string) => QUEUE_LABELS[queue as Queue]?.zh ?? queue;
+const beijing = (at: Date) =>
+  new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+/** The reasons the application workflow flags (ApplicationProcess.attention), as people read them. */
+const ATTENTION_ZH: Record<string, string> = {
+  overdue: '任务逾期',
+  'payment failed': '支付失败',
+  'facts unverified': '登记或保险信息未能核实',
+};
+function attentionZh(reason: string | null | undefined): string {
+  if (!reason) return '流程已标记需要关注（见其当前详情）';
+  return reason
+    .split('; ')
+    .map((r) => ATTENTION_ZH[r] ?? r)
+    .join('；');
+}
+
+/** A grant from the budget queue not yet told to its workflow after this long is listed. */
+const WAKE_GRACE_MS = 30_000;
+
+/**
+ * The budget queue's safety net: a first in line whose need the money covers (the queue should have granted
+ * it), a first in line whose workflow no longer runs (it blocks everyone behind it), and a grant or refusal
+ * from the queue that its workflow has not been told of. The administrator wakes each from the list.
+ */
+async function budgetQueueItems(
+  deps: StuckDeps,
+  now: Date,
+): Promise<Omit<StuckItem, 'ageSeconds' | 'temporalUrl'>[]> {
+  const out: Omit<StuckItem, 'ageSeconds' | 'temporalUrl'>[] = [];
+  const base = (applicationId: string) => ({
+    kind: 'BUDGET_QUEUE' as const,
+    applicationId,
+    workflowId: applicationWorkflowId(applicationId),
+    workflowType: 'applicationWorkflow',
+    status: 'AWAITING_BUDGET',
+  });
+  for (const h of await queueHeads(deps.db)) {
+    const since = (h.waitingSince ?? now).toISOString();
+    const line = `first of ${h.length} waiting for the ${h.budgetYear} budget`;
+    const lineZh = `${h.budgetYear} 年度预算队列第 1 位（共 ${h.length} 件等待）`;
+    if (h.neededFen <= h.availableFen) {
+      out.push({
+        ...base(h.applicationId),
+        reason: `${line}, and the available ${formatFen(h.availableFen)} covers the ${formatFen(h.neededFen)} it needs: wake it`,
+        reasonZh: `${lineZh}，可用资金 ${formatFen(h.availableFen)} 已足够其所需 ${formatFen(h.neededFen)}：请唤醒`,
+        since,
+      });
+      continue;
+    }
+    const running = await deps.temporal.workflow
+      .getHandle(applicationWorkflowId(h.applicationId))
+      .describe()
+      .then(
+        (d) => d.status.name === 'RUNNING',
+        (err) => !(err instanceof WorkflowNotFoundError), // unreachable Temporal: not a reason to list it
+      );
+    if (!running) {
+      out.push({
+        ...base(h.applicationId),
+        reason: `${line}, but its workflow no longer runs and everyone behind it waits: waking it gives up its place`,
+        reasonZh: `${lineZh}，但其流程已不在运行，后面的申请都在等待：唤醒将让出其位置`,
+        since,
+      });
+    }
+  }
+  const untold = await deps.db.reservation.findMany({
+    where: { wakePending: true, updatedAt: { lt: new Date(now.getTime() - WAKE_GRACE_MS) } },
+    select: { applicationId: true, state: true, updatedAt: true },
+  });
+  for (const r of untold) {
+    const granted = r.state === 'RESERVED';
+    out.push({
+      ...base(r.applicationId),
+      reason: `${granted ? 'granted' : 'refused (annual cap used up)'} from the budget queue, but its workflow has not been told: wake it`,
+      reasonZh: `已从预算队列${granted ? '获得资金' : '被拒（年度上限已用完）'}，但流程尚未收到通知：请唤醒`,
+      since: r.updatedAt.toISOString(),
+    });
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Logger } from '../services/logger';
-import { registry } from '../services/metrics';
+import { metricsText, registry } from '../services/metrics';
 
 export interface MetricsServer {
   port: number;
@@ -23,7 +23,7 @@ export async function startMetricsServer(port: number, host: string, logger: Log
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    registry.metrics().then(
+    metricsText().then(
       (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
       (err: unknown) => {
         logger.warn({ err }, 'metrics scrape failed');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeStuck } from '../../domain/stuckText';
+import { wakeApplication } from '../../services/budgetWaiters';
 import { AdminActionResult, StuckList } from '../responses';
 import { findStuck, STUCK_KINDS } from '../../services/stuck';
 import { adminActionUpdate, type AdminAction } from '../../workflows/application/contract';
@@ -69,6 +70,24 @@ export const adminRoutes = [
         (i) => ({ ...i, summary: describeStuck(i) }), // the reason in words (domain/stuckText.ts)
       );
       return { body: { ...report, items, total: items.length } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/admin/applications/{id}/wake',
+    summary:
+      'Wake an application waiting for budget (the stuck list’s BUDGET_QUEUE items): the queue runs again and its workflow is told; one whose workflow no longer runs gives up its place',
+    tag: 'administration',
+    access: ['admin'],
+    params: IdParam,
+    errors: [404],
+    async handler({ params, actor, deps }) {
+      const app = await deps.db.application.findUnique({ where: { id: params.id }, select: { id: true } });
+      if (!app) throw notFound('application');
+      const outcome = await wakeApplication(deps.db, deps.temporal, app.id);
+      const reservation = await deps.db.reservation.findUnique({ where: { applicationId: app.id } });
+      deps.logger.info({ applicationId: app.id, outcome, actor: actor!.subject }, 'budget queue wake-up');
+      return { body: { id: app.id, outcome, reservation: reservation?.state ?? null } };
     },
   }),
   actionRoute(

@@ -1,8 +1,17 @@
 import { z } from 'zod';
-import { compareFacts } from '../../domain/comparison';
+import { factRows } from '../../domain/comparison';
 import { describeStep } from '../../domain/timeline';
 import { shanghaiYear } from '../../domain/calendar';
 import { fromDbFen } from '../../domain/money';
+import {
+  compareEnterprise,
+  comparePolicy,
+  type EnterpriseFacts,
+  type FactCheck,
+  type PolicyFacts,
+  type RulesResult,
+} from '../../domain/rules';
+import { declaredEnterpriseFacts, declaredPolicyFacts } from '../../services/eligibility';
 import { APPLICATION_STATUSES, TRACKS } from '../../domain/status';
 import type { Prisma } from '../../prisma/generated/client';
 import { startApplicationWorkflow } from '../../services/applicationWorkflows';
@@ -30,7 +39,11 @@ const Policy = z
     endDate: IsoDate,
     premiumFen: Fen.positive(),
     paidPremiumFen: Fen,
-    paidAt: IsoDateTime,
+    paidAt: IsoDateTime.meta({
+      description:
+        'The payment date: a Beijing day YYYY-MM-DD, or an instant with its offset (2026-02-20T10:00:00+08:00); ' +
+        'compared with the insurer’s record, and answered, as its Beijing day',
+    }),
     sumInsuredFen: Fen.positive(),
   })
   .superRefine((p, ctx) => {
@@ -66,7 +79,21 @@ const ListQuery = Page.extend({
   creditCode: CreditCode.optional(),
 });
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+/**
+ * The declared facts against the verified ones, fact by fact (days compared as Beijing days): empty for a side
+ * the precheck could not verify (or before the precheck).
+ */
+function factChecks(
+  enterprise: EnterpriseFacts,
+  policy: PolicyFacts,
+  verifiedFacts: unknown,
+): { enterprise: FactCheck[]; policy: FactCheck[] } {
+  const vf = verifiedFacts as RulesResult['facts'] | null;
+  return {
+    enterprise: vf?.enterpriseVerified ? compareEnterprise(enterprise, vf.enterprise) : [],
+    policy: vf?.policyVerified ? comparePolicy(policy, vf.policy) : [],
+  };
+}
 
 /** Where an applicant may only see its own enterprise's applications. */
 /**
@@ -98,6 +125,8 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
   });
   if (!app) throw notFound('application');
   const task = app.tasks[0];
+  const policy = declaredPolicyFacts(app);
+  const checks = factChecks(declaredEnterpriseFacts(app.enterprise), policy, app.verifiedFacts);
   let status: string = 'SUBMITTED';
   return {
     id: app.id,
@@ -112,17 +141,7 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
       actor.role === 'applicant'
         ? null
         : `${deps.config.temporal.uiUrl}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(app.workflowId)}`,
-    policy: {
-      insurerCode: app.insurerCode,
-      policyNumber: app.policyNumber,
-      productCode: app.productCode,
-      startDate: day(app.policyStartDate),
-      endDate: day(app.policyEndDate),
-      premiumFen: fromDbFen(app.premiumFen),
-      paidPremiumFen: fromDbFen(app.paidPremiumFen),
-      paidAt: app.paidAt.toISOString(),
-      sumInsuredFen: fromDbFen(app.sumInsuredFen),
-    },
+    policy,
     loanInterest: app.loanInterest,
     subsidy: {
       computedFen: fromDbFen(app.computedFen),
@@ -135,30 +154,10 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     },
     reviewOrg: app.reviewOrg,
     verifiedFacts: app.verifiedFacts,
+    factChecks: checks,
     documents: app.documents.map(presentDocument),
-    // Declared against verified, for the reviewers (applicants see their own declaration elsewhere).
-    facts:
-      actor.role === 'applicant'
-        ? null
-        : compareFacts({
-            enterprise: {
-              ...app.enterprise,
-              foundedOn: app.enterprise.foundedOn.toISOString().slice(0, 10),
-              techCertifiedUntil: app.enterprise.techCertifiedUntil?.toISOString().slice(0, 10) ?? null,
-              srdiValidUntil: app.enterprise.srdiValidUntil?.toISOString().slice(0, 10) ?? null,
-            },
-            policy: {
-              creditCode: app.creditCode,
-              productCode: app.productCode,
-              startDate: day(app.policyStartDate),
-              endDate: day(app.policyEndDate),
-              premiumFen: fromDbFen(app.premiumFen),
-              paidPremiumFen: fromDbFen(app.paidPremiumFen),
-              paidAt: app.paidAt.toISOString(),
-              sumInsuredFen: fromDbFen(app.sumInsuredFen),
-            },
-            verifiedFacts: app.verifiedFacts,
-          }),
+    // The same checks as a table for the reviewers, with the facts only the registry knows.
+    facts: actor.role === 'applicant' ? null : factRows(checks, app.verifiedFacts),
     payments: app.payments.map((p) => ({
       attempt: p.attempt,
       status: p.status,

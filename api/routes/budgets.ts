@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TRACKS } from '../../domain/status';
-import { BudgetBelowCommitted, budgetView, setBudget } from '../../services/budget';
-import { notifyBudgetWaiters } from '../../services/budgetWaiters';
+import { BudgetBelowCommitted, budgetView } from '../../services/budget';
+import { changeBudget } from '../../services/budgetWaiters';
 import { unprocessable } from '../errors';
 import { defineRoute } from '../route';
 import { BudgetView } from '../responses';
@@ -35,7 +35,7 @@ export const budgetRoutes = [
     errors: [422],
     async handler({ params, body, actor, deps }) {
       try {
-        await setBudget(deps.db, params.year, body, actor!.subject);
+        await changeBudget(deps.db, deps.temporal, params.year, body, actor!.subject);
       } catch (err) {
         if (err instanceof BudgetBelowCommitted) {
           throw unprocessable('BUDGET_BELOW_COMMITTED', err.message, [
@@ -47,7 +47,6 @@ export const budgetRoutes = [
         }
         throw err;
       }
-      await notifyBudgetWaiters(deps.db, deps.temporal, params.year);
       return { body: await budgetView(deps.db, params.year) };
     },
   }),

@@ -6,10 +6,17 @@ import { createRegistryClient, type RegistryClient } from '../../services/regist
 import { RetryableServiceError, ServiceError } from '../../services/serviceErrors';
 import { HttpError, unprocessable } from '../errors';
 import { defineRoute } from '../route';
-import { CreditCode, DeclaredFactsFields, Fen, IsoDate, srdiTogether } from '../schemas';
+import {
+  CreditCode,
+  DeclaredFactsFields,
+  declaredQualifications,
+  Fen,
+  IsoDate,
+  qualificationsTogether,
+} from '../schemas';
 
 /** What an enterprise declares about itself: the facts of `PUT /enterprises/{creditCode}` the rules judge. */
-const DeclaredFacts = z.object(DeclaredFactsFields).superRefine(srdiTogether);
+const DeclaredFacts = z.object(DeclaredFactsFields).superRefine(qualificationsTogether);
 
 const CalculatorBody = z
   .object({
@@ -105,10 +112,12 @@ export const calculatorRoutes = [
             creditCode: body.creditCode ?? null,
             declared: body.facts
               ? {
-                  ...body.facts,
-                  techCertifiedUntil: body.facts.techCertifiedUntil ?? null,
-                  srdiLevel: body.facts.srdiLevel ?? null,
-                  srdiValidUntil: body.facts.srdiValidUntil ?? null,
+                  name: body.facts.name,
+                  district: body.facts.district,
+                  size: body.facts.size,
+                  foundedOn: body.facts.foundedOn,
+                  mainField: body.facts.mainField,
+                  ...declaredQualifications(body.facts),
                 }
               : null,
             plannedPremiumFen: body.plannedPremiumFen,

@@ -57,6 +57,12 @@ const ListQuery = Page.extend({
 });
 
 const TokenParam = z.object({ token: z.string().min(20).max(2000) });
+/**
+ * The query of a link opened from an e-mail is let through: mail clients and security gateways append their
+ * own parameters (utm_source, ...), and the unsubscribe page's form posts back to the URL it was opened at.
+ * Nothing reads it.
+ */
+const EmailedLinkQuery = z.looseObject({});
 
 const CampaignResponse = z.object({
   id: z.string(),
@@ -192,7 +198,10 @@ function enterprisePrefill(f: EnterpriseFacts, contactEmail: string) {
     size: f.size,
     foundedOn: f.foundedOn,
     mainField: f.mainField,
-    ...(f.techSme ? { techCertifiedUntil: f.techSme.validUntil } : {}),
+    ...(f.techSme ? { techSmeValidUntil: f.techSme.validUntil } : {}),
+    ...(f.highTech
+      ? { highTechCertifiedOn: f.highTech.certifiedOn, highTechValidUntil: f.highTech.validUntil }
+      : {}),
     ...(f.srdi ? { srdiLevel: f.srdi.level, srdiValidUntil: f.srdi.validUntil } : {}),
     contactEmail,
   };
@@ -306,6 +315,7 @@ export const campaignRoutes = [
     access: 'public',
     rateLimited: true,
     params: TokenParam,
+    query: EmailedLinkQuery,
     errors: [429],
     async handler({ params, deps, req }) {
       const { campaignId, creditCode } = await linkClaims(deps, INVITATION_AUDIENCE, params.token);
@@ -363,6 +373,7 @@ export const campaignRoutes = [
     access: 'public',
     rateLimited: true,
     params: TokenParam,
+    query: EmailedLinkQuery,
     errors: [429],
     async handler({ params, deps, req }) {
       const { creditCode } = await linkClaims(deps, UNSUBSCRIBE_AUDIENCE, params.token);
@@ -388,6 +399,7 @@ export const campaignRoutes = [
     access: 'public',
     rateLimited: true,
     params: TokenParam,
+    query: EmailedLinkQuery,
     errors: [429],
     async handler({ params, deps, req }) {
       const { creditCode, campaignId } = await linkClaims(deps, UNSUBSCRIBE_AUDIENCE, params.token);

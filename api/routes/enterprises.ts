@@ -4,7 +4,15 @@ import type { Enterprise } from '../../prisma/generated/client';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
 import { EnterpriseView } from '../responses';
-import { CreditCode, DeclaredFactsFields, Email, srdiTogether, Text } from '../schemas';
+import {
+  CreditCode,
+  DeclaredFactsFields,
+  declaredQualifications,
+  Email,
+  qualificationsTogether,
+  Text,
+} from '../schemas';
+import { shanghaiDate } from '../../domain/calendar';
 import {
   maskedBankAccount,
   openBankAccount,
@@ -21,11 +29,11 @@ const BankAccount = z.object({
 
 const EnterpriseBody = z
   .object({ ...DeclaredFactsFields, contactEmail: Email, bankAccount: BankAccount.optional() })
-  .superRefine(srdiTogether);
+  .superRefine(qualificationsTogether);
 
 const CodeParam = z.object({ creditCode: CreditCode });
 
-const day = (d: Date | null): string | null => (d ? d.toISOString().slice(0, 10) : null);
+const day = (d: Date | null): string | null => (d ? shanghaiDate(d) : null);
 
 /** The enterprise as a caller may see it: the bank account number in full to finance only. */
 export function presentEnterprise(e: Enterprise, viewer: Actor, box: SecretBox) {
@@ -36,7 +44,9 @@ export function presentEnterprise(e: Enterprise, viewer: Actor, box: SecretBox) 
     size: e.size,
     foundedOn: day(e.foundedOn),
     mainField: e.mainField,
-    techCertifiedUntil: day(e.techCertifiedUntil),
+    techSmeValidUntil: day(e.techSmeValidUntil),
+    highTechCertifiedOn: day(e.highTechCertifiedOn),
+    highTechValidUntil: day(e.highTechValidUntil),
     srdiLevel: e.srdiLevel,
     srdiValidUntil: day(e.srdiValidUntil),
     contactEmail: e.contactEmail,
@@ -46,7 +56,8 @@ export function presentEnterprise(e: Enterprise, viewer: Actor, box: SecretBox) 
   };
 }
 
-const dateOrNull = (s: string | undefined) => (s ? new Date(`${s}T00:00:00Z`) : null);
+/** A day as a DATE column takes it. */
+const dateOrNull = (s: string | null) => (s ? new Date(`${s}T00:00:00Z`) : null);
 
 export const enterpriseRoutes = [
   defineRoute({
@@ -62,15 +73,18 @@ export const enterpriseRoutes = [
       if (actor!.role === 'applicant' && actor!.creditCode !== params.creditCode) {
         throw forbidden('an applicant may only register its own enterprise');
       }
+      const q = declaredQualifications(body);
       const data = {
         name: body.name,
         district: body.district,
         size: body.size,
-        foundedOn: new Date(`${body.foundedOn}T00:00:00Z`),
+        foundedOn: dateOrNull(body.foundedOn)!,
         mainField: body.mainField,
-        techCertifiedUntil: dateOrNull(body.techCertifiedUntil),
-        srdiLevel: body.srdiLevel ?? null,
-        srdiValidUntil: dateOrNull(body.srdiValidUntil),
+        techSmeValidUntil: dateOrNull(q.techSmeValidUntil),
+        highTechCertifiedOn: dateOrNull(q.highTechCertifiedOn),
+        highTechValidUntil: dateOrNull(q.highTechValidUntil),
+        srdiLevel: q.srdiLevel,
+        srdiValidUntil: dateOrNull(q.srdiValidUntil),
         contactEmail: body.contactEmail,
         // Encrypted at rest; an update without an account keeps the stored one.
         bankAccount: body.bankAccount

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { calendarReadiness } from '../../services/calendarStore';
-import { observeDatabase, registry } from '../../services/metrics';
+import { metricsText, observeDatabase, registry } from '../../services/metrics';
 import type { ApiDeps } from '../deps';
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -23,7 +23,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export function mountHealth(app: Express, deps: ApiDeps): void {
   observeDatabase(deps.db, deps.logger);
   app.get('/metrics', async (_req, res) => {
-    const text = await registry.metrics();
+    const text = await metricsText();
     res.set('Content-Type', registry.contentType).send(text);
   });
   app.get('/healthz', (_req, res) => {

@@ -1,9 +1,10 @@
-import { shanghaiYear } from '../calendar';
+import { shanghaiDate, shanghaiYear } from '../calendar';
 import { REQUIRED_DOCUMENTS, DOCUMENT_TYPES, type DocumentType } from '../documents';
 import { applyRate, BP_DENOMINATOR } from '../money';
 import type { ProgramConfig } from '../program';
 import { COMMITTEE_ORG, streetOrg } from '../roles';
 import { GRANT_HOLDING_STATUSES, type ApplicationStatus, type Track } from '../status';
+import { compareEnterprise, comparePolicy, factText, type FactCheck } from './compare';
 import type { CatalogProduct, EnterpriseFacts, PolicyFacts } from './facts';
 import { reason, type Reason } from './reasons';
 
@@ -72,26 +73,39 @@ export interface RulesResult {
   };
 }
 
-/** Whether a certificate valid until `validUntil` covers `date` (both YYYY-MM-DD). */
+/** Whether a certificate valid until `validUntil` covers `date` (days or instants, as Beijing days). */
 const validOn = (validUntil: string | undefined | null, date: string) =>
-  Boolean(validUntil && validUntil >= date);
+  Boolean(validUntil && shanghaiDate(validUntil) >= shanghaiDate(date));
 const activeOn = (p: CatalogProduct, date: string) =>
   p.activeFrom <= date && (p.activeTo === null || p.activeTo >= date);
 
-const ENTERPRISE_FIELDS: { key: 'district' | 'size' | 'mainField'; zh: string }[] = [
-  { key: 'district', zh: '注册地' },
-  { key: 'size', zh: '企业规模' },
-  { key: 'mainField', zh: '主营领域' },
-];
-const POLICY_FIELDS: { key: keyof PolicyFacts; zh: string; premium: boolean }[] = [
-  { key: 'premiumFen', zh: '保费', premium: true },
-  { key: 'paidPremiumFen', zh: '实付保费', premium: true },
-  { key: 'paidAt', zh: '缴费时间', premium: false },
-  { key: 'productCode', zh: '保险产品', premium: false },
-  { key: 'startDate', zh: '保险起期', premium: false },
-  { key: 'endDate', zh: '保险止期', premium: false },
-  { key: 'sumInsuredFen', zh: '保险金额', premium: false },
-];
+/** The declared enterprise facts whose difference from the registry is a reason (the name is not). */
+const ENTERPRISE_REASON_FIELDS = new Set([
+  'district',
+  'size',
+  'mainField',
+  'foundedOn',
+  'techSme',
+  'highTech',
+  'srdi',
+]);
+/** The declared policy facts whose difference from the insurer's record is a reason, premium ones apart. */
+const POLICY_REASON_FIELDS: Record<string, 'premium' | 'details'> = {
+  premiumFen: 'premium',
+  paidPremiumFen: 'premium',
+  paidAt: 'details',
+  productCode: 'details',
+  startDate: 'details',
+  endDate: 'details',
+  sumInsuredFen: 'details',
+};
+
+const mismatchDetail = (c: FactCheck) => ({
+  field: c.field,
+  fieldZh: c.fieldZh,
+  declared: factText(c.declared),
+  verified: factText(c.verified),
+});
 
 function resolveEnterprise(
   input: RulesInput,
@@ -106,17 +120,9 @@ function resolveEnterprise(
     reasons.push(reason('REGISTRY_UNAVAILABLE'));
     return { facts: declared, verified: false };
   }
-  for (const f of ENTERPRISE_FIELDS) {
-    if (declared[f.key] !== registry[f.key]) {
-      reasons.push(
-        reason('DECLARED_FACTS_MISMATCH', {
-          field: f.key,
-          fieldZh: f.zh,
-          declared: declared[f.key],
-          verified: registry[f.key],
-        }),
-      );
-    }
+  for (const c of compareEnterprise(declared, registry)) {
+    if (c.same === false && ENTERPRISE_REASON_FIELDS.has(c.field))
+      reasons.push(reason('DECLARED_FACTS_MISMATCH', mismatchDetail(c)));
   }
   return { facts: registry, verified: true };
 }
@@ -136,19 +142,12 @@ function resolvePolicy(
     reasons.push(reason('INSURER_UNAVAILABLE'));
     return { facts: declared, verified: false };
   }
-  for (const f of POLICY_FIELDS) {
-    const [d, v] = [declared[f.key], insurer[f.key]];
-    const differs = f.key === 'paidAt' ? Date.parse(String(d)) !== Date.parse(String(v)) : d !== v;
-    if (differs) {
+  for (const c of comparePolicy(declared, insurer)) {
+    const kind = POLICY_REASON_FIELDS[c.field];
+    if (c.same === false && kind)
       reasons.push(
-        reason(f.premium ? 'PREMIUM_MISMATCH' : 'POLICY_DETAILS_MISMATCH', {
-          field: f.key,
-          fieldZh: f.zh,
-          declared: d,
-          verified: v,
-        }),
+        reason(kind === 'premium' ? 'PREMIUM_MISMATCH' : 'POLICY_DETAILS_MISMATCH', mismatchDetail(c)),
       );
-    }
   }
   return { facts: insurer, verified: true };
 }
@@ -206,11 +205,13 @@ function productProblem(input: RulesInput, e: EnterpriseFacts, p: PolicyFacts): 
 function checkInclusiveEnterprise(input: RulesInput, e: EnterpriseFacts, p: PolicyFacts, reasons: Reason[]) {
   const { program } = input;
   const start = p.startDate;
-  const routeB = e.highTech !== null && Number(e.highTech.certifiedOn.slice(0, 4)) === program.year - 1;
+  const routeB = e.highTech !== null && shanghaiYear(e.highTech.certifiedOn) === program.year - 1;
   const routeA: Reason[] = [];
   const qualified =
     validOn(e.techSme?.validUntil, start) ||
-    (e.highTech !== null && e.highTech.certifiedOn <= start && validOn(e.highTech.validUntil, start));
+    (e.highTech !== null &&
+      shanghaiDate(e.highTech.certifiedOn) <= shanghaiDate(start) &&
+      validOn(e.highTech.validUntil, start));
   if (!qualified)
     routeA.push(reason('NOT_ELIGIBLE_TECH_QUALIFICATION', { date: start, year: program.year - 1 }));
   if (e.staff === null) routeA.push(reason('FACT_UNKNOWN', { field: 'staff', fieldZh: '员工人数' }));
@@ -272,7 +273,7 @@ export function evaluate(input: RulesInput): RulesResult {
   const policy = resolvePolicy(input, reasons);
   const e = enterprise?.facts ?? input.enterprise.declared;
   const p = policy?.facts ?? input.policy.declared;
-  const subsidyYear = shanghaiYear(new Date(p.paidAt));
+  const subsidyYear = shanghaiYear(p.paidAt);
 
   checkGeneral(input, e, p, reasons);
   const productWhy = productProblem(input, e, p);

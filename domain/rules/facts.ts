@@ -2,7 +2,8 @@ import type { Field } from '../fields';
 
 /**
  * Facts the rules judge. They come from the outside registries (verified) and fall back to what the
- * applicant declared. Dates are calendar days `YYYY-MM-DD`; instants are ISO strings with offset.
+ * applicant declared. Dates are calendar days `YYYY-MM-DD`; instants are ISO strings with offset. What the
+ * policy or a certificate states as a day is judged and compared as its Beijing day (`shanghaiDate`).
  */
 export type SrdiLevel = 'NATIONAL' | 'MUNICIPAL';
 export type EnterpriseSize = 'MICRO' | 'SMALL' | 'MEDIUM' | 'LARGE';
@@ -43,6 +44,7 @@ export interface PolicyFacts {
   endDate: string;
   premiumFen: number;
   paidPremiumFen: number;
+  /** The payment date: a day, or the insurer's instant of payment; either counts as its Beijing day. */
   paidAt: string;
   sumInsuredFen: number;
 }

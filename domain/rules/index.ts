@@ -1,6 +1,7 @@
 import type { Field } from '../fields';
 import type { EnterpriseFacts, EnterpriseSize, SrdiLevel } from './facts';
 
+export * from './compare';
 export * from './evaluate';
 export * from './facts';
 export * from './reasons';
@@ -13,7 +14,12 @@ export interface DeclaredEnterprise {
   size: EnterpriseSize;
   foundedOn: string;
   mainField: Field;
-  techCertifiedUntil: string | null;
+  /** 科技型中小企业: the registration's validity. */
+  techSmeValidUntil: string | null;
+  /** 高新技术企业: the certificate's date (issue or renewal) and validity, both or neither. */
+  highTechCertifiedOn: string | null;
+  highTechValidUntil: string | null;
+  /** 专精特新: level and validity, both or neither. */
   srdiLevel: SrdiLevel | null;
   srdiValidUntil: string | null;
 }
@@ -30,8 +36,11 @@ export function declaredFacts(d: DeclaredEnterprise): EnterpriseFacts {
     revenueFen: null,
     foundedOn: d.foundedOn,
     mainField: d.mainField,
-    highTech: null,
-    techSme: d.techCertifiedUntil ? { validUntil: d.techCertifiedUntil } : null,
+    highTech:
+      d.highTechCertifiedOn && d.highTechValidUntil
+        ? { certifiedOn: d.highTechCertifiedOn, validUntil: d.highTechValidUntil }
+        : null,
+    techSme: d.techSmeValidUntil ? { validUntil: d.techSmeValidUntil } : null,
     srdi: d.srdiLevel && d.srdiValidUntil ? { level: d.srdiLevel, validUntil: d.srdiValidUntil } : null,
     creditClean: null,
   };

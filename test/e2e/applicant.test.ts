@@ -107,7 +107,8 @@ async function policy(code: string, number: string) {
     endDate: '2027-02-28',
     premiumFen: 250_000,
     paidPremiumFen: 250_000,
-    paidAt: '2026-02-20T00:00:00+08:00',
+    // The insurer records the instant of payment; the applicant enters the day (2026-02-20, as in Beijing).
+    paidAt: '2026-02-20T01:30:00+08:00',
     sumInsuredFen: 500_000_000,
   });
 }
@@ -149,7 +150,9 @@ describe('the applicant in the browser', () => {
     await pickDate(page, '成立日期', '2019-06-01');
     await choose(page, '主营领域', '人工智能');
     await page.getByLabel('联系邮箱').fill('not-an-email');
-    await pickDate(page, '科技型中小企业/高新技术企业资格有效期至', '2028-12-31');
+    await pickDate(page, '科技型中小企业资格有效期至', '2028-12-31');
+    expect(await page.getByLabel('高新技术企业证书发证日期').inputValue()).toBe('');
+    expect(await page.getByLabel('高新技术企业证书有效期至').inputValue()).toBe('');
     await page.getByLabel('开户银行').fill('中国工商银行');
     await page.getByLabel('账户名称').fill('北京海淀测试科技有限公司');
     await page.getByLabel('银行账号').fill('6222020200012345678');
@@ -165,6 +168,9 @@ describe('the applicant in the browser', () => {
       name: '北京海淀测试科技有限公司',
       size: 'SMALL',
       mainField: 'ARTIFICIAL_INTELLIGENCE',
+      techSmeValidUntil: new Date('2028-12-31T00:00:00Z'),
+      highTechCertifiedOn: null,
+      highTechValidUntil: null,
     });
     // The date picker's day is the day stored: no shift through a time zone.
     expect(stored.foundedOn.toISOString().slice(0, 10)).toBe('2019-06-01');
@@ -226,6 +232,8 @@ describe('the applicant in the browser', () => {
     );
     expect(await timeline.locator('time').first().textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     await checkPage(page, 'applicant-application');
+    // The day entered and the insurer's instant of that day agree: the precheck notes no mismatch.
+    expect((await stack.db.application.findUniqueOrThrow({ where: { id } })).reasons).toEqual([]);
 
     // My applications lists it, its number on one line.
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的申请' }).click();

@@ -84,7 +84,8 @@ describe('one application through every role, in the browser', () => {
         endDate: '2027-02-28',
         premiumFen: 250_000,
         paidPremiumFen: 250_000,
-        paidAt: '2026-02-20T00:00:00+08:00',
+        // An instant of the day the applicant enters: 17:30 UTC the day before.
+        paidAt: '2026-02-20T01:30:00+08:00',
         sumInsuredFen: 500_000_000,
       }),
     });
@@ -140,6 +141,15 @@ describe('one application through every role, in the browser', () => {
       org: 'street:中关村街道',
     });
     await openTaskFromList(reviewer, id, 'initial-review');
+    // What the applicant entered in the console matches the registry and the insurer: no mismatch anywhere.
+    await reviewer.getByRole('heading', { name: '申报信息与核验结果' }).waitFor();
+    expect(await reviewer.locator('tr[data-fact="paidAt"]').textContent()).toContain('✓ 一致');
+    expect(await reviewer.locator('tr[data-fact="paidAt"] td').allTextContents()).toEqual(
+      expect.arrayContaining(['2026-02-20']),
+    );
+    expect(await reviewer.locator('tr.rv-diff-row').count()).toBe(0);
+    expect(await reviewer.getByText('≠ 不一致').count()).toBe(0);
+    expect(await reviewer.locator('.rv-reasons li[data-code$="MISMATCH"]').count()).toBe(0);
     await reviewer.getByRole('button', { name: '领取任务' }).click();
     await reviewer.getByText('您已领取此任务。').waitFor();
     await reviewer.getByRole('radio', { name: '要求补充材料' }).check({ force: true });

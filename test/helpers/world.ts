@@ -78,7 +78,13 @@ export async function newApplicant(
       contactEmail: email,
       size: registry.size,
       mainField: registry.mainField,
-      ...(registry.techSme ? { techCertifiedUntil: registry.techSme.validUntil } : {}),
+      ...(registry.techSme ? { techSmeValidUntil: registry.techSme.validUntil } : {}),
+      ...(registry.highTech
+        ? {
+            highTechCertifiedOn: registry.highTech.certifiedOn,
+            highTechValidUntil: registry.highTech.validUntil,
+          }
+        : {}),
       ...(registry.srdi ? { srdiLevel: registry.srdi.level, srdiValidUntil: registry.srdi.validUntil } : {}),
     }),
   );

@@ -88,7 +88,7 @@ describe('atomic reservation of budget and annual cap (real PostgreSQL, concurre
       annualCapFen,
     });
 
-  it('lets 200 approvals race for a budget that covers 150: exactly 150 reserve, nothing is overspent', async () => {
+  it('lets 200 approvals race for a budget that covers 150: exactly 150 reserve, the other 50 queue, nothing is overspent', async () => {
     const grant = 1_000_000;
     await setBudget(db, YEAR, { totalFen: 150 * grant }, 'finance-test');
     const apps = await applications(200);
@@ -97,7 +97,9 @@ describe('atomic reservation of budget and annual cap (real PostgreSQL, concurre
       (acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }),
       {},
     );
-    expect(kinds).toEqual({ RESERVED: 150, INSUFFICIENT_BUDGET: 50 });
+    // The first without money starts the queue; everyone after it queues behind it.
+    expect(kinds).toEqual({ RESERVED: 150, INSUFFICIENT_BUDGET: 1, QUEUED: 49 });
+    expect(await db.reservation.count({ where: { budgetYear: YEAR, state: 'WAITING' } })).toBe(50);
     const view = await budgetView(db, YEAR);
     expect(view).toMatchObject({
       totalFen: 150 * grant,
@@ -111,17 +113,25 @@ describe('atomic reservation of budget and annual cap (real PostgreSQL, concurre
     });
     expect(Number(sum._sum.amountFen)).toBe(150 * grant);
 
-    // Paying and releasing keep the books: released money is available again, spent money is not.
+    // Paying and releasing keep the books: released money goes to the first in line at once, spent money
+    // stays spent.
     const reserved = apps.filter((_, i) => outcomes[i]!.kind === 'RESERVED');
+    const first = apps[outcomes.findIndex((o) => o.kind === 'INSUFFICIENT_BUDGET')]!;
     expect(await spendGrant(db, reserved[0]!.id)).toBe(grant);
     expect(await spendGrant(db, reserved[0]!.id)).toBe(0); // idempotent
     expect(await releaseGrant(db, reserved[1]!.id)).toBe(grant);
     expect(await releaseGrant(db, reserved[1]!.id)).toBe(0);
     expect(await budgetView(db, YEAR)).toMatchObject({
-      reservedFen: 148 * grant,
+      reservedFen: 149 * grant,
       spentFen: grant,
-      availableFen: grant,
+      availableFen: 0,
     });
+    expect(await db.reservation.findUniqueOrThrow({ where: { applicationId: first.id } })).toMatchObject({
+      state: 'RESERVED',
+      wakePending: true,
+    });
+    expect(await reserve(first, grant)).toMatchObject({ kind: 'RESERVED', grantFen: grant });
+    expect(await db.reservation.count({ where: { budgetYear: YEAR, state: 'WAITING' } })).toBe(49);
   });
 
   it('lets 20 applications of one enterprise race against its annual cap: the sum never exceeds it', async () => {
@@ -195,25 +205,14 @@ describe('budget over the API: waiting applications resume in approval order', (
   });
 
   async function throughFinalApproval() {
-    const a = await newApplicant(stack, 'SRDI');
-    const id = (await submit(stack, a, 'SRDI')).body.id as string;
-    const reviewer = await as(stack, { role: 'reviewer', org: 'committee' });
-    const approver = await as(stack, { role: 'approver', org: 'committee' });
-    for (const [who, queue] of [
-      [reviewer, 'initial-review'],
-      [approver, 'final-approval'],
-    ] as const) {
-      const task = await eventually(
-        () => stack.db.task.findFirst({ where: { applicationId: id, queue, state: 'OPEN' } }),
-        (t) => t !== null,
-      );
-      await who.post(`/api/v1/tasks/${task!.id}/claim`);
-      await who.post(`/api/v1/tasks/${task!.id}/decision`, { decision: 'approve', comment: '' });
-    }
+    const { id, a, approve } = await untilFinalApproval();
+    await approve();
     return { id, a };
   }
   const statusOf = async (id: string) =>
     (await stack.db.application.findUniqueOrThrow({ where: { id } })).status;
+  const reservationOf = async (id: string) =>
+    (await stack.db.reservation.findUnique({ where: { applicationId: id } }))?.state ?? null;
 
   it('sets and reads the budget (finance and admin only), refusing to go below what is committed', async () => {
     const put = await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: 5_000_000 });
@@ -263,13 +262,14 @@ describe('budget over the API: waiting applications resume in approval order', (
       availableFen: 0,
     });
 
-    // Room for one more: the one that waited longest gets it.
+    // Room for one more: the one that waited longest gets it, in the transaction that raised the budget.
     await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: 2 * grant });
+    expect(await reservationOf(second.id)).toBe('RESERVED');
+    expect(await reservationOf(third.id)).toBe('WAITING');
     await eventually(
       () => statusOf(second.id),
       (s) => s === 'APPROVED',
     );
-    await new Promise((r) => setTimeout(r, 1500));
     expect(await statusOf(third.id)).toBe('AWAITING_BUDGET');
     await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: 3 * grant });
     await eventually(
@@ -319,4 +319,97 @@ describe('budget over the API: waiting applications resume in approval order', (
       'RELEASED',
     );
   });
+
+  it('grants six applications approved together with room for two, and all six once the budget is raised', async () => {
+    const grant = 5_000_000;
+    const before = (await finance.get(`/api/v1/admin/budgets/${year}`)).body;
+    await finance.put(`/api/v1/admin/budgets/${year}`, {
+      totalFen: before.reservedFen + before.spentFen + 2 * grant,
+    });
+    const six = await Promise.all(Array.from({ length: 6 }, () => untilFinalApproval()));
+    // The six final approvals land close together.
+    await Promise.all(six.map((s) => s.approve()));
+    const settled = await eventually(
+      () => Promise.all(six.map((s) => statusOf(s.id))),
+      (all) => all.every((st) => st === 'APPROVED' || st === 'AWAITING_BUDGET'),
+    );
+    expect(settled.filter((st) => st === 'APPROVED')).toHaveLength(2);
+    expect(settled.filter((st) => st === 'AWAITING_BUDGET')).toHaveLength(4);
+    const view = (await finance.get(`/api/v1/admin/budgets/${year}`)).body;
+    expect(view.availableFen).toBe(0);
+
+    // Far more than the four need: every one of them leaves AWAITING_BUDGET within seconds.
+    const raised = Date.now();
+    await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: view.totalFen + 100 * grant });
+    await eventually(
+      () => Promise.all(six.map((s) => statusOf(s.id))),
+      (all) => all.every((st) => st === 'APPROVED'),
+      10_000,
+    );
+    expect(Date.now() - raised).toBeLessThan(10_000);
+    // Granted in the order they came to wait.
+    const waited = await stack.db.reservation.findMany({
+      where: { applicationId: { in: six.map((s) => s.id) }, queuedSeq: { not: null } },
+      orderBy: { queuedSeq: 'asc' },
+    });
+    expect(waited).toHaveLength(4);
+    const grantedOrder = [...waited].sort((a, b) => Number(a.grantedSeq! - b.grantedSeq!));
+    expect(grantedOrder.map((r) => r.applicationId)).toEqual(waited.map((r) => r.applicationId));
+  });
+
+  it('lists a first in line whose money has come without the queue noticing, and the administrator wakes it', async () => {
+    const admin = await as(stack, { role: 'admin' });
+    const grant = 5_000_000;
+    const before = (await finance.get(`/api/v1/admin/budgets/${year}`)).body;
+    await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: before.reservedFen + before.spentFen });
+    const waiting = await untilFinalApproval();
+    await waiting.approve();
+    await eventually(
+      () => statusOf(waiting.id),
+      (s) => s === 'AWAITING_BUDGET',
+    );
+    // Money that arrives behind the queue's back (a direct edit of the budget row).
+    await stack.db
+      .$executeRaw`UPDATE "Budget" SET "totalFen" = "totalFen" + ${10 * grant} WHERE year = ${year} AND track = 'ALL'`;
+    const stuck = await admin.get('/api/v1/admin/workflows/stuck?kind=BUDGET_QUEUE');
+    expect(stuck.status).toBe(200);
+    const listed = stuck.body.items.find((i: { applicationId: string }) => i.applicationId === waiting.id);
+    expect(listed).toMatchObject({ kind: 'BUDGET_QUEUE', status: 'AWAITING_BUDGET' });
+    expect(listed.reasonZh).toContain('可用资金');
+    expect(listed.reason).toContain('wake it');
+    expect(listed.temporalUrl).toContain(encodeURIComponent(`application-${waiting.id}`));
+
+    const woken = await admin.post(`/api/v1/admin/applications/${waiting.id}/wake`);
+    expect(woken.status).toBe(200);
+    expect(woken.body).toMatchObject({ id: waiting.id, outcome: 'WOKEN', reservation: 'RESERVED' });
+    await eventually(
+      () => statusOf(waiting.id),
+      (s) => s === 'APPROVED',
+    );
+    const after = await admin.get('/api/v1/admin/workflows/stuck?kind=BUDGET_QUEUE');
+    expect(after.body.items.map((i: { applicationId: string }) => i.applicationId)).not.toContain(waiting.id);
+    expect((await admin.post('/api/v1/admin/applications/HD-1999-000000/wake')).status).toBe(404);
+  });
+
+  /** An application at its final-approval task; `approve()` gives the final approval. */
+  async function untilFinalApproval() {
+    const a = await newApplicant(stack, 'SRDI');
+    const id = (await submit(stack, a, 'SRDI')).body.id as string;
+    const reviewer = await as(stack, { role: 'reviewer', org: 'committee' });
+    const approver = await as(stack, { role: 'approver', org: 'committee' });
+    const decide = async (who: ApiClient, queue: string) => {
+      const task = await eventually(
+        () => stack.db.task.findFirst({ where: { applicationId: id, queue, state: 'OPEN' } }),
+        (t) => t !== null,
+      );
+      await who.post(`/api/v1/tasks/${task!.id}/claim`);
+      await who.post(`/api/v1/tasks/${task!.id}/decision`, { decision: 'approve', comment: '' });
+    };
+    await decide(reviewer, 'initial-review');
+    await eventually(
+      () => stack.db.task.findFirst({ where: { applicationId: id, queue: 'final-approval', state: 'OPEN' } }),
+      (t) => t !== null,
+    );
+    return { id, a, approve: () => decide(approver, 'final-approval') };
+  }
 });

@@ -187,6 +187,44 @@ describe('migrations', () => {
     ).toEqual(listMigrations().map((m) => [m.name, m.checksum, true, 1]));
   });
 
+  it('keep an old enterprise’s qualification date, as its 科技型中小企业 validity', async () => {
+    const QUALIFICATIONS = '20261128090000_qualifications';
+    const before = listMigrations()
+      .map((m) => m.name)
+      .filter((n) => n < QUALIFICATIONS)
+      .at(-1)!;
+    const fresh = await createTestDatabaseUnmigrated();
+    const c = new Client({ connectionString: fresh.url });
+    try {
+      expect((await migrate(fresh.url, undefined, { until: before })).applied.at(-1)).toBe(before);
+      await c.connect();
+      await c.query(
+        `INSERT INTO "Enterprise" ("creditCode", "name", "district", "size", "foundedOn", "mainField",
+           "techCertifiedUntil", "srdiLevel", "srdiValidUntil", "contactEmail", "updatedAt")
+         VALUES ('91350100M000100Y43', '旧企业', '海淀区', 'SMALL', '2019-04-12', 'ARTIFICIAL_INTELLIGENCE',
+           '2027-12-31', 'MUNICIPAL', '2028-06-30', 'old@example.com', now())`,
+      );
+      expect((await migrate(fresh.url)).applied).toContain(QUALIFICATIONS);
+      const { rows } = await c.query(
+        `SELECT "techSmeValidUntil"::text AS "techSme", "highTechCertifiedOn", "highTechValidUntil",
+                "srdiValidUntil"::text AS "srdi", "foundedOn"::text AS "foundedOn"
+         FROM "Enterprise" WHERE "creditCode" = '91350100M000100Y43'`,
+      );
+      expect(rows).toEqual([
+        {
+          techSme: '2027-12-31',
+          highTechCertifiedOn: null,
+          highTechValidUntil: null,
+          srdi: '2028-06-30',
+          foundedOn: '2019-04-12',
+        },
+      ]);
+    } finally {
+      await c.end().catch(() => undefined);
+      await fresh.drop();
+    }
+  });
+
   it('take turns under the advisory lock when two runners start at once', async () => {
     const fresh = await createTestDatabaseUnmigrated();
     try {

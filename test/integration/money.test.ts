@@ -289,6 +289,46 @@ describe('public notice, objections and disbursement on the real stack', () => {
     expect(valid.status).toBe(404); // signed, but for no payment of ours
   });
 
+  it('authenticates a callback before it reads it: nothing unsigned, forged or stale learns the body’s shape', async () => {
+    const secret = stack.config.services.paymentCallbackSecret;
+    const now = Math.floor(Date.now() / 1000);
+    const call = (raw: string, headers: Record<string, string> = {}) =>
+      anon().request('POST', '/api/v1/payments/callback', raw, {
+        'content-type': 'application/json',
+        ...headers,
+      });
+    const signed = (raw: string, at = now, key = secret) => ({
+      'x-timestamp': String(at),
+      'x-signature': signPaymentCallback(key, at, raw),
+    });
+    const refusedUnread = (res: { status: number; body: any }) => {
+      expect(res.status).toBe(401);
+      expect(res.body.error).toEqual({
+        code: 'UNAUTHORIZED',
+        message: 'the callback signature is missing, wrong or stale',
+        details: [],
+      });
+    };
+    const malformed = '{"paymentId": 7, "status": "PAID?", ';
+    const wrongShape = JSON.stringify({ paymentId: 7, status: 'PAID?', extra: true });
+    for (const raw of [malformed, wrongShape, '', 'not json at all']) {
+      refusedUnread(await call(raw)); // unsigned
+      refusedUnread(await call(raw, signed(raw, now, 'not-the-secret-at-all-0123456789'))); // forged
+      refusedUnread(await call(raw, signed(raw, now - 3600))); // stale
+      refusedUnread(await call(raw, { ...signed(`${raw} `), 'x-timestamp': String(now) })); // other bytes
+    }
+    // Once the signature holds, the body is read: malformed JSON and a wrong shape are 400s naming why.
+    const notJson = await call(malformed, signed(malformed));
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.code).toBe('INVALID_JSON');
+    const shape = await call(wrongShape, signed(wrongShape));
+    expect(shape.status).toBe(400);
+    expect(shape.body.error.code).toBe('VALIDATION_FAILED');
+    expect(shape.body.error.details.map((d: { path: string }) => d.path)).toEqual(
+      expect.arrayContaining(['body.paymentId', 'body.status', 'body.extra']),
+    );
+  });
+
   it('limits objections per client', async () => {
     const codes: number[] = [];
     for (let i = 0; i < 10; i++) {

@@ -97,7 +97,7 @@ async function apply(f: EnterpriseFacts): Promise<string> {
       foundedOn: f.foundedOn,
       mainField: f.mainField,
       contactEmail: email,
-      ...(f.techSme ? { techCertifiedUntil: f.techSme.validUntil } : {}),
+      ...(f.techSme ? { techSmeValidUntil: f.techSme.validUntil } : {}),
     }),
   );
   expect(registered.status).toBe(201);

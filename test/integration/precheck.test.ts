@@ -187,3 +187,96 @@ describe('automated precheck against the registry and insurer simulators', () =>
     });
   });
 });
+
+describe('days are days: what the policy states as a day is compared as a Beijing day', () => {
+  it('finds no mismatch when the applicant gives the payment day and the insurer its instant that day', async () => {
+    const a = await newApplicant(stack, 'INCLUSIVE');
+    // 01:30 Beijing is 17:30 UTC the day before: the same day in Beijing, another one in UTC.
+    const res = await submit(stack, a, 'INCLUSIVE', {
+      policy: { paidAt: '2026-02-20T01:30:00+08:00' },
+      declared: { paidAt: '2026-02-20' },
+    });
+    expect(res.status).toBe(201);
+    const view = await settled(a.client, res.body.id);
+    expect(view.status).toBe('INITIAL_REVIEW');
+    expect(view.subsidy.reasons).toEqual([]);
+    expect(view.policy.paidAt).toBe('2026-02-20');
+    expect(view.subsidy.subsidyYear).toBe(2026);
+    expect(view.factChecks.policy.find((c: any) => c.field === 'paidAt')).toEqual({
+      field: 'paidAt',
+      fieldZh: '缴费时间',
+      declared: '2026-02-20',
+      verified: '2026-02-20',
+      same: true,
+    });
+    expect(view.factChecks.policy.filter((c: any) => c.same !== true)).toEqual([]);
+    expect(view.factChecks.enterprise.filter((c: any) => c.same === false)).toEqual([]);
+  });
+
+  it('says so, in days, when the insurer’s payment falls on another Beijing day', async () => {
+    const a = await newApplicant(stack, 'INCLUSIVE');
+    const res = await submit(stack, a, 'INCLUSIVE', {
+      policy: { paidAt: '2026-02-19T23:30:00+08:00' },
+      declared: { paidAt: '2026-02-20' },
+    });
+    const view = await settled(a.client, res.body.id);
+    expect(view.subsidy.reasons.map((r: any) => [r.code, r.zh])).toEqual([
+      [
+        'POLICY_DETAILS_MISMATCH',
+        '申报的缴费时间与保险公司记录不一致（申报 2026-02-20，记录 2026-02-19），以保险公司记录为准',
+      ],
+    ]);
+    expect(view.factChecks.policy.find((c: any) => c.field === 'paidAt')).toMatchObject({
+      declared: '2026-02-20',
+      verified: '2026-02-19',
+      same: false,
+    });
+  });
+
+  it('gives a high-tech enterprise that enters its certificate date and validity no mismatch', async () => {
+    const a = await newApplicant(stack, 'INCLUSIVE', {
+      techSme: null,
+      highTech: { certifiedOn: '2025-11-20', validUntil: '2028-11-19' },
+      staff: 300,
+    });
+    const profile = (await a.client.get(`/api/v1/enterprises/${a.code}`)).body;
+    expect(profile).toMatchObject({
+      techSmeValidUntil: null,
+      highTechCertifiedOn: '2025-11-20',
+      highTechValidUntil: '2028-11-19',
+    });
+    const view = await settled(a.client, (await submit(stack, a, 'INCLUSIVE')).body.id);
+    // Route b (certified in the year before the programme year), although it has 300 staff.
+    expect(view.status).toBe('INITIAL_REVIEW');
+    expect(view.subsidy.reasons).toEqual([]);
+    expect(view.factChecks.enterprise.find((c: any) => c.field === 'highTech')).toEqual({
+      field: 'highTech',
+      fieldZh: '高新技术企业证书',
+      declared: { certifiedOn: '2025-11-20', validUntil: '2028-11-19' },
+      verified: { certifiedOn: '2025-11-20', validUntil: '2028-11-19' },
+      same: true,
+    });
+    expect(view.factChecks.enterprise.find((c: any) => c.field === 'techSme')).toMatchObject({ same: null });
+  });
+
+  it('tells the reviewer when a declared qualification is not the registry’s', async () => {
+    const a = await newApplicant(stack, 'INCLUSIVE', {
+      techSme: null,
+      highTech: { certifiedOn: '2025-11-20', validUntil: '2028-11-19' },
+    });
+    // The firm puts its certificate's validity where the 科技型中小企业 registration goes.
+    const profile = (await a.client.get(`/api/v1/enterprises/${a.code}`)).body;
+    const { creditCode: _c, updatedAt: _u, bankAccount: _b, ...declared } = profile;
+    const put = await a.client.put(`/api/v1/enterprises/${a.code}`, {
+      ...Object.fromEntries(Object.entries(declared).filter(([, v]) => v !== null)),
+      highTechCertifiedOn: undefined,
+      highTechValidUntil: undefined,
+      techSmeValidUntil: '2028-11-19',
+    });
+    expect(put.status).toBe(200);
+    const view = await settled(a.client, (await submit(stack, a, 'INCLUSIVE')).body.id);
+    expect(view.subsidy.reasons.map((r: any) => [r.code, r.detail.field, r.detail.declared])).toEqual([
+      ['DECLARED_FACTS_MISMATCH', 'techSme', '2028-11-19'],
+    ]);
+  });
+});

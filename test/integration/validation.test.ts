@@ -220,6 +220,23 @@ describe('every invalid field of an application or enterprise is named', () => {
     ['foundedOn', { foundedOn: '2019/06/01' }, 'body.foundedOn'],
     ['mainField', { mainField: 'QUANTUM' }, 'body.mainField'],
     ['srdiValidUntil', { srdiLevel: 'NATIONAL' }, 'body.srdiValidUntil'],
+    ['highTechValidUntil', { highTechCertifiedOn: '2025-11-20' }, 'body.highTechValidUntil'],
+    ['highTechCertifiedOn', { highTechValidUntil: '2028-11-19' }, 'body.highTechCertifiedOn'],
+    [
+      'highTechValidUntil before the certificate',
+      { highTechCertifiedOn: '2025-11-20', highTechValidUntil: '2025-11-01' },
+      'body.highTechValidUntil',
+    ],
+    [
+      'techCertifiedUntil contradicting techSmeValidUntil',
+      { techSmeValidUntil: '2028-12-31', techCertifiedUntil: '2027-12-31' },
+      'body.techCertifiedUntil',
+    ],
+    [
+      'highTech (the registry’s shape, not a field)',
+      { highTech: { certifiedOn: '2025-11-20', validUntil: '2028-11-19' } },
+      'body.highTech',
+    ],
     ['contactEmail', { contactEmail: 'not-an-email' }, 'body.contactEmail'],
     [
       'bankAccount.accountNumber',
@@ -230,5 +247,53 @@ describe('every invalid field of an application or enterprise is named', () => {
     const res = await admin.put(`/api/v1/enterprises/${creditCode()}`, enterpriseBody(change));
     expect(res.status).toBe(400);
     expect(paths(res)).toEqual([expected]);
+  });
+});
+
+describe('the qualifications of an enterprise', () => {
+  it('stores each qualification in its own fields and answers them', async () => {
+    const code = creditCode();
+    const res = await admin.put(
+      `/api/v1/enterprises/${code}`,
+      enterpriseBody({
+        techSmeValidUntil: '2027-06-30',
+        highTechCertifiedOn: '2025-11-20',
+        highTechValidUntil: '2028-11-19',
+        srdiLevel: 'MUNICIPAL',
+        srdiValidUntil: '2028-12-31',
+      }),
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      techSmeValidUntil: '2027-06-30',
+      highTechCertifiedOn: '2025-11-20',
+      highTechValidUntil: '2028-11-19',
+      srdiLevel: 'MUNICIPAL',
+      srdiValidUntil: '2028-12-31',
+    });
+    expect(res.body).not.toHaveProperty('techCertifiedUntil');
+    expect((await admin.get(`/api/v1/enterprises/${code}`)).body).toEqual(res.body);
+  });
+
+  it('keeps accepting the deprecated techCertifiedUntil for this version, as techSmeValidUntil', async () => {
+    const code = creditCode();
+    const old = await admin.put(
+      `/api/v1/enterprises/${code}`,
+      enterpriseBody({ techCertifiedUntil: '2027-12-31' }),
+    );
+    expect(old.status).toBe(201);
+    expect(old.body).toMatchObject({
+      techSmeValidUntil: '2027-12-31',
+      highTechCertifiedOn: null,
+      highTechValidUntil: null,
+    });
+    expect(old.body).not.toHaveProperty('techCertifiedUntil');
+    // Both names with the same day are one declaration.
+    const both = await admin.put(
+      `/api/v1/enterprises/${code}`,
+      enterpriseBody({ techCertifiedUntil: '2028-06-30', techSmeValidUntil: '2028-06-30' }),
+    );
+    expect(both.status).toBe(200);
+    expect(both.body.techSmeValidUntil).toBe('2028-06-30');
   });
 });

@@ -184,7 +184,7 @@ export class Driver {
       contactEmail: email,
       size: registry.size,
       mainField: registry.mainField,
-      techCertifiedUntil: registry.techSme?.validUntil,
+      techSmeValidUntil: registry.techSme?.validUntil,
     });
     await this.send('register enterprise', api, token, 'PUT', `/api/v1/enterprises/${code}`, body, {}, (r) =>
       r.status === 200 || r.status === 201 ? undefined : fail('register enterprise', r),

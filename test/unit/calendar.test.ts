@@ -1,4 +1,4 @@
-import { shanghaiDate, shanghaiYear, WorkingCalendar } from '../../domain/calendar';
+import { sameShanghaiDay, shanghaiDate, shanghaiYear, WorkingCalendar } from '../../domain/calendar';
 import { packagedCalendar } from '../../services/calendar';
 
 describe('working-day calendar', () => {
@@ -35,5 +35,29 @@ describe('working-day calendar', () => {
     const lateNewYearsEve = new Date('2026-12-31T23:30:00+08:00');
     expect(shanghaiDate(lateNewYearsEve)).toBe('2026-12-31');
     expect(shanghaiYear(new Date('2026-12-31T16:30:00Z'))).toBe(2027);
+  });
+
+  it('reads a day as itself and an instant as its Beijing day, whatever the offset it was written with', () => {
+    expect(shanghaiDate('2026-02-20')).toBe('2026-02-20');
+    expect(shanghaiDate('2026-02-20T01:30:00+08:00')).toBe('2026-02-20'); // 2026-02-19 in UTC
+    expect(shanghaiDate('2026-02-19T17:30:00Z')).toBe('2026-02-20');
+    expect(shanghaiDate('2026-02-19T23:30:00+08:00')).toBe('2026-02-19');
+    expect(shanghaiDate('2026-02-19T16:00:00.000Z')).toBe('2026-02-20'); // midnight Beijing, as stored
+    expect(shanghaiDate(new Date('2026-02-20T00:00:00Z'))).toBe('2026-02-20'); // a DATE column's value
+    expect(shanghaiYear('2026-12-31T16:30:00Z')).toBe(2027);
+    expect(shanghaiYear('2026-12-31')).toBe(2026);
+  });
+
+  it('refuses what is neither a calendar day nor an instant with its offset', () => {
+    for (const bad of ['2026-02-30', '2026-13-01', '2026-02-20T10:00:00', '20 Feb 2026', '', 'yesterday'])
+      expect(() => shanghaiDate(bad)).toThrow(RangeError);
+    expect(() => shanghaiDate(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
+  it('compares a declared day with an instant by the Beijing day the instant falls on', () => {
+    expect(sameShanghaiDay('2026-02-20T01:30:00+08:00', '2026-02-20')).toBe(true);
+    expect(sameShanghaiDay('2026-02-19T23:30:00+08:00', '2026-02-20')).toBe(false);
+    expect(sameShanghaiDay('2026-02-20T10:00:00+08:00', '2026-02-19T16:00:00.000Z')).toBe(true);
+    expect(sameShanghaiDay(new Date('2026-02-20T00:00:00Z'), '2026-02-20T23:59:59+08:00')).toBe(true);
   });
 });

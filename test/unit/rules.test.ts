@@ -163,7 +163,9 @@ describe('conditions of every track', () => {
       size: 'SMALL',
       foundedOn: '2018-04-01',
       mainField: 'ARTIFICIAL_INTELLIGENCE',
-      techCertifiedUntil: '2027-12-31',
+      techSmeValidUntil: '2027-12-31',
+      highTechCertifiedOn: null,
+      highTechValidUntil: null,
       srdiLevel: null,
       srdiValidUntil: null,
     });

@@ -392,6 +392,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/applications/{id}/wake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Wake an application waiting for budget (the stuck list’s BUDGET_QUEUE items): the queue runs again and its workflow is told; one whose workflow no longer runs gives up its place */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/banks": {
         parameters: {
             query?: never;
@@ -2346,7 +2456,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "OVERDUE_TASK" | "PAYMENT_FAILED" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "NEEDS_ATTENTION";
+                    kind?: "OVERDUE_TASK" | "PAYMENT_FAILED" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "NEEDS_ATTENTION" | "BUDGET_QUEUE";
                     limit?: number;
                     minAttempts?: number;
                 };
@@ -2583,6 +2693,7 @@ export interface paths {
                         policy: {
                             endDate: string;
                             insurerCode: string;
+                            /** @description The payment date: a Beijing day YYYY-MM-DD, or an instant with its offset (2026-02-20T10:00:00+08:00); compared with the insurer’s record, and answered, as its Beijing day */
                             paidAt: string;
                             paidPremiumFen: number;
                             policyNumber: string;
@@ -3885,6 +3996,10 @@ export interface paths {
                         facts?: {
                             district: string;
                             foundedOn: string;
+                            /** @description 高新技术企业: the date of the certificate (its issue or latest renewal); with highTechValidUntil */
+                            highTechCertifiedOn?: string;
+                            /** @description 高新技术企业: the last day the certificate is valid; with highTechCertifiedOn */
+                            highTechValidUntil?: string;
                             /** @enum {string} */
                             mainField: "INTEGRATED_CIRCUIT" | "COMMERCIAL_AEROSPACE" | "ARTIFICIAL_INTELLIGENCE" | "BIOMEDICINE" | "NEW_GENERATION_IT" | "INTELLIGENT_MANUFACTURING" | "NEW_ENERGY" | "NEW_MATERIALS" | "OTHER";
                             name: string;
@@ -3893,7 +4008,13 @@ export interface paths {
                             /** @enum {string} */
                             srdiLevel?: "NATIONAL" | "MUNICIPAL";
                             srdiValidUntil?: string;
+                            /**
+                             * @deprecated
+                             * @description Deprecated, accepted for one more version: the former single "科技型中小企业/高新技术企业资格有效期至", taken as techSmeValidUntil (the rules always judged it as the 科技型中小企业 registration). Send techSmeValidUntil, or highTechCertifiedOn and highTechValidUntil for a high-tech certificate; responses carry those fields only.
+                             */
                             techCertifiedUntil?: string;
+                            /** @description 科技型中小企业: the last day the registration is valid */
+                            techSmeValidUntil?: string;
                         };
                         plannedPremiumFen: number;
                         policyStartDate?: string;
@@ -4030,7 +4151,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An invitation from its e-mailed link: records the opening and answers what pre-fills the application (HTML for browsers) */
+        /**
+         * An invitation from its e-mailed link: records the opening and answers what pre-fills the application (HTML for browsers)
+         * @description Query parameters other than those listed are let through and ignored.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4104,7 +4228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the enterprise of an e-mailed unsubscribe link receives outreach e-mails (HTML: a confirm button) */
+        /**
+         * Whether the enterprise of an e-mailed unsubscribe link receives outreach e-mails (HTML: a confirm button)
+         * @description Query parameters other than those listed are let through and ignored.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4164,7 +4291,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Unsubscribe from outreach e-mails (per credit code, honoured by every later campaign); idempotent */
+        /**
+         * Unsubscribe from outreach e-mails (per credit code, honoured by every later campaign); idempotent
+         * @description Query parameters other than those listed are let through and ignored.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4520,7 +4650,9 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        file: string;
                         /** @enum {string} */
                         type: "APPLICATION_FORM" | "BUSINESS_LICENCE" | "CREDIT_REPORT" | "FINANCIAL_STATEMENTS" | "SOCIAL_INSURANCE_PROOF" | "POLICY" | "PREMIUM_INVOICE" | "INSURER_RECEIPT" | "PAYMENT_VOUCHER" | "QUALIFICATION_CERTIFICATE" | "SUPPLEMENT";
                     };
@@ -5009,6 +5141,10 @@ export interface paths {
                         contactEmail: string;
                         district: string;
                         foundedOn: string;
+                        /** @description 高新技术企业: the date of the certificate (its issue or latest renewal); with highTechValidUntil */
+                        highTechCertifiedOn?: string;
+                        /** @description 高新技术企业: the last day the certificate is valid; with highTechCertifiedOn */
+                        highTechValidUntil?: string;
                         /** @enum {string} */
                         mainField: "INTEGRATED_CIRCUIT" | "COMMERCIAL_AEROSPACE" | "ARTIFICIAL_INTELLIGENCE" | "BIOMEDICINE" | "NEW_GENERATION_IT" | "INTELLIGENT_MANUFACTURING" | "NEW_ENERGY" | "NEW_MATERIALS" | "OTHER";
                         name: string;
@@ -5017,7 +5153,13 @@ export interface paths {
                         /** @enum {string} */
                         srdiLevel?: "NATIONAL" | "MUNICIPAL";
                         srdiValidUntil?: string;
+                        /**
+                         * @deprecated
+                         * @description Deprecated, accepted for one more version: the former single "科技型中小企业/高新技术企业资格有效期至", taken as techSmeValidUntil (the rules always judged it as the 科技型中小企业 registration). Send techSmeValidUntil, or highTechCertifiedOn and highTechValidUntil for a high-tech certificate; responses carry those fields only.
+                         */
                         techCertifiedUntil?: string;
+                        /** @description 科技型中小企业: the last day the registration is valid */
+                        techSmeValidUntil?: string;
                     };
                 };
             };
@@ -5771,7 +5913,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header: {
+                    "X-Signature": string;
+                    "X-Timestamp": string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5801,6 +5946,24 @@ export interface paths {
                 };
                 /** @description Error */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };

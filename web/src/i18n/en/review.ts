@@ -56,6 +56,7 @@ export default {
     same: '✓ same',
     differs: '≠ differs',
     onlyVerified: 'verified only',
+    validUntil: 'valid until {to}',
     highTech: 'certified {from}, valid until {to}',
     srdi: '{level}, valid until {to}',
     reasons: 'Rules applied',

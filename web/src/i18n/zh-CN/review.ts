@@ -55,6 +55,7 @@ export default {
     same: '✓ 一致',
     differs: '≠ 不一致',
     onlyVerified: '仅核验',
+    validUntil: '有效期至 {to}',
     highTech: '{from} 认定，有效期至 {to}',
     srdi: '{level}，有效期至 {to}',
     reasons: '规则说明',
