@@ -177,6 +177,7 @@ const TEMPLATES: [RegExp, (...m: string[]) => string][] = [
     /^is the deprecated name of techSmeValidUntil and differs from it.*$/,
     () => '与科技型中小企业资格有效期不一致（techCertifiedUntil 已停用，请只填写后者）',
   ],
+  [/^is not a field of this request$/, () => '不是本请求的字段'],
   [/^shutting down$/, () => '服务正在关闭，请稍后重试'],
   [/^srdiLevel and srdiValidUntil go together$/, () => '专精特新级别与有效期须同时填写'],
   [/^must be a date YYYY-MM-DD$/, () => '须为日期（YYYY-MM-DD）'],

@@ -171,7 +171,10 @@ describe('the holiday calendar (#/admin/calendar)', () => {
     const page = await adminPage();
     await page.goto(`${stack.baseUrl}/#/admin/calendar`);
     await page.getByRole('heading', { name: /节假日安排/, level: 1 }).waitFor();
-    expect(await page.locator('[data-source="package"]').count()).toBeGreaterThan(0);
+    await page.locator('[data-source="package"]').first().waitFor(); // the packaged years, listed
+    expect(
+      await page.locator('[data-source="missing"], [data-source="loaded"], [data-source="package"]').count(),
+    ).toBeGreaterThan(1);
     await page.getByLabel('年度', { exact: true }).fill('2099');
     await page.getByRole('button', { name: '编辑', exact: true }).click();
     await page.getByRole('heading', { name: '2099 年节假日安排' }).waitFor();

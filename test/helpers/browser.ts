@@ -95,7 +95,13 @@ export async function choose(
     .first();
   // A busy machine may still be loading the options when the dropdown opens: open it again then.
   for (let attempt = 1; ; attempt++) {
-    await scope.getByLabel(label, { exact: typeof label === 'string' }).click({ force: true });
+    // The select's own box (its input sits under a placeholder): a real click, never a forced one that
+    // could land on a popper above it.
+    await scope
+      .locator('.el-form-item')
+      .filter({ has: page.getByLabel(label, { exact: typeof label === 'string' }) })
+      .locator('.el-select__wrapper')
+      .click();
     try {
       await wanted.click({ timeout: attempt < 3 ? 5_000 : 30_000 });
       return;
@@ -108,10 +114,20 @@ export async function choose(
 
 /** Types a day into an Element Plus date picker (found by its label) and confirms it. */
 export async function pickDate(scope: Page | Locator, label: string | RegExp, day: string): Promise<void> {
+  const page = 'page' in scope ? scope.page() : scope;
   const input = scope.getByLabel(label, { exact: typeof label === 'string' });
   await input.click();
   await input.fill(day);
   await input.press('Enter');
+  // The panel closes, so that it covers nothing the next step clicks.
+  const open = page.locator('.el-picker__popper:visible');
+  if (await open.count()) await input.press('Escape');
+  await open
+    .first()
+    .waitFor({ state: 'hidden' })
+    .catch(() => undefined);
+  const value = await input.inputValue();
+  if (value !== day) throw new Error(`the date picker ${String(label)} shows ${value}, not ${day}`);
 }
 
 /** The error shown at a form field (Element Plus puts it under the field), found by the field's label. */

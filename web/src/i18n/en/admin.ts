@@ -22,6 +22,7 @@ export default {
     title: 'Holidays (working-day calendar)',
     intro:
       "Deadlines count working days. Once the State Council publishes next year's holidays, load the year here: holidays are weekdays off, make-up working days are Saturdays or Sundays at work.",
+    sourceCol: 'Source',
     years: 'Years',
     source: { package: 'Packaged', loaded: 'Loaded', missing: 'Missing' },
     holidays: '{n} holidays',
@@ -187,9 +188,9 @@ export default {
     share: 'Share',
     creditLine: 'Credit line {amount}',
     csv: 'Download CSV',
-    downloaded: 'Downloaded {name}',
-    reportHtml: 'Open the evaluation report',
-    reportPdf: 'Download the PDF report',
+    downloaded: 'Downloaded {name}.',
+    reportHtml: 'Report (HTML)',
+    reportPdf: 'Report (PDF)',
   },
   ops: {
     title: 'Operations: workflows needing attention',

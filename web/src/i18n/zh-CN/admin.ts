@@ -22,6 +22,7 @@ export default {
     title: '节假日安排（工作日日历）',
     intro:
       '办理时限按工作日计算。国务院办公厅发布次年节假日安排后，请在此载入该年：节假日为放假的工作日，调休上班日为需上班的周六、周日。',
+    sourceCol: '来源',
     years: '已有年度',
     source: { package: '系统内置', loaded: '已载入', missing: '缺失' },
     holidays: '节假日 {n} 天',
@@ -186,9 +187,9 @@ export default {
     share: '占推荐',
     creditLine: '授信额度 {amount}',
     csv: '下载 CSV',
-    downloaded: '已下载 {name}',
-    reportHtml: '查看评估报告',
-    reportPdf: '下载 PDF 报告',
+    downloaded: '已下载 {name}。',
+    reportHtml: '评估报告（HTML）',
+    reportPdf: '评估报告（PDF）',
   },
   ops: {
     title: '运维：需要处理的流程',
