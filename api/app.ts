@@ -22,6 +22,7 @@ import { metaRoutes } from './routes/meta';
 import { searchRoutes } from './routes/search';
 import { mountHealth } from './routes/health';
 import { adminRoutes } from './routes/admin';
+import { auditRoutes } from './routes/audit';
 import { bankRoutes } from './routes/banks';
 import { budgetRoutes } from './routes/budgets';
 import { calculatorRoutes } from './routes/calculator';
@@ -29,6 +30,7 @@ import { calendarRoutes } from './routes/calendar';
 import { campaignRoutes } from './routes/campaigns';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
+import { payeeRoutes } from './routes/payees';
 import { reportRoutes } from './routes/report';
 import { staffRoutes } from './routes/staff';
 import { surveyRoutes } from './routes/surveys';
@@ -44,6 +46,8 @@ export const ROUTES: AnyRoute[] = [
   ...taskRoutes,
   ...staffRoutes,
   ...budgetRoutes,
+  ...payeeRoutes,
+  ...auditRoutes,
   ...noticeRoutes,
   ...evaluationRoutes,
   ...reportRoutes,

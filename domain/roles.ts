@@ -1,5 +1,14 @@
 /** Roles of API.md. Staff roles belong to an organisation; applicants and banks are bound to an entity. */
-export const ROLES = ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'bank', 'admin'] as const;
+export const ROLES = [
+  'applicant',
+  'reviewer',
+  'expert',
+  'approver',
+  'finance',
+  'bank',
+  'admin',
+  'auditor',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const QUEUES = [

@@ -4,6 +4,7 @@ import { TRACKS } from '../../domain/status';
 import { bankMatchingWorkflowId, respondUpdate } from '../../workflows/bankMatching/contract';
 import { loanInterestUpdate } from '../../workflows/application/contract';
 import { notFound } from '../errors';
+import { audited } from '../../services/audit';
 import { defineRoute } from '../route';
 import { BankList, BankView, ReferralList } from '../responses';
 import { Email, Fen, IdParam, Text } from '../schemas';
@@ -94,7 +95,7 @@ export const bankRoutes = [
     access: ['admin'],
     params: BankCodeParam,
     body: BankBody,
-    async handler({ params, body, deps }) {
+    async handler({ params, body, actor, deps }) {
       const data = {
         name: body.name,
         contactEmail: body.contactEmail,
@@ -104,14 +105,24 @@ export const bankRoutes = [
         maxTermMonths: body.criteria.maxTermMonths,
         active: body.active,
       };
-      const existed = await deps.db.bank.findUnique({
-        where: { bankCode: params.bankCode },
-        select: { bankCode: true },
-      });
-      const row = await deps.db.bank.upsert({
-        where: { bankCode: params.bankCode },
-        create: { bankCode: params.bankCode, ...data },
-        update: data,
+      const { row, existed } = await audited(deps.db, {
+        actor: actor!,
+        entity: 'bank',
+        entityId: params.bankCode,
+        action: 'BANK_UPDATED',
+        async write(tx) {
+          const before = await tx.bank.findUnique({ where: { bankCode: params.bankCode } });
+          const after = await tx.bank.upsert({
+            where: { bankCode: params.bankCode },
+            create: { bankCode: params.bankCode, ...data },
+            update: data,
+          });
+          return {
+            before: before && presentBank(before),
+            after: presentBank(after),
+            result: { row: after, existed: !!before },
+          };
+        },
       });
       return { status: existed ? 200 : 201, body: presentBank(row) };
     },

@@ -35,7 +35,7 @@ export const budgetRoutes = [
     errors: [422],
     async handler({ params, body, actor, deps }) {
       try {
-        await changeBudget(deps.db, deps.temporal, params.year, body, actor!.subject);
+        await changeBudget(deps.db, deps.temporal, params.year, body, actor!);
       } catch (err) {
         if (err instanceof BudgetBelowCommitted) {
           throw unprocessable('BUDGET_BELOW_COMMITTED', err.message, [

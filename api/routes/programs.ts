@@ -5,6 +5,7 @@ import { MAX_REIMBURSEMENT_RATE_BP } from '../../domain/rules';
 import { TRACKS } from '../../domain/status';
 import { programFor, saveProgram, toCatalogProduct } from '../../services/programs';
 import { conflict } from '../errors';
+import { audited } from '../../services/audit';
 import { defineRoute } from '../route';
 import { CatalogList } from '../responses';
 import { Fen, IsoDate, Text } from '../schemas';
@@ -122,7 +123,7 @@ export const programRoutes = [
         throw conflict('YEAR_MISMATCH', `body year ${body.year} does not match the path year ${params.year}`);
       }
       const config = { ...body, year: params.year };
-      const { created } = await saveProgram(deps.db, config, actor!.subject);
+      const { created } = await saveProgram(deps.db, config, actor!);
       return { status: created ? 201 : 200, body: config };
     },
   }),
@@ -148,14 +149,23 @@ export const programRoutes = [
     body: ProductBody,
     idempotent: true,
     errors: [409],
-    async handler({ body, deps }) {
+    async handler({ body, actor, deps }) {
       const exists = await deps.db.catalogProduct.findUnique({ where: { productCode: body.productCode } });
       if (exists) throw conflict('PRODUCT_EXISTS', `product ${body.productCode} is already in the catalog`);
-      const row = await deps.db.catalogProduct.create({
-        data: {
-          ...body,
-          activeFrom: toDate(body.activeFrom),
-          activeTo: body.activeTo ? toDate(body.activeTo) : null,
+      const row = await audited(deps.db, {
+        actor: actor!,
+        entity: 'catalog',
+        entityId: body.productCode,
+        action: 'CATALOG_PRODUCT_CREATED',
+        async write(tx) {
+          const created = await tx.catalogProduct.create({
+            data: {
+              ...body,
+              activeFrom: toDate(body.activeFrom),
+              activeTo: body.activeTo ? toDate(body.activeTo) : null,
+            },
+          });
+          return { before: null, after: toCatalogProduct(created), result: created };
         },
       });
       return { status: 201, body: toCatalogProduct(row) };

@@ -19,6 +19,8 @@ import { applicationWorkflowId } from '../../workflows/application/contract';
 import { creditCode } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/stack';
 
+const FINANCE = { subject: 'finance-test', role: 'finance' } as const;
+
 const TRACKS: Track[] = ['INCLUSIVE', 'SRDI', 'FRONTIER'];
 const CAP_FEN = 9_000;
 
@@ -527,7 +529,7 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
       .map(({ total, sub }) =>
         cmd(`budget(${total}${sub ? `, ${sub.track} ${sub.fen}` : ''})`, async (w) => {
           const tracks = sub && sub.fen <= total ? { [sub.track]: sub.fen } : undefined;
-          await changeBudget(db, w.temporal, w.year, { totalFen: total, tracks }, 'finance').catch((err) => {
+          await changeBudget(db, w.temporal, w.year, { totalFen: total, tracks }, FINANCE).catch((err) => {
             if (err?.name !== 'BudgetBelowCommitted') throw err;
           });
         }),
@@ -586,7 +588,7 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
         // Finally raise the budget above everything: every waiter must be granted.
         const plenty = 100_000_000;
         const tracks = { INCLUSIVE: plenty, SRDI: plenty, FRONTIER: plenty };
-        await changeBudget(db, w.temporal, w.year, { totalFen: plenty, tracks }, 'finance');
+        await changeBudget(db, w.temporal, w.year, { totalFen: plenty, tracks }, FINANCE);
         await checkQuiet(w);
         expect([...w.sims.values()].filter((s) => s.state === 'waiting' && !s.ending)).toEqual([]);
       }),
