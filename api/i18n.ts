@@ -59,6 +59,7 @@ const NOUNS: Record<string, string> = {
   document: '材料',
   notice: '公示批次',
   'application in this notice': '本批公示中的该申请',
+  'payee change': '收款人变更',
   referral: '授信推荐',
   payment: '拨付记录',
   campaign: '主动匹配活动',
@@ -176,6 +177,22 @@ const TEMPLATES: [RegExp, (...m: string[]) => string][] = [
   [
     /^is the deprecated name of techSmeValidUntil and differs from it.*$/,
     () => '与科技型中小企业资格有效期不一致（techCertifiedUntil 已停用，请只填写后者）',
+  ],
+  [
+    /^the grant is paid to the insurer: there is no account to change$/,
+    () => '补贴拨付给保险公司，没有可更改的收款账户',
+  ],
+  [/^a change of the payee is already waiting for finance$/, () => '已有一项收款人变更等待区财政局审批'],
+  [/^this change was already decided \((\w+)\)$/, () => '此变更已经处理'],
+  [/^you asked for this change and may not approve it$/, () => '四眼原则：您提出了此变更，不能自行批准'],
+  [
+    /^the grant can no longer be redirected \(now (\w+)\)$/,
+    (st) => `补贴已不能改付（当前状态：${status(st)}）`,
+  ],
+  [/^payee change$/, () => '收款人变更'],
+  [
+    /^the payee can be changed only between final approval and payment \(now (\w+)\)$/,
+    (st) => `只有在终审批准后、拨付前才能变更收款人（当前状态：${status(st)}）`,
   ],
   [/^is not a field of this request$/, () => '不是本请求的字段'],
   [/^shutting down$/, () => '服务正在关闭，请稍后重试'],

@@ -76,6 +76,7 @@ export const ROLE_LABELS: Record<Role | 'system' | 'public', Label> = {
   finance: { zh: '区财政局', en: 'Finance bureau' },
   bank: { zh: '合作银行', en: 'Partner bank' },
   admin: { zh: '系统管理员', en: 'Administrator' },
+  auditor: { zh: '审计人员', en: 'Auditor' },
   system: { zh: '系统自动处理', en: 'Automatic step' },
   public: { zh: '社会公众', en: 'Member of the public' },
 };

@@ -7,7 +7,7 @@ import { localize, requestLang } from '../../api/i18n';
  * zh-CN by default): the messages are read from the sources, so a new one without a translation fails here.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const SOURCES = ['api', 'workflows', 'services/report', 'services/budget.ts'];
+const SOURCES = ['api', 'workflows', 'services/report', 'services/budget.ts', 'services/payee.ts'];
 
 function files(p: string): string[] {
   const abs = path.join(ROOT, p);
@@ -24,7 +24,7 @@ const CHECKS =
   /(?:\.(?:min|max|regex|refine|int|positive|nonnegative)\((?:[^()']|\([^()]*\))*?,\s*|z\.(?:uuid|email)\()('[^']*')/g;
 
 const THROWN =
-  /(?:refuse\(\s*[\w.]+,|HttpError\(\s*\d+,\s*'[A-Z_]+',|conflict\(\s*'[A-Z_]+',|unprocessable\(\s*'[A-Z_]+',|unavailable\(\s*'[A-Z_]+',|ReportUnavailableError\(\s*'[A-Z_]+',|forbidden\(|unauthorized\(|message:|expired \? )\s*(`[^`]*`|'[^']*')(?:\s*:\s*('[^']*'))?/g;
+  /(?:refuse\(\s*[\w.]+,|HttpError\(\s*\d+,\s*'[A-Z_]+',|conflict\(\s*'[A-Z_]+',|unprocessable\(\s*'[A-Z_]+',|unavailable\(\s*'[A-Z_]+',|ReportUnavailableError\(\s*'[A-Z_]+',|PayeeChangeRefused\(\s*'[A-Z_]+',|forbidden\(|unauthorized\(|message:|expired \? )\s*(`[^`]*`|'[^']*')(?:\s*:\s*('[^']*'))?/g;
 
 /** A sample of a template literal: each `${...}` replaced by a value of the kind its name suggests. */
 function sample(literal: string): string {
