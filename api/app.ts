@@ -18,6 +18,8 @@ import { documentRoutes } from './routes/documents';
 import { programRoutes } from './routes/programs';
 import { enterpriseRoutes } from './routes/enterprises';
 import { evaluationRoutes } from './routes/evaluation';
+import { metaRoutes } from './routes/meta';
+import { searchRoutes } from './routes/search';
 import { mountHealth } from './routes/health';
 import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit';
@@ -35,6 +37,7 @@ import { surveyRoutes } from './routes/surveys';
 import { taskRoutes } from './routes/tasks';
 
 export const ROUTES: AnyRoute[] = [
+  ...metaRoutes,
   ...authRoutes,
   ...enterpriseRoutes,
   ...programRoutes,
@@ -55,6 +58,7 @@ export const ROUTES: AnyRoute[] = [
   ...calculatorRoutes,
   ...calendarRoutes,
   ...campaignRoutes,
+  ...searchRoutes,
 ];
 
 /** The route template of a request (`/api/v1/applications/{id}`), never its raw URL (ids, tokens). */

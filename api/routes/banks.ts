@@ -6,6 +6,7 @@ import { loanInterestUpdate } from '../../workflows/application/contract';
 import { notFound } from '../errors';
 import { audited } from '../../services/audit';
 import { defineRoute } from '../route';
+import { BankList, BankView, ReferralList } from '../responses';
 import { Email, Fen, IdParam, Text } from '../schemas';
 import { updateApplication, updateWorkflow } from '../workflowUpdates';
 import { applicationScope } from './applications';
@@ -90,6 +91,7 @@ export const bankRoutes = [
     path: '/api/v1/admin/banks/{bankCode}',
     summary: 'Add or change a partner bank and its lending criteria',
     tag: 'banks',
+    response: BankView,
     access: ['admin'],
     params: BankCodeParam,
     body: BankBody,
@@ -130,6 +132,7 @@ export const bankRoutes = [
     path: '/api/v1/admin/banks',
     summary: 'The partner banks',
     tag: 'banks',
+    response: BankList,
     access: ['admin'],
     async handler({ deps }) {
       return {
@@ -142,6 +145,7 @@ export const bankRoutes = [
     path: '/api/v1/bank/referrals',
     summary: 'Enterprises referred to your bank, newest first',
     tag: 'banks',
+    response: ReferralList,
     access: ['bank'],
     async handler({ actor, deps }) {
       const rows = await deps.db.bankReferral.findMany({

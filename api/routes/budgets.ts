@@ -4,6 +4,7 @@ import { BudgetBelowCommitted, budgetView } from '../../services/budget';
 import { changeBudget } from '../../services/budgetWaiters';
 import { unprocessable } from '../errors';
 import { defineRoute } from '../route';
+import { BudgetView } from '../responses';
 import { Fen } from '../schemas';
 
 const YearParam = z.object({ year: z.coerce.number().int().min(2020).max(2100) });
@@ -30,6 +31,7 @@ export const budgetRoutes = [
     access: ['finance', 'admin'],
     params: YearParam,
     body: BudgetBody,
+    response: BudgetView,
     errors: [422],
     async handler({ params, body, actor, deps }) {
       try {
@@ -55,6 +57,7 @@ export const budgetRoutes = [
     tag: 'budget',
     access: ['finance', 'admin', 'approver'],
     params: YearParam,
+    response: BudgetView,
     async handler({ params, deps }) {
       return { body: await budgetView(deps.db, params.year) };
     },

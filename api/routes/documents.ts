@@ -5,6 +5,7 @@ import type { Caller } from '../../domain/roles';
 import type { Document, Prisma } from '../../prisma/generated/client';
 import { HttpError, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { DocumentView } from '../responses';
 
 const DocumentIdParam = z.object({ id: z.uuid('must be a document id') });
 const UploadFields = z.object({ type: z.enum(DOCUMENT_TYPE_CODES) });
@@ -38,6 +39,7 @@ export const documentRoutes = [
     path: '/api/v1/documents',
     summary: 'Upload a document (PDF, JPEG or PNG, recognised by content) to attach to an application',
     tag: 'documents',
+    response: DocumentView,
     access: ['applicant'],
     upload: { field: 'file' },
     body: UploadFields,

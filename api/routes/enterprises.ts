@@ -4,6 +4,7 @@ import type { Enterprise } from '../../prisma/generated/client';
 import { audited } from '../../services/audit';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { EnterpriseView } from '../responses';
 import {
   CreditCode,
   DeclaredFactsFields,
@@ -65,6 +66,7 @@ export const enterpriseRoutes = [
     path: '/api/v1/enterprises/{creditCode}',
     summary: 'Register or update an enterprise (its applicant, or an administrator)',
     tag: 'enterprises',
+    response: EnterpriseView,
     access: ['applicant', 'admin'],
     params: CodeParam,
     body: EnterpriseBody,
@@ -121,6 +123,7 @@ export const enterpriseRoutes = [
     path: '/api/v1/enterprises/{creditCode}',
     summary: 'Read an enterprise (its applicant, or staff)',
     tag: 'enterprises',
+    response: EnterpriseView,
     access: ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'admin'],
     params: CodeParam,
     errors: [404],

@@ -7,6 +7,7 @@ import { programFor, saveProgram, toCatalogProduct } from '../../services/progra
 import { conflict } from '../errors';
 import { audited } from '../../services/audit';
 import { defineRoute } from '../route';
+import { CatalogList } from '../responses';
 import { Fen, IsoDate, Text } from '../schemas';
 
 const YearParam = z.object({ year: z.coerce.number().int().min(2020).max(2100) });
@@ -101,6 +102,7 @@ export const programRoutes = [
     path: '/api/v1/programs/{year}',
     summary: 'The configuration of a programme year (defaults until an administrator changes them)',
     tag: 'programs',
+    response: ProgramBody,
     access: 'public',
     params: YearParam,
     async handler({ params, deps }) {
@@ -112,6 +114,7 @@ export const programRoutes = [
     path: '/api/v1/programs/{year}',
     summary: 'Set the configuration of a programme year (running applications keep their snapshot)',
     tag: 'programs',
+    response: ProgramBody,
     access: ['admin'],
     params: YearParam,
     body: ProgramBody,
@@ -129,6 +132,7 @@ export const programRoutes = [
     path: '/api/v1/catalog',
     summary: 'The technology-insurance product catalog (科技保险产品目录)',
     tag: 'programs',
+    response: CatalogList,
     access: 'public',
     async handler({ deps }) {
       const rows = await deps.db.catalogProduct.findMany({ orderBy: { productCode: 'asc' } });
@@ -140,6 +144,7 @@ export const programRoutes = [
     path: '/api/v1/catalog/products',
     summary: 'Add a product to the catalog',
     tag: 'programs',
+    response: CatalogList.shape.items.element,
     access: ['admin'],
     body: ProductBody,
     idempotent: true,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { audited } from '../../services/audit';
 import { defineRoute } from '../route';
+import { StaffList, StaffView } from '../responses';
 import { Email, Text } from '../schemas';
 
 const SubjectParam = z.object({
@@ -32,6 +33,7 @@ export const staffRoutes = [
     path: '/api/v1/admin/staff/{subject}',
     summary: 'Add or change a member of staff (the subject is the one in their tokens)',
     tag: 'administration',
+    response: StaffView,
     access: ['admin'],
     params: SubjectParam,
     body: StaffBody,
@@ -63,6 +65,7 @@ export const staffRoutes = [
     path: '/api/v1/admin/staff',
     summary: 'The staff directory',
     tag: 'administration',
+    response: StaffList,
     access: ['admin'],
     async handler({ deps }) {
       const rows = await deps.db.staffMember.findMany({ orderBy: [{ role: 'asc' }, { subject: 'asc' }] });

@@ -5,6 +5,7 @@ import { assignUpdate, claimUpdate, decideUpdate, unclaimUpdate } from '../../wo
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { TaskChange, TaskList, TaskSummary, TaskView } from '../responses';
 import { IdParam, Page, Text } from '../schemas';
 import { updateApplication } from '../workflowUpdates';
 
@@ -52,6 +53,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/summary',
     summary: 'Counts of your queues: open, claimed, claimed by you, overdue',
     tag: 'tasks',
+    response: TaskSummary,
     access: [...STAFF_WORKERS, 'admin'],
     async handler({ actor, deps }) {
       const rows = await deps.db.task.findMany({
@@ -77,6 +79,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks',
     summary: 'List the tasks of your queues, oldest due first',
     tag: 'tasks',
+    response: TaskList,
     access: [...STAFF_WORKERS, 'admin'],
     query: TaskQuery,
     async handler({ query, actor, deps }) {
@@ -134,6 +137,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/{id}',
     summary: 'Read one task of your queues (also a finished one), with its application id',
     tag: 'tasks',
+    response: TaskView,
     access: [...STAFF_WORKERS, 'admin'],
     params: IdParam,
     errors: [404],
@@ -165,6 +169,7 @@ export const taskRoutes = [
             ? {
                 objections: objections.map((o) => ({
                   id: o.id,
+                  number: o.number,
                   filedAt: o.createdAt.toISOString(),
                   name: o.name,
                   contact: o.contact,
@@ -182,6 +187,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/{id}/claim',
     summary: 'Claim a task',
     tag: 'tasks',
+    response: TaskChange,
     access: STAFF_WORKERS,
     params: IdParam,
     errors: [404, 409],
@@ -198,6 +204,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/{id}/unclaim',
     summary: 'Give a claimed task back to its queue (the claimer or a supervisor)',
     tag: 'tasks',
+    response: TaskChange,
     access: STAFF_WORKERS,
     params: IdParam,
     errors: [404, 409],
@@ -214,6 +221,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/{id}/assign',
     summary: 'Give a task to a member of staff (supervisors of the queue)',
     tag: 'tasks',
+    response: TaskChange,
     access: STAFF_WORKERS,
     params: IdParam,
     body: AssignBody,
@@ -231,6 +239,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/{id}/decision',
     summary: 'Decide a claimed task (a workflow update; refused decisions write nothing)',
     tag: 'tasks',
+    response: TaskChange,
     access: STAFF_WORKERS,
     params: IdParam,
     body: DecisionBody,
