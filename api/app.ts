@@ -24,6 +24,7 @@ import { bankRoutes } from './routes/banks';
 import { budgetRoutes } from './routes/budgets';
 import { calculatorRoutes } from './routes/calculator';
 import { calendarRoutes } from './routes/calendar';
+import { codecRoutes, mountCodecCors } from './routes/codec';
 import { campaignRoutes } from './routes/campaigns';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
@@ -51,6 +52,7 @@ export const ROUTES: AnyRoute[] = [
   ...calculatorRoutes,
   ...calendarRoutes,
   ...campaignRoutes,
+  ...codecRoutes,
 ];
 
 /** The route template of a request (`/api/v1/applications/{id}`), never its raw URL (ids, tokens). */
@@ -164,6 +166,7 @@ export function createApp(deps: ApiDeps): Express {
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.type('html').send(docs);
   });
+  mountCodecCors(app, deps.config);
   mountRoutes(app, ROUTES, deps);
   mountWeb(app);
   app.use(unknownRoute);

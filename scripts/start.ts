@@ -75,6 +75,8 @@ async function main() {
         cli: findTemporalCli(),
         port: config.temporal.embedded.port,
         uiPort: config.temporal.embedded.uiPort,
+        // The UI shows payloads decrypted by the API's codec server (it lets the embedded UI in, in dev mode).
+        uiCodecEndpoint: `${config.http.publicBaseUrl}/api/v1/codec`,
         dbFile: path.join(config.dataDir, 'temporal', 'temporal.db'),
         namespace: config.temporal.namespace,
         logFile: path.join(logDir, 'temporal.log'),
@@ -125,4 +127,8 @@ async function main() {
   }
 }
 
-void main();
+main().catch((err: unknown) => {
+  // A configuration refused before anything started (e.g. NODE_ENV=production with the dev defaults).
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exitCode = 1;
+});
