@@ -26,7 +26,8 @@ const JsonPayload = z.object({
   externalPayloads: z.array(z.looseObject({})).nullish(),
 });
 type JsonPayload = z.infer<typeof JsonPayload>;
-const Payloads = z.object({ payloads: z.array(JsonPayload).max(MAX_PAYLOADS) });
+/** An empty list is `{}` in protobuf JSON (the CLI sends that for events without payloads). */
+const Payloads = z.object({ payloads: z.array(JsonPayload).max(MAX_PAYLOADS).default([]) });
 /** The UI adds `?preserveStorageRefs=true` (external storage, which this system does not use). */
 const CodecQuery = z.object({ preserveStorageRefs: z.enum(['true', 'false']).optional() });
 

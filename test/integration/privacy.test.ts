@@ -1,4 +1,7 @@
 import { temporal } from '@temporalio/proto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { findTemporalCli } from '../../services/embedded/temporalCli';
 import { shanghaiYear } from '../../domain/calendar';
 import { defaultProgram } from '../../domain/program';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING } from '../../services/payloadCodec';
@@ -26,7 +29,12 @@ afterAll(async () => {
 });
 
 type RawPayload = temporal.api.common.v1.IPayload;
-const encodingOf = (p: RawPayload) => Buffer.from(p.metadata?.encoding ?? new Uint8Array()).toString();
+const encodingOf = (p: RawPayload) => {
+  const encoding = p.metadata?.encoding as Uint8Array | string | undefined;
+  return typeof encoding === 'string'
+    ? Buffer.from(encoding, 'base64').toString()
+    : Buffer.from(encoding ?? new Uint8Array()).toString();
+};
 
 /** The workflow's history exactly as the server keeps it, page by page, as protobuf bytes and events. */
 async function rawHistory(workflowId: string, runId?: string) {
@@ -49,16 +57,17 @@ async function rawHistory(workflowId: string, runId?: string) {
  * Every payload anywhere in the events (inputs, results, updates, signals, memo, summary...), but search
  * attributes: they are not the codec's (the UI filters by them) and hold no personal data.
  */
-function payloadsIn(value: unknown, found: RawPayload[] = [], at = ''): RawPayload[] {
+function payloadsIn(value: unknown, found: RawPayload[] = [], json = false): RawPayload[] {
   if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return found;
   const v = value as Record<string, unknown>;
-  if (v.metadata && typeof v.metadata === 'object' && ArrayBuffer.isView(v.data)) {
-    if (process.env.DEBUG_PAYLOADS) console.log(at, encodingOf(v));
+  // As protobuf objects (bytes), or as protobuf JSON (base64 strings) when `json`.
+  const data = json ? typeof v.data === 'string' : ArrayBuffer.isView(v.data);
+  if (v.metadata && typeof v.metadata === 'object' && data) {
     found.push(v);
     return found;
   }
   for (const [key, child] of Object.entries(v))
-    if (key !== 'searchAttributes') payloadsIn(child, found, `${at}.${key}`);
+    if (key !== 'searchAttributes') payloadsIn(child, found, json);
   return found;
 }
 
@@ -130,12 +139,53 @@ describe('workflow histories', () => {
       expect([wf.type, [...new Set(payloads.map(encodingOf))]]).toEqual([wf.type, [ENCRYPTED_ENCODING]]);
       for (const p of await codec.decode(payloads)) decryptedText += Buffer.from(p.data ?? []).toString();
     }
-    // The objection was in the histories (the notice batch's update, the application's signal): encrypted.
+    // The objection was in the history (the application's update that files it), encrypted.
     expect(decryptedText).toContain(OBJECTOR);
     expect(decryptedText).toContain(PHONE);
     // No activity result or input carries the survey's token, even decrypted.
     expect(decryptedText).toContain(`"validDays":90`);
     expect(decryptedText).not.toContain(token);
     expect(decryptedText).not.toContain('/#/surveys/');
+  });
+
+  it("are read in clear by an administrator through the API's codec server, as the Temporal CLI does", async () => {
+    // The objection reached the application's workflow (its update's input).
+    const { applicationId } = await stack.db.objection.findFirstOrThrow({ where: { name: OBJECTOR } });
+    /** The payloads of `temporal workflow show --output json`: their encodings and their data. */
+    const show = async (codecAuth?: string) => {
+      const { stdout } = await promisify(execFile)(findTemporalCli(), [
+        'workflow',
+        'show',
+        '--address',
+        stack.config.temporal.address,
+        '--workflow-id',
+        applicationWorkflowId(applicationId),
+        '--output',
+        'json',
+        '--codec-endpoint',
+        `${stack.baseUrl}/api/v1/codec`,
+        ...(codecAuth ? ['--codec-auth', codecAuth] : []),
+      ]);
+      const found = payloadsIn(JSON.parse(stdout) as unknown, [], true);
+      return {
+        encodings: new Set(found.map(encodingOf)),
+        text: found.map((p) => Buffer.from(String(p.data), 'base64').toString()).join('\n'),
+      };
+    };
+    const admin = await as(stack, { role: 'admin', subject: 'operator-sun' });
+    const decoded = await show(`Bearer ${admin.token}`);
+    expect([...decoded.encodings]).toEqual(['json/plain']);
+    expect(decoded.text).toContain(OBJECTOR);
+    expect(decoded.text).toContain(PHONE);
+    // Without an administrator's token the codec server decodes nothing.
+    const reviewer = await as(stack, { role: 'reviewer', org: 'committee' });
+    for (const auth of [undefined, `Bearer ${reviewer.token}`]) {
+      const refused = await show(auth).catch((err: Error) => ({
+        encodings: new Set<string>(),
+        text: err.message,
+      }));
+      expect(refused.text).not.toContain(OBJECTOR);
+      expect(refused.encodings.has('json/plain')).toBe(false);
+    }
   });
 });
