@@ -64,6 +64,9 @@ describe('the codec server', () => {
     expect(res.status).toBe(200);
     expect(valueOf(res.body.payloads[0])).toEqual(objection);
     expect(res.body.payloads[1]).toEqual(plain);
+    // An empty list, as protobuf JSON writes it (the Temporal CLI sends `{}` for events without payloads).
+    const empty = await admin.post('/api/v1/codec/decode', {});
+    expect([empty.status, empty.body]).toEqual([200, { payloads: [] }]);
   });
 
   it('encodes what the UI sends to workflows, so that the workers open it', async () => {
