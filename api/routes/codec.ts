@@ -23,7 +23,9 @@ const JsonPayload = z.object({
   metadata: z.record(z.string().min(1).max(256), Base64).nullish(),
   data: Base64.nullish(),
   /** Payloads kept in external storage (passed through as they are). */
-  externalPayloads: z.array(z.looseObject({})).nullish(),
+  externalPayloads: z
+    .array(z.object({ sizeBytes: z.union([z.string().regex(/^\d+$/), z.number().int().min(0)]).optional() }))
+    .nullish(),
 });
 type JsonPayload = z.infer<typeof JsonPayload>;
 /** An empty list is `{}` in protobuf JSON (the CLI sends that for events without payloads). */
