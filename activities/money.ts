@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { maskNumber, openBankAccount, secretBoxFor } from '../services/secretBox';
 import type { Client } from '@temporalio/client';
-import { signedLinks } from '../services/signedLinks';
 import { fromDbFen } from '../domain/money';
 import { GRANT_HOLDING_STATUSES } from '../domain/status';
 import {
@@ -59,10 +58,9 @@ function maskPayee(p: Payee): Payee {
     : p;
 }
 
-/** Budget reservations, payments through the treasury gateway, and signed follow-up links. */
+/** Budget reservations, payments through the treasury gateway, and follow-up surveys. */
 export function createMoneyActivities(deps: MoneyDeps) {
   const { db } = deps;
-  const links = signedLinks(deps.linkSecret);
 
   /** Who is paid: the payee fixed at final approval (services/payee.ts), never the live profile. */
   async function payee(applicationId: string): Promise<Payee> {
@@ -154,14 +152,16 @@ export function createMoneyActivities(deps: MoneyDeps) {
         : { status: 'PENDING', failureReason: null };
     },
 
-    /** A signed link to the application's follow-up survey, valid for `validDays`. */
-    async surveyLink(req: { applicationId: string; round: number; validDays: number }): Promise<string> {
-      const token = await links.sign('survey', req.applicationId, { round: req.round }, req.validDays);
+    /**
+     * Records that the follow-up survey of `round` goes out. Its link, a signed token, is made where the
+     * e-mail is rendered (the `survey` template in records.ts): an activity's result is kept in the workflow's
+     * history, and a token must not be. (It returned the link before; old histories still hold one.)
+     */
+    async surveyLink(req: { applicationId: string; round: number; validDays: number }): Promise<void> {
       await db.survey.createMany({
         data: [{ applicationId: req.applicationId, round: req.round, sentAt: new Date() }],
         skipDuplicates: true,
       });
-      return `${deps.publicBaseUrl}/#/surveys/${token}`;
     },
 
     /** Distinct subsidy years of the enterprise's inclusive grants (for the renewal reminder). */

@@ -5,6 +5,7 @@ import type { Reason } from '../domain/rules';
 import type { ApplicationStatus } from '../domain/status';
 import { Prisma, type Db, type Tx } from '../services/db';
 import { fixPayee } from '../services/payee';
+import { signedLinks, surveyLink } from '../services/signedLinks';
 import type { TaskView } from '../workflows/application/contract';
 
 export type TaskChange =
@@ -87,6 +88,8 @@ export interface StepResult {
 export interface RecordDeps {
   db: Db;
   publicBaseUrl: string;
+  /** Signs the links rendered into e-mails (the follow-up survey's). */
+  linkSecret: string;
   onEmailQueued?: () => void;
   /**
    * Called after a step that ends the application (REJECTED, WITHDRAWN), also when the step is replayed: gives
@@ -152,6 +155,16 @@ async function applyObjection(
 
 export function createRecordActivities(deps: RecordDeps) {
   const { db } = deps;
+  const links = signedLinks(deps.linkSecret);
+
+  /** What an e-mail's template needs besides the step's data: the survey's signed link, made here. */
+  async function extraOf(applicationId: string, e: EmailRequest): Promise<EmailRequest['extra']> {
+    if (e.template !== 'survey') return e.extra;
+    const round = Number(e.extra?.round ?? 1);
+    const validDays = Number(e.extra?.validDays ?? 90);
+    const link = await surveyLink(links, deps.publicBaseUrl, applicationId, round, validDays);
+    return { ...e.extra, surveyLink: link };
+  }
 
   async function applyTask(tx: Tx, applicationId: string, change: TaskChange, at: Date): Promise<void> {
     const where = { id: change.id };
@@ -227,7 +240,7 @@ export function createRecordActivities(deps: RecordDeps) {
         message: e.message,
         deadline: e.deadline,
         reasons: e.reasons,
-        extra: e.extra,
+        extra: await extraOf(applicationId, e),
       });
       rows.push({ key: e.key, applicationId, template: e.template, to: to.join(', '), ...rendered });
     }

@@ -27,6 +27,7 @@ import { bankRoutes } from './routes/banks';
 import { budgetRoutes } from './routes/budgets';
 import { calculatorRoutes } from './routes/calculator';
 import { calendarRoutes } from './routes/calendar';
+import { codecRoutes, mountCodecCors } from './routes/codec';
 import { campaignRoutes } from './routes/campaigns';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
@@ -59,6 +60,7 @@ export const ROUTES: AnyRoute[] = [
   ...calendarRoutes,
   ...campaignRoutes,
   ...searchRoutes,
+  ...codecRoutes,
 ];
 
 /** The route template of a request (`/api/v1/applications/{id}`), never its raw URL (ids, tokens). */
@@ -172,6 +174,7 @@ export function createApp(deps: ApiDeps): Express {
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.type('html').send(docs);
   });
+  mountCodecCors(app, deps.config);
   mountRoutes(app, ROUTES, deps);
   mountWeb(app);
   app.use(unknownRoute);

@@ -61,6 +61,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   signedBody?: { verify(raw: Buffer, req: Request, deps: ApiDeps): void };
   /** A public route that takes input: limited per client (PUBLIC_RATE_LIMIT_PER_MINUTE). */
   rateLimited?: boolean;
+  /** A caller let in without a token (the embedded Temporal UI under `npm start`); null: a token is needed. */
+  trustedCaller?(req: Request, deps: ApiDeps): Caller | null;
   handler(ctx: Ctx<P, Q, B>): Promise<Reply>;
 }
 
@@ -105,10 +107,13 @@ function parse<T>(
   return result.data;
 }
 
-async function authenticate(req: Request, deps: ApiDeps, access: Access): Promise<Caller | null> {
+async function authenticate(req: Request, deps: ApiDeps, def: AnyRoute): Promise<Caller | null> {
+  const { access } = def;
   const token = bearerToken(req.header('authorization'));
   if (!token) {
     if (access === 'public') return null;
+    const trusted = def.trustedCaller?.(req, deps);
+    if (trusted) return trusted;
     throw new HttpError(401, 'UNAUTHORIZED', 'a bearer token is required');
   }
   const actor = await deps.tokens.verify(token);
@@ -251,7 +256,7 @@ export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): vo
       def.upload ? uploads.single(def.upload.field) : def.signedBody ? raw : json,
     ];
     app[def.method](expressPath(def.path), ...middleware, async (req: Request, res: Response) => {
-      const actor = await authenticate(req, deps, def.access);
+      const actor = await authenticate(req, deps, def);
       const lang = requestLang(req.header('accept-language'));
       const received: unknown = def.signedBody ? signedJson(def, req, deps) : req.body;
       const params: unknown = parse(schemas.params, req.params, 'params', lang);

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { createDb, type Db } from '../services/db';
 import type { Logger } from '../services/logger';
 import { createPdfPrinter, type PdfPrinter } from '../services/report';
+import { payloadDataConverter } from '../services/payloadCodec';
 import { connectClient } from '../services/temporal';
 import { createApp } from './app';
 import { createTokenService } from './auth';
@@ -25,7 +26,12 @@ export async function startApi(
 ): Promise<ApiServer> {
   const db = shared.db ?? createDb(config.database.url);
   const temporal =
-    shared.temporal ?? (await connectClient(config.temporal.address, config.temporal.namespace));
+    shared.temporal ??
+    (await connectClient(
+      config.temporal.address,
+      config.temporal.namespace,
+      payloadDataConverter(config.payloadKeys),
+    ));
   setCreditCodeAllowList(config.creditCodeAllowList);
   const pdf = createPdfPrinter(config.report);
   const app = createApp({ config, db, temporal, tokens: createTokenService(config.auth), logger, pdf });

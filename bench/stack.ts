@@ -24,6 +24,7 @@ import { findTemporalCli } from '../services/embedded/temporalCli';
 import { freePort, startTemporalDevServer, waitForPort } from '../services/embedded/temporalServer';
 import { saveProgram } from '../services/programs';
 import { startSimulators } from '../services/simulators/server';
+import { newPayloadKey, parsePayloadKeys, payloadDataConverter } from '../services/payloadCodec';
 import { connectClient } from '../services/temporal';
 import type { Client } from '@temporalio/client';
 import { progress, sleep } from './log';
@@ -146,7 +147,12 @@ export async function startStack(): Promise<Stack> {
   const smtp = await startSmtpSink();
   const callbackSecret = randomBytes(32).toString('hex');
   const simulators = await startSimulators({ port: 0, paymentCallbackSecret: callbackSecret });
-  const temporal = await connectClient(temporalServer.address, 'default');
+  const payloadKeys = newPayloadKey('bench');
+  const temporal = await connectClient(
+    temporalServer.address,
+    'default',
+    payloadDataConverter(parsePayloadKeys(payloadKeys)),
+  );
   const jwtSecret = randomBytes(32).toString('hex');
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const linkSecret = randomBytes(32).toString('hex');
@@ -166,6 +172,7 @@ export async function startStack(): Promise<Stack> {
     PAYMENT_CALLBACK_SECRET: callbackSecret,
     LINK_SECRET: linkSecret,
     DATA_ENCRYPTION_KEY: dataKey,
+    PAYLOAD_KEYS: payloadKeys,
     NOTICE_SCHEDULE: 'off',
     PAYMENT_POLL_SECONDS: '30',
     SIMULATOR_URL: simulators.url,
@@ -175,6 +182,7 @@ export async function startStack(): Promise<Stack> {
     // The database phase times the evaluation's computation, not the minute-long reuse of its result.
     EVALUATION_CACHE_SECONDS: '0',
   });
+  const config = loadConfig(baseEnv(1));
   const logFd = (name: string) => fs.openSync(path.join(dir, `${name}.log`), 'a');
 
   let api: ChildProcess | undefined;
@@ -185,12 +193,12 @@ export async function startStack(): Promise<Stack> {
     dir,
     year,
     program,
-    config: loadConfig(baseEnv(1)),
+    config,
     db,
     pgUrl,
     temporal,
     simulatorUrl: simulators.url,
-    tokens: createTokenService({ secret: jwtSecret, issuer: 'haidian-kjbx' }),
+    tokens: createTokenService(config.auth),
     apiUrl,
     async startApi(timeAcceleration) {
       if (api) await stopChild(api);

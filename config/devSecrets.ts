@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { newPayloadKey } from '../services/payloadCodec';
 import { loadConfig, type DevSecrets } from './index';
 
 const FILE = 'dev-secrets.json';
@@ -23,6 +24,7 @@ export function ensureDevSecrets(dataDir: string): DevSecrets {
     paymentCallbackSecret: existing?.paymentCallbackSecret ?? fresh(32),
     linkSecret: existing?.linkSecret ?? fresh(32),
     dataKey: existing?.dataKey ?? fresh(32),
+    payloadKeys: existing?.payloadKeys ?? newPayloadKey('dev1'),
   };
   if (existing && Object.keys(existing).length === Object.keys(secrets).length) return existing;
   fs.mkdirSync(path.resolve(dataDir), { recursive: true });
@@ -30,12 +32,20 @@ export function ensureDevSecrets(dataDir: string): DevSecrets {
   return secrets;
 }
 
-/** Entry-point helper: the configuration of this process, with the embedded stack's secrets if present. */
+/**
+ * Entry-point helper: the configuration of this process, with the embedded stack's secrets if present.
+ * With NODE_ENV=production the development secrets file is neither read nor written.
+ */
 export function loadProcessConfig(
   env: NodeJS.ProcessEnv,
   options: { defaultAuthMode?: 'dev' | 'jwt'; createSecrets?: boolean } = {},
 ) {
   const dataDir = env.DATA_DIR || '.data';
-  const devSecrets = options.createSecrets ? ensureDevSecrets(dataDir) : readDevSecrets(dataDir);
+  const devSecrets =
+    env.NODE_ENV === 'production'
+      ? undefined
+      : options.createSecrets
+        ? ensureDevSecrets(dataDir)
+        : readDevSecrets(dataDir);
   return loadConfig(env, { defaultAuthMode: options.defaultAuthMode, devSecrets });
 }

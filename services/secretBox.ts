@@ -12,13 +12,19 @@ export interface SecretBox {
 
 const PREFIX = 'v1.';
 
-/** Reads a 32-byte key given as base64, base64url or hex; throws a message naming the variable otherwise. */
-export function parseDataKey(text: string): Buffer {
+/** A 32-byte key given as base64, base64url or 64 hex digits; null when it is not one. */
+export function parseKeyBytes(text: string): Buffer | null {
   const trimmed = text.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
     ? Buffer.from(trimmed, 'hex')
     : Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  if (key.length !== 32) throw new Error('DATA_ENCRYPTION_KEY must be 32 bytes (base64 or 64 hex digits)');
+  return key.length === 32 ? key : null;
+}
+
+/** Reads a 32-byte key given as base64, base64url or hex; throws a message naming the variable otherwise. */
+export function parseDataKey(text: string): Buffer {
+  const key = parseKeyBytes(text);
+  if (!key) throw new Error('DATA_ENCRYPTION_KEY must be 32 bytes (base64 or 64 hex digits)');
   return key;
 }
 

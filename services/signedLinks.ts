@@ -46,3 +46,19 @@ export function signedLinks(linkSecret: string): SignedLinks {
     },
   };
 }
+
+/**
+ * The e-mailed link to an application's follow-up survey: the console's survey page with a signed token.
+ * Made where the e-mail is rendered, so the token never enters a workflow's history.
+ */
+export function surveyLink(
+  links: SignedLinks,
+  publicBaseUrl: string,
+  applicationId: string,
+  round: number,
+  validDays: number,
+): Promise<string> {
+  return links
+    .sign('survey', applicationId, { round }, validDays)
+    .then((token) => `${publicBaseUrl}/#/surveys/${token}`);
+}

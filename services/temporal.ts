@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 
 const GRPC_NOT_FOUND = 5;
@@ -32,8 +33,16 @@ async function historyAnswers(connection: Connection, namespace: string): Promis
   }
 }
 
-/** The process's one Temporal client. */
-export async function connectClient(address: string, namespace: string, timeoutMs = 60_000): Promise<Client> {
+/**
+ * The process's one Temporal client, with the system's data converter (payloadDataConverter: payloads are
+ * encrypted on the way to the server and decrypted on the way back).
+ */
+export async function connectClient(
+  address: string,
+  namespace: string,
+  dataConverter: DataConverter,
+  timeoutMs = 60_000,
+): Promise<Client> {
   return untilReady(
     `Temporal at ${address}`,
     async () => {
@@ -45,7 +54,7 @@ export async function connectClient(address: string, namespace: string, timeoutM
         await connection.close();
         throw err;
       }
-      return new Client({ connection, namespace });
+      return new Client({ connection, namespace, dataConverter });
     },
     timeoutMs,
   );

@@ -12,6 +12,7 @@ import { createMailer } from '../services/mailer';
 import { observeWorker } from '../services/metrics';
 import { ensureNoticeSchedule } from '../services/noticeSchedule';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../services/outbox';
+import { payloadDataConverter } from '../services/payloadCodec';
 import { connectClient, connectWorker } from '../services/temporal';
 import { installTemporalRuntime } from '../services/temporalRuntime';
 import { createWorker, type WorkerTuning } from './worker';
@@ -52,8 +53,9 @@ export async function startWorker(
   });
   const mailer = createMailer(config.mail.smtpUrl, config.mail.from);
   const outbox = createOutboxDispatcher({ db, mailer, logger, pollMs: opts.outboxPollMs });
+  const dataConverter = payloadDataConverter(config.payloadKeys);
   const connection = await connectWorker(config.temporal.address);
-  const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
+  const temporal = await connectClient(config.temporal.address, config.temporal.namespace, dataConverter);
   const activities = createActivities({
     db,
     // The packaged holidays with the years administrators loaded; a load takes effect within a minute.
@@ -82,6 +84,7 @@ export async function startWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: { ...activities, ...opts.extraActivities },
+    dataConverter,
     workflowBundle:
       opts.workflowBundle ?? (workflowBundlePath ? { codePath: workflowBundlePath } : undefined),
     tuning: { ...configured, ...opts.tuning },

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import path from 'node:path';
 import type { Activities } from '../activities';
@@ -24,6 +25,8 @@ export async function createWorker(opts: {
   namespace: string;
   taskQueue: string;
   activities: Activities;
+  /** Encrypts and decrypts payloads (payloadDataConverter); it runs outside the workflow sandbox. */
+  dataConverter: DataConverter;
   workflowBundle?: { codePath: string };
   tuning?: WorkerTuning;
 }): Promise<Worker> {
@@ -32,6 +35,7 @@ export async function createWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: opts.activities,
+    dataConverter: opts.dataConverter,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: '20 seconds',
     // One V8 context for all cached workflows (the SDK's default, stated: docs/performance.md).

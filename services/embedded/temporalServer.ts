@@ -18,6 +18,8 @@ export async function startTemporalDevServer(opts: {
   cli: string;
   port: number;
   uiPort?: number;
+  /** The codec server the UI decodes payloads with (the API's `/api/v1/codec`). */
+  uiCodecEndpoint?: string;
   dbFile?: string;
   namespace?: string;
   logFile?: string;
@@ -33,8 +35,10 @@ export async function startTemporalDevServer(opts: {
     '--log-level',
     'warn',
   ];
-  if (opts.uiPort) args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
-  else args.push('--headless');
+  if (opts.uiPort) {
+    args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
+    if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+  } else args.push('--headless');
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);

@@ -3,15 +3,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { ENCRYPTED_ENCODING } from '../../services/payloadCodec';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
+
+type HistoryEvents = { events?: unknown[] | null };
+
+/** Whether the history's payloads are encrypted by the payload codec (its start event's input tells). */
+export function isEncrypted(history: HistoryEvents): boolean {
+  const start = (history.events?.[0] ?? {}) as Record<string, any>;
+  const encoding = start.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.metadata?.encoding;
+  return !!encoding && Buffer.from(encoding as Uint8Array).toString('utf8') === ENCRYPTED_ENCODING;
+}
 
 /**
  * The path a workflow took, as the replay test cares about it: its type, the statuses it went through,
  * the updates and signals it took, and how it ended (or that it still runs).
  */
-function pathOf(type: string, status: string, history: { events?: unknown[] | null }): string[] {
-  const steps: string[] = [type];
+function pathOf(type: string, status: string, history: HistoryEvents): string[] {
+  // An encrypted history is a path of its own: the replay test then covers histories before and after the codec.
+  const steps: string[] = isEncrypted(history) ? [type, 'encrypted'] : [type];
   for (const e of (history.events ?? []) as Record<string, any>[]) {
     const step =
       e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ??
@@ -57,7 +68,11 @@ export async function recordHistories(client: Client, taskQueue: string): Promis
     const hash = createHash('sha256').update(steps.join('>')).digest('hex').slice(0, 10);
     if (known.has(hash)) continue;
     known.add(hash);
-    const name = `${wf.type}.${steps.at(-2) ?? 'start'}.${wf.status.name}.${hash}`.replace(/[^\w.-]/g, '_');
+    const sealed = isEncrypted(history) ? '.encrypted' : '';
+    const name = `${wf.type}.${steps.at(-2) ?? 'start'}.${wf.status.name}${sealed}.${hash}`.replace(
+      /[^\w.-]/g,
+      '_',
+    );
     // Stored as the protobuf bytes of the history (what `temporal workflow show` exports, without a converter).
     const bytes = temporal.api.history.v1.History.encode(history).finish();
     fs.writeFileSync(

@@ -11,7 +11,9 @@ import { startSimulators } from '../../services/simulators/server';
 import { createDb, type Db } from '../../services/db';
 import { freePort } from '../../services/embedded/temporalServer';
 import { createLogger, type Logger } from '../../services/logger';
+import { payloadDataConverter } from '../../services/payloadCodec';
 import { connectClient } from '../../services/temporal';
+import { TEST_PAYLOAD_KEYS } from './payloadKeys';
 import { startWorker, type RunningWorker } from '../../worker/run';
 import { startSmtpCapture, type SmtpCapture } from './smtp';
 
@@ -91,6 +93,7 @@ export async function startStack(
     PAYMENT_CALLBACK_SECRET: callbackSecret,
     LINK_SECRET: randomBytes(32).toString('hex'),
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     NOTICE_SCHEDULE: 'off',
     // The tests change the figures and read them back at once.
     EVALUATION_CACHE_SECONDS: '0',
@@ -106,7 +109,11 @@ export async function startStack(
   const logger = opts.logger ?? createLogger(config.logLevel, 'test');
   const db = createDb(config.database.url);
   await seedDemoData(db);
-  const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
+  const temporal = await connectClient(
+    config.temporal.address,
+    config.temporal.namespace,
+    payloadDataConverter(config.payloadKeys),
+  );
   const bundle = { codePath: need('TEST_WORKFLOW_BUNDLE') };
   const launchWorker = () =>
     startWorker(config, logger, { workflowBundle: bundle, outboxPollMs: 200, sweepMs: 1000 });

@@ -118,8 +118,7 @@ export class FakeActivities {
         return this.money.gateway.shift() ?? { status: 'SUCCEEDED', failureReason: null };
       },
       paymentStatus: async () => this.money.polled.shift() ?? { status: 'PENDING', failureReason: null },
-      surveyLink: async ({ applicationId, round }) =>
-        `https://kjbx.example/surveys/${applicationId}-${round}`,
+      surveyLink: async () => undefined,
       inclusiveYearsUsed: async () => this.money.inclusiveYearsUsed,
       matchingBanks: async () => ({ loan: this.bank.loan, banks: this.bank.banks }),
       openReferrals: async ({ referrals }) => {

@@ -131,6 +131,7 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
         ...createRecordActivities({
           db,
           publicBaseUrl: 'http://test',
+          linkSecret: 'x'.repeat(32),
           onEnded: (id) => money.releaseGrant(id),
         }),
       },

@@ -168,6 +168,7 @@ describe('tokens', () => {
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('mallory')
       .setIssuer('haidian-kjbx')
+      .setAudience(stack.config.auth.audience[0]!)
       .setIssuedAt()
       .setExpirationTime(exp)
       .sign(new TextEncoder().encode(secret));
@@ -179,7 +180,8 @@ describe('tokens', () => {
       });
     const forged = await sign({ role: 'admin', org: 'committee' }, 'not-the-secret-not-the-secret-00');
     expect((await call(forged)).status).toBe(401);
-    const expired = await sign({ role: 'admin', org: 'committee' }, stack.config.auth.secret!, '-1s');
+    // Expired beyond the clock tolerance (JWT_CLOCK_TOLERANCE_SECONDS, 30 s).
+    const expired = await sign({ role: 'admin', org: 'committee' }, stack.config.auth.secret!, '-31s');
     const expiredRes = await call(expired);
     expect(expiredRes.status).toBe(401);
     expect(((await expiredRes.json()) as any).error.message).toBe('token has expired');

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { createMoneyActivities } from '../../activities/money';
+import { signedLinks, surveyLink } from '../../services/signedLinks';
 import { createNoticeActivities } from '../../activities/notices';
 import { defaultProgram } from '../../domain/program';
 import { packagedCalendar } from '../../services/calendar';
@@ -363,7 +364,9 @@ describe('follow-up surveys from signed links', () => {
       linkSecret: stack.config.linkSecret,
       dataKey: stack.config.dataKey,
     });
-    const link = await money.surveyLink({ applicationId: id, round: 1, validDays: 90 });
+    await money.surveyLink({ applicationId: id, round: 1, validDays: 90 });
+    // The link as the survey e-mail renders it.
+    const link = await surveyLink(signedLinks(stack.config.linkSecret), stack.baseUrl, id, 1, 90);
     // The e-mailed link opens the console's survey page, which reads the survey from the API by its token.
     expect(link.startsWith(`${stack.baseUrl}/#/surveys/`)).toBe(true);
     const path = `/api/v1/surveys/${link.slice(`${stack.baseUrl}/#/surveys/`.length)}`;

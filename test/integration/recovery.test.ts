@@ -86,6 +86,7 @@ describe('recovery', () => {
     const acts = createRecordActivities({
       db: stack.db,
       publicBaseUrl: 'http://x',
+      linkSecret: stack.config.linkSecret,
     });
     const step = {
       key: `${id}:replay-test`,

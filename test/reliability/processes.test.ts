@@ -20,7 +20,9 @@ import { seedDemoData } from '../../prisma/seed';
 import { createDb, type Db } from '../../services/db';
 import { freePort } from '../../services/embedded/temporalServer';
 import { startSimulators } from '../../services/simulators/server';
+import { parsePayloadKeys, payloadDataConverter } from '../../services/payloadCodec';
 import { connectClient } from '../../services/temporal';
+import { TEST_PAYLOAD_KEYS } from '../helpers/payloadKeys';
 import { creditCode } from '../helpers/fixtures';
 import {
   pollingWorkers,
@@ -101,6 +103,7 @@ beforeAll(async () => {
     PAYMENT_CALLBACK_SECRET: callbackSecret,
     LINK_SECRET: randomBytes(32).toString('hex'),
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     NOTICE_SCHEDULE: 'off',
     // Five working days of public notice pass in about eight seconds.
     TIME_ACCELERATION: '75000',
@@ -111,7 +114,11 @@ beforeAll(async () => {
     WORKFLOW_BUNDLE_PATH: need('TEST_WORKFLOW_BUNDLE'),
     LOG_LEVEL: 'warn',
   };
-  temporal = await connectClient(need('TEST_TEMPORAL_ADDRESS'), 'default');
+  temporal = await connectClient(
+    need('TEST_TEMPORAL_ADDRESS'),
+    'default',
+    payloadDataConverter(parsePayloadKeys(TEST_PAYLOAD_KEYS)),
+  );
   apis = apiPorts.map((port, i) =>
     spawnEntry({ name: `api-${i}`, entry: 'api/main.ts', env: { ...env, PORT: String(port) }, logDir }),
   );

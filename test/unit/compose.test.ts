@@ -22,6 +22,7 @@ const OPERATOR_ENV: Record<string, string> = {
   PAYMENT_CALLBACK_SECRET: 'y'.repeat(32),
   LINK_SECRET: 'z'.repeat(40),
   DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  PAYLOAD_KEYS: `2026-12:${Buffer.alloc(32, 8).toString('base64')}`,
   SMTP_URL: 'smtp://mail.example.gov.cn:25',
   REGISTRY_URL: 'https://registry.example.gov.cn',
   INSURER_URL: 'https://insurer.example.com',
@@ -71,6 +72,42 @@ describe('docker-compose.yml', () => {
     for (const name of new Set(required)) expect(header).toContain(name);
     const { LINK_SECRET: _omitted, ...incomplete } = OPERATOR_ENV;
     expect(() => envOf('api', incomplete)).toThrow(/LINK_SECRET must be set/);
+    const { PAYLOAD_KEYS: _keys, ...noKeys } = OPERATOR_ENV;
+    expect(() => envOf('worker', noKeys)).toThrow(/PAYLOAD_KEYS must be set/);
+  });
+
+  it('encrypts the workflow histories with the same payload keys in the API and the worker', () => {
+    const [api, worker] = ['api', 'worker'].map((s) => loadConfig(envOf(s)));
+    expect(api!.env).toBe('production');
+    expect(api!.payloadKeys.map((k) => k.id)).toEqual(['2026-12']);
+    expect(worker!.payloadKeys).toEqual(api!.payloadKeys);
+  });
+
+  it("takes the identity provider's key set and names the token audience", () => {
+    const env = { ...OPERATOR_ENV, JWT_SECRET: '', JWT_JWKS_URL: 'https://idp.example.gov.cn/jwks.json' };
+    const config = loadConfig(envOf('api', env));
+    expect(config.auth).toMatchObject({
+      secret: undefined,
+      jwksUrl: 'https://idp.example.gov.cn/jwks.json',
+      audience: ['haidian-kjbx-api'],
+    });
+  });
+
+  it('publishes the Temporal UI on the host loopback only, decoding through the API codec server', () => {
+    const ui = services['temporal-ui']!;
+    expect(ui.ports).toEqual(['127.0.0.1:8233:8080']);
+    for (const [name, s] of Object.entries(services)) {
+      for (const p of (s.ports ?? []) as string[]) {
+        // Nothing else may publish the UI's container port.
+        if (name !== 'temporal-ui') expect(p).not.toMatch(/:8080$/);
+      }
+    }
+    const env = envOf('temporal-ui');
+    expect(env.TEMPORAL_CODEC_ENDPOINT).toBe(`${OPERATOR_ENV.PUBLIC_BASE_URL}/api/v1/codec`);
+    expect(env.TEMPORAL_CODEC_PASS_ACCESS_TOKEN).toBe('true');
+    // The API answers the codec requests of the UI's origin, as operators open it through the tunnel.
+    expect(new URL(loadConfig(envOf('api')).temporal.uiUrl).origin).toBe('http://localhost:8233');
+    expect(env.TEMPORAL_AUTH_CALLBACK_URL!.startsWith('http://localhost:8233/')).toBe(true);
   });
 
   it('points every address at a service of the file, on the ports they listen on', () => {

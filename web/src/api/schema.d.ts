@@ -4893,6 +4893,260 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/codec/decode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Codec server: decrypts Temporal payloads for the Temporal UI and CLI (unencrypted ones come back as they are) */
+        post: {
+            parameters: {
+                query?: {
+                    preserveStorageRefs?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        payloads?: {
+                            data?: string | null;
+                            externalPayloads?: {
+                                sizeBytes?: string | number;
+                            }[] | null;
+                            metadata?: {
+                                [key: string]: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @default [] */
+                            payloads: {
+                                data?: string | null;
+                                externalPayloads?: {
+                                    sizeBytes?: string | number;
+                                }[] | null;
+                                metadata?: {
+                                    [key: string]: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/codec/encode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Codec server: encrypts Temporal payloads (input that the Temporal UI or CLI sends to workflows) */
+        post: {
+            parameters: {
+                query?: {
+                    preserveStorageRefs?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        payloads?: {
+                            data?: string | null;
+                            externalPayloads?: {
+                                sizeBytes?: string | number;
+                            }[] | null;
+                            metadata?: {
+                                [key: string]: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @default [] */
+                            payloads: {
+                                data?: string | null;
+                                externalPayloads?: {
+                                    sizeBytes?: string | number;
+                                }[] | null;
+                                metadata?: {
+                                    [key: string]: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/disclosures": {
         parameters: {
             query?: never;
