@@ -64,6 +64,11 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export async function expectAccessible(page: Page, name = page.url()): Promise<void> {
   // Through the DevTools protocol: the console's CSP rightly refuses inline scripts.
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE);
+  // Colours are judged at rest: a transition half-way (a tag fading in) is not what the reader sees.
+  await page.evaluate(
+    'Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity)' +
+      '.map((a) => a.finished.catch(() => null)))',
+  );
   const result = await page.evaluate<{
     violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
   }>('window.axe.run(document, { resultTypes: ["violations"] })');
