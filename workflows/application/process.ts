@@ -66,9 +66,16 @@ const DECISIONS_BY_QUEUE: Partial<Record<Queue, readonly DecisionInput['decision
   'payment-exception': ['approve', 'reject'],
 };
 
-/** Whoever decided in these queues may not take the final decision nor judge an objection (four-eyes). */
-const FOUR_EYES_QUEUES: readonly Queue[] = ['initial-review', 'expert-review'];
-const FOUR_EYES_GUARDED: readonly Queue[] = ['final-approval', 'objection-review'];
+/**
+ * Four-eyes: who decided in the earlier queues may not work a guarded one. The reviewers may not give the final
+ * approval; nor may they, or the person who gave the final approval, judge the objections to it.
+ */
+const FOUR_EYES_BARRED: Partial<Record<Queue, readonly Queue[]>> = {
+  'final-approval': ['initial-review', 'expert-review'],
+  'objection-review': ['initial-review', 'expert-review', 'final-approval'],
+};
+/** Every queue whose deciders are remembered for the four-eyes rule. */
+const FOUR_EYES_QUEUES: readonly Queue[] = [...new Set(Object.values(FOUR_EYES_BARRED).flat())];
 
 export interface OpenTask extends TaskView {
   /** A decision has been accepted and is being recorded. */
@@ -395,13 +402,16 @@ export class ApplicationProcess {
   }
 
   private fourEyes(actor: Actor, queue: Queue, who = 'you'): void {
-    if (!FOUR_EYES_GUARDED.includes(queue)) return;
-    if (FOUR_EYES_QUEUES.some((q) => this.decidersOf(q).has(actor.subject))) {
-      refuse(
-        WorkflowErrors.FOUR_EYES,
-        `${who} reviewed this application earlier and may not give the final approval`,
-      );
-    }
+    const earlier = (FOUR_EYES_BARRED[queue] ?? []).find((q) => this.decidersOf(q).has(actor.subject));
+    if (!earlier) return;
+    refuse(
+      WorkflowErrors.FOUR_EYES,
+      earlier === 'final-approval'
+        ? `${who} gave the final approval of this application and may not judge the objections to it`
+        : queue === 'final-approval'
+          ? `${who} reviewed this application earlier and may not give the final approval`
+          : `${who} reviewed this application earlier and may not judge the objections to it`,
+    );
   }
 
   private currentTask(taskId: string): OpenTask {
