@@ -85,6 +85,9 @@ export const EnvSchema = z.object({
     .positive()
     .default(10 * 1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Prometheus `/metrics` listens apart from the API, on an internal interface and port. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   EVALUATION_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   // Worker tuning, chosen from the benchmarks (docs/performance.md).
@@ -110,8 +113,12 @@ export interface Config {
   env: Env['NODE_ENV'];
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
-  /** Port of `GET /metrics` of a worker started alone (`npm run worker`); 0 = none. */
-  workerMetricsPort: number;
+  /**
+   * `GET /metrics` (Prometheus), never on the API's public port: its own listener on `host` (internal), at
+   * `apiPort` in an API process (the worker's figures too under `npm start`) and `workerPort` in a worker
+   * started alone (`npm run worker`); 0 = none.
+   */
+  metrics: { host: string; apiPort: number; workerPort: number };
   /** How old an evaluation (dashboard, CSV, report) may be before it is computed again; 0 = always. */
   evaluationCacheSeconds: number;
   /** Worker tuning (docs/performance.md) and an optional prebuilt workflow bundle. */
@@ -222,7 +229,7 @@ export function loadConfig(
     env: env.NODE_ENV,
     dataDir: path.resolve(env.DATA_DIR),
     logLevel: env.LOG_LEVEL,
-    workerMetricsPort: env.WORKER_METRICS_PORT,
+    metrics: { host: env.METRICS_HOST, apiPort: env.API_METRICS_PORT, workerPort: env.WORKER_METRICS_PORT },
     evaluationCacheSeconds: env.EVALUATION_CACHE_SECONDS,
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,

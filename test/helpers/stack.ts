@@ -82,6 +82,7 @@ export async function startStack(
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(port),
+    API_METRICS_PORT: String(await freePort()),
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: need('TEST_TEMPORAL_ADDRESS'),
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
