@@ -40,6 +40,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   /** OpenAPI-style path, e.g. `/api/v1/applications/{id}`. */
   path: string;
   summary: string;
+  /** More for the documentation: who sees what, what an anonymous caller gets. */
+  description?: string;
   tag: string;
   access: Access;
   params?: z.ZodType<P>;

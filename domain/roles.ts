@@ -32,6 +32,13 @@ export const QUEUE_ROLE: Record<Queue, Role> = {
   budget: 'finance',
 };
 
+/**
+ * Roles whose work belongs to an organisation: initial reviews go to the office an application is routed to,
+ * final approvals and objections to the committee. A token of these roles without an `org` sees nothing.
+ * Experts and finance work district-wide queues (their tasks carry no organisation), as administrators read.
+ */
+export const ORG_SCOPED_ROLES: readonly Role[] = ['reviewer', 'approver'];
+
 /** The district committee (管委会); street/town offices are `street:<name>`. */
 export const COMMITTEE_ORG = 'committee';
 export const streetOrg = (office: string): string => `street:${office}`;

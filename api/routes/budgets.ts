@@ -4,6 +4,7 @@ import { BudgetBelowCommitted, budgetView } from '../../services/budget';
 import { changeBudget } from '../../services/budgetWaiters';
 import { unprocessable } from '../errors';
 import { defineRoute } from '../route';
+import { requireDistrict } from '../scope';
 import { Fen } from '../schemas';
 
 const YearParam = z.object({ year: z.coerce.number().int().min(2020).max(2100) });
@@ -55,7 +56,8 @@ export const budgetRoutes = [
     tag: 'budget',
     access: ['finance', 'admin', 'approver'],
     params: YearParam,
-    async handler({ params, deps }) {
+    async handler({ params, actor, deps }) {
+      requireDistrict(actor!);
       return { body: await budgetView(deps.db, params.year) };
     },
   }),
