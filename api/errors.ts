@@ -1,5 +1,5 @@
 import { isGrpcServiceError } from '@temporalio/client';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { Prisma } from '../services/db';
@@ -23,6 +23,10 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** The language of a message to a person: English when the caller asks for it (Accept-Language), else Chinese. */
+export const languageOf = (req: Request): 'zh' | 'en' =>
+  req.acceptsLanguages('zh-CN', 'zh', 'en') === 'en' ? 'en' : 'zh';
 
 export const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'your role may not do this') => new HttpError(403, 'FORBIDDEN', message);

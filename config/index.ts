@@ -84,6 +84,15 @@ export const EnvSchema = z.object({
     .int()
     .positive()
     .default(10 * 1_048_576),
+  /** Documents uploaded and not attached to an application yet: at most so many, and bytes, per enterprise. */
+  DOCUMENT_QUOTA_COUNT: z.coerce.number().int().min(1).max(10_000).default(50),
+  DOCUMENT_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(100 * 1_048_576),
+  /** Days after which a document never attached to an application is deleted. */
+  DOCUMENT_PURGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prometheus `/metrics` listens apart from the API, on an internal interface and port. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -134,6 +143,8 @@ export interface Config {
     publicBaseUrl: string;
     bodyLimitBytes: number;
     documentMaxBytes: number;
+    /** Per enterprise: documents not attached to an application yet, and after how many days they are purged. */
+    documents: { quotaCount: number; quotaBytes: number; purgeAfterDays: number };
     /** Requests per minute and client to the public endpoints that take input (objections, calculator). */
     publicRateLimitPerMinute: number;
   };
@@ -243,6 +254,11 @@ export function loadConfig(
       publicBaseUrl,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       documentMaxBytes: env.DOCUMENT_MAX_BYTES,
+      documents: {
+        quotaCount: env.DOCUMENT_QUOTA_COUNT,
+        quotaBytes: env.DOCUMENT_QUOTA_BYTES,
+        purgeAfterDays: env.DOCUMENT_PURGE_DAYS,
+      },
       publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
     },
     database: { url: databaseUrl, embedded: pgEmbedded },

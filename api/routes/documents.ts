@@ -1,10 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { DOCUMENT_TYPE_CODES, sniffFormat } from '../../domain/documents';
 import type { Caller } from '../../domain/roles';
 import type { Document, Prisma } from '../../prisma/generated/client';
+import {
+  checkQuota,
+  DocumentQuotaExceeded,
+  draftUsage,
+  storeDraft,
+  type DocumentLimits,
+} from '../../services/documentStore';
 import type { ApiDeps } from '../deps';
-import { HttpError, notFound } from '../errors';
+import { conflict, HttpError, languageOf, notFound } from '../errors';
 import { defineRoute } from '../route';
 import { Page } from '../schemas';
 import { documentScope } from '../scope';
@@ -38,6 +46,44 @@ const WHO_SEES =
 /** Safe for a Content-Disposition header: the name without quotes or control characters. */
 const headerFilename = (name: string) => encodeURIComponent(name.replace(/[\r\n"]/g, ''));
 
+const mib = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+
+/** Room for the multipart framing and the `type` field around the file in a request's declared length. */
+const MULTIPART_SLACK_BYTES = 16 * 1024;
+
+function quotaError(err: DocumentQuotaExceeded, req: Request): HttpError {
+  const { usage, limits } = err;
+  const message =
+    languageOf(req) === 'en'
+      ? `The enterprise's documents not attached to an application have reached their limit ` +
+        `(${limits.quotaCount} files, ${mib(limits.quotaBytes)} MB; now ${usage.count} files, ${mib(usage.bytes)} MB): ` +
+        `attach them to an application or delete those not needed; they are deleted after ${limits.purgeAfterDays} days.`
+      : `本企业尚未附到申请的文件已达上限（最多 ${limits.quotaCount} 份、共 ${mib(limits.quotaBytes)} MB；` +
+        `现有 ${usage.count} 份、${mib(usage.bytes)} MB）：请将文件附到申请，或删除不需要的文件；` +
+        `未附到申请的文件 ${limits.purgeAfterDays} 天后自动删除。`;
+  return new HttpError(422, 'DOCUMENT_QUOTA_EXCEEDED', message, [{ path: 'body.file', message }]);
+}
+
+/**
+ * Before the upload is read: a full quota, or a declared length that cannot fit, is refused at once (the
+ * exact check is made again with the stored bytes, under the enterprise's lock).
+ */
+async function admit(actor: Caller | null, req: Request, deps: ApiDeps): Promise<void> {
+  const limits: DocumentLimits = deps.config.http.documents;
+  const usage = await draftUsage(deps.db, actor!.creditCode ?? '-');
+  const declared = Number(req.header('content-length') ?? 0);
+  try {
+    checkQuota(
+      usage,
+      limits,
+      Math.max(0, (Number.isFinite(declared) ? declared : 0) - MULTIPART_SLACK_BYTES),
+    );
+  } catch (err) {
+    if (err instanceof DocumentQuotaExceeded) throw quotaError(err, req);
+    throw err;
+  }
+}
+
 /** The caller's document, or 404 (no existence leak). */
 async function visibleDocument(deps: ApiDeps, id: string, actor: Caller) {
   const doc = await deps.db.document.findFirst({
@@ -53,12 +99,17 @@ export const documentRoutes = [
     method: 'post',
     path: '/api/v1/documents',
     summary: 'Upload a document (PDF, JPEG or PNG, recognised by content) to attach to an application',
+    description:
+      'The token is checked before the file is read. Documents not attached to an application count against ' +
+      'the enterprise’s quota (DOCUMENT_QUOTA_COUNT files and DOCUMENT_QUOTA_BYTES bytes; 422 ' +
+      'DOCUMENT_QUOTA_EXCEEDED, in Chinese or, with Accept-Language: en, English) and are deleted after ' +
+      'DOCUMENT_PURGE_DAYS days.',
     tag: 'documents',
     access: ['applicant'],
-    upload: { field: 'file' },
+    upload: { field: 'file', admit },
     body: UploadFields,
-    errors: [413, 415],
-    async handler({ body, file, actor, deps }) {
+    errors: [413, 415, 422],
+    async handler({ body, file, actor, deps, req }) {
       if (!file) {
         throw new HttpError(400, 'VALIDATION_FAILED', 'a file is required', [
           { path: 'body.file', message: 'required' },
@@ -74,8 +125,8 @@ export const documentRoutes = [
           [{ path: 'body.file', message: 'not a PDF, JPEG or PNG file' }],
         );
       }
-      const doc = await deps.db.document.create({
-        data: {
+      try {
+        const doc = await storeDraft(deps.db, deps.config.http.documents, {
           id: randomUUID(),
           creditCode: actor!.creditCode!,
           type: body.type,
@@ -85,10 +136,12 @@ export const documentRoutes = [
           sha256: createHash('sha256').update(bytes).digest('hex'),
           content: bytes,
           uploadedBy: actor!.subject,
-        },
-        omit: { content: true },
-      });
-      return { status: 201, body: presentDocument(doc) };
+        });
+        return { status: 201, body: presentDocument(doc) };
+      } catch (err) {
+        if (err instanceof DocumentQuotaExceeded) throw quotaError(err, req);
+        throw err;
+      }
     },
   }),
   defineRoute({
@@ -96,7 +149,7 @@ export const documentRoutes = [
     path: '/api/v1/documents',
     summary:
       'List the documents you may see, newest first (attached=false: not attached to an application yet)',
-    description: WHO_SEES,
+    description: `${WHO_SEES} An applicant also gets its quota of unattached documents.`,
     tag: 'documents',
     access: STAFF_AND_APPLICANTS,
     query: ListQuery,
@@ -118,12 +171,25 @@ export const documentRoutes = [
         }),
         deps.db.document.count({ where }),
       ]);
+      const limits = deps.config.http.documents;
+      const quota =
+        actor!.role === 'applicant'
+          ? {
+              quota: {
+                ...(await draftUsage(deps.db, actor!.creditCode ?? '-')),
+                maxCount: limits.quotaCount,
+                maxBytes: limits.quotaBytes,
+                purgeAfterDays: limits.purgeAfterDays,
+              },
+            }
+          : {};
       return {
         body: {
           items: rows.map(presentDocument),
           total,
           page: query.page,
           pageSize: query.pageSize,
+          ...quota,
         },
       };
     },
@@ -163,6 +229,22 @@ export const documentRoutes = [
         },
         raw: { contentType: doc.contentType, data: Buffer.from(doc.content) },
       };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/v1/documents/{id}',
+    summary: 'Delete a document of yours not attached to an application (frees its place in the quota)',
+    tag: 'documents',
+    access: ['applicant'],
+    params: DocumentIdParam,
+    errors: [404, 409],
+    async handler({ params, actor, deps }) {
+      const doc = await visibleDocument(deps, params.id, actor!);
+      const { count } = await deps.db.document.deleteMany({ where: { id: doc.id, applicationId: null } });
+      if (count === 0)
+        throw conflict('DOCUMENT_ATTACHED', 'the document is attached to an application and stays with it');
+      return { status: 204 };
     },
   }),
 ];

@@ -110,7 +110,7 @@ export async function startStack(
   const temporal = await connectClient(config.temporal.address, config.temporal.namespace);
   const bundle = { codePath: need('TEST_WORKFLOW_BUNDLE') };
   const launchWorker = () =>
-    startWorker(config, logger, { workflowBundle: bundle, outboxPollMs: 200, sweepMs: 1000 });
+    startWorker(config, logger, { workflowBundle: bundle, outboxPollMs: 200, sweepMs: 1000, purgeMs: 1000 });
   const stack: TestStack = {
     config,
     simulatorUrl: simulators.url,
