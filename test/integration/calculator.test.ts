@@ -514,18 +514,7 @@ describe('the eligibility calculator (政策计算器)', () => {
     expect(down.body.error.code).toBe('REGISTRY_UNAVAILABLE');
     // Declared facts need no registry.
     const declared = await calculate(
-      {
-        creditCode: S.inclusiveAi,
-        facts: {
-          name: '北京智研未来科技有限公司',
-          district: '海淀区',
-          size: 'SMALL',
-          foundedOn: '2019-04-12',
-          mainField: 'ARTIFICIAL_INTELLIGENCE',
-          techSmeValidUntil: '2027-12-31',
-        },
-        plannedPremiumFen: 100_000,
-      },
+      { creditCode: S.inclusiveAi, facts: DECLARED, plannedPremiumFen: 100_000 },
       { as: staff },
     );
     expect(declared.status).toBe(200);
