@@ -3,12 +3,12 @@
 FROM node:20.19-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
-COPY scripts/prisma-generate.js scripts/
+COPY scripts/prisma-generate.js scripts/build-web.ts scripts/webBuild.ts scripts/
 COPY prisma/schema.prisma prisma/
 RUN npm ci --no-audit --no-fund
 COPY . .
 # The workflow bundle is built here once: workers start polling in seconds instead of bundling at start.
-RUN npm run typecheck && npm run build:workflows && npm prune --omit=dev
+RUN npm run typecheck && npm run build:web && npm run build:workflows && npm prune --omit=dev
 
 FROM node:20.19-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js

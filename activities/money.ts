@@ -14,6 +14,7 @@ import {
 } from '../services/budget';
 import { flushWakes } from '../services/budgetWaiters';
 import type { Db } from '../services/db';
+import { fixPayee } from '../services/payee';
 import type { Payee, PaymentClient } from '../services/payment';
 import { RetryableServiceError } from '../services/serviceErrors';
 
@@ -63,15 +64,18 @@ export function createMoneyActivities(deps: MoneyDeps) {
   const { db } = deps;
   const links = signedLinks(deps.linkSecret);
 
+  /** Who is paid: the payee fixed at final approval (services/payee.ts), never the live profile. */
   async function payee(applicationId: string): Promise<Payee> {
-    const app = await db.application.findUniqueOrThrow({
-      where: { id: applicationId },
-      include: { enterprise: true },
-    });
+    let app = await db.application.findUniqueOrThrow({ where: { id: applicationId } });
     if (app.payee === 'INSURER')
       return { kind: 'INSURER', name: app.insurerCode, insurerCode: app.insurerCode };
-    const account = openBankAccount(secretBoxFor(deps.dataKey), app.enterprise.bankAccount);
-    return { kind: 'ENTERPRISE', name: app.enterprise.name, ...(account ?? {}) };
+    if (!app.payeeFixedAt) {
+      // Approved before payees were fixed, and not caught by the migration: fixed now, before the first payment.
+      await db.$transaction((tx) => fixPayee(tx, applicationId, new Date()));
+      app = await db.application.findUniqueOrThrow({ where: { id: applicationId } });
+    }
+    const account = openBankAccount(secretBoxFor(deps.dataKey), app.payeeAccount);
+    return { kind: 'ENTERPRISE', name: app.payeeName!, ...(account ?? {}) };
   }
 
   return {

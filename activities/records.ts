@@ -4,6 +4,7 @@ import type { Actor, Queue, Role } from '../domain/roles';
 import type { Reason } from '../domain/rules';
 import type { ApplicationStatus } from '../domain/status';
 import { Prisma, type Db, type Tx } from '../services/db';
+import { fixPayee } from '../services/payee';
 import type { TaskView } from '../workflows/application/contract';
 
 export type TaskChange =
@@ -95,6 +96,10 @@ export interface RecordDeps {
 }
 
 const ENDING: readonly ApplicationStatus[] = ['REJECTED', 'WITHDRAWN'];
+
+/** The step that records the approver's approval in the final-approval queue (ApplicationProcess.closeTask). */
+const isFinalApproval = (step: StepRecord) =>
+  step.task?.op === 'complete' && step.data?.queue === 'final-approval' && step.data?.decision === 'approve';
 
 const bigint = (n: number | null | undefined) =>
   n === undefined ? undefined : n === null ? null : BigInt(n);
@@ -266,6 +271,8 @@ export function createRecordActivities(deps: RecordDeps) {
           });
         }
         if (step.task) await applyTask(tx, step.applicationId, step.task, at);
+        // The payee is fixed at final approval (or at funding, for a case approved before this rule).
+        if (isFinalApproval(step) || step.application?.approved) await fixPayee(tx, step.applicationId, at);
         if (step.payment) {
           await tx.payment.update({
             where: { id: step.payment.id },

@@ -18,8 +18,11 @@ import { documentRoutes } from './routes/documents';
 import { programRoutes } from './routes/programs';
 import { enterpriseRoutes } from './routes/enterprises';
 import { evaluationRoutes } from './routes/evaluation';
+import { metaRoutes } from './routes/meta';
+import { searchRoutes } from './routes/search';
 import { mountHealth } from './routes/health';
 import { adminRoutes } from './routes/admin';
+import { auditRoutes } from './routes/audit';
 import { bankRoutes } from './routes/banks';
 import { budgetRoutes } from './routes/budgets';
 import { calculatorRoutes } from './routes/calculator';
@@ -27,12 +30,14 @@ import { calendarRoutes } from './routes/calendar';
 import { campaignRoutes } from './routes/campaigns';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
+import { payeeRoutes } from './routes/payees';
 import { reportRoutes } from './routes/report';
 import { staffRoutes } from './routes/staff';
 import { surveyRoutes } from './routes/surveys';
 import { taskRoutes } from './routes/tasks';
 
 export const ROUTES: AnyRoute[] = [
+  ...metaRoutes,
   ...authRoutes,
   ...enterpriseRoutes,
   ...programRoutes,
@@ -41,6 +46,8 @@ export const ROUTES: AnyRoute[] = [
   ...taskRoutes,
   ...staffRoutes,
   ...budgetRoutes,
+  ...payeeRoutes,
+  ...auditRoutes,
   ...noticeRoutes,
   ...evaluationRoutes,
   ...reportRoutes,
@@ -51,6 +58,7 @@ export const ROUTES: AnyRoute[] = [
   ...calculatorRoutes,
   ...calendarRoutes,
   ...campaignRoutes,
+  ...searchRoutes,
 ];
 
 /** The route template of a request (`/api/v1/applications/{id}`), never its raw URL (ids, tokens). */

@@ -1,9 +1,10 @@
 import { isGrpcServiceError } from '@temporalio/client';
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { Prisma } from '../services/db';
 import type { Logger } from '../services/logger';
+import { localize, requestLang } from './i18n';
 
 export interface ErrorDetail {
   path: string;
@@ -23,10 +24,6 @@ export class HttpError extends Error {
     super(message);
   }
 }
-
-/** The language of a message to a person: English when the caller asks for it (Accept-Language), else Chinese. */
-export const languageOf = (req: Request): 'zh' | 'en' =>
-  req.acceptsLanguages('zh-CN', 'zh', 'en') === 'en' ? 'en' : 'zh';
 
 export const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'your role may not do this') => new HttpError(403, 'FORBIDDEN', message);
@@ -166,11 +163,29 @@ export function toHttpError(err: unknown): HttpError | undefined {
   return undefined;
 }
 
-export const sendError = (res: Parameters<RequestHandler>[1], e: HttpError) =>
-  res
+type Req = Parameters<RequestHandler>[0];
+type Res = Parameters<RequestHandler>[1];
+
+/**
+ * The error body of API.md in the caller's language (`Accept-Language`, zh-CN by default), with the
+ * request id to quote when asking for help.
+ */
+export function sendError(req: Req, res: Res, e: HttpError) {
+  const lang = requestLang(req.header('accept-language'));
+  const requestId = res.getHeader('x-request-id');
+  res.setHeader('Content-Language', lang === 'zh' ? 'zh-CN' : 'en');
+  return res
     .status(e.status)
     .set(e.headers)
-    .json({ error: { code: e.code, message: e.message, details: e.details } });
+    .json({
+      error: {
+        code: e.code,
+        message: localize(e.message, lang),
+        details: e.details.map((d) => ({ path: d.path, message: localize(d.message, lang) })),
+        ...(typeof requestId === 'string' ? { requestId } : {}),
+      },
+    });
+}
 
 /** The route a request matched, never its URL (which may carry survey tokens or ids). */
 function routeTemplate(req: Parameters<ErrorRequestHandler>[1]): string {
@@ -183,14 +198,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const known = toHttpError(err);
     if (known) {
       if (known.status >= 500) logger.warn({ err, route: routeTemplate(req) }, known.message);
-      sendError(res, known);
+      sendError(req, res, known);
       return;
     }
     logger.error({ err, method: req.method, route: routeTemplate(req) }, 'unhandled error');
     if (res.headersSent) return;
-    sendError(res, new HttpError(500, 'INTERNAL', 'internal error'));
+    sendError(req, res, new HttpError(500, 'INTERNAL', 'internal error'));
   };
 }
 
 export const unknownRoute: RequestHandler = (req, res) =>
-  sendError(res, new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  sendError(req, res, new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));

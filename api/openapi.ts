@@ -108,9 +108,8 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       responses: {
         [r.method === 'post' && r.idempotent ? '201' : '200']: {
           description: 'Success',
-          ...(r.response
-            ? { content: { 'application/json': { schema: toSchema(r.response, 'output') } } }
-            : {}),
+          // Without a declared schema the body is still JSON, of a shape the document does not say.
+          content: { 'application/json': { schema: r.response ? toSchema(r.response, 'output') : {} } },
         },
         ...Object.fromEntries([...errors].map((s) => [String(s), ERROR_RESPONSE])),
       },

@@ -7,6 +7,7 @@ import type { Caller, Role } from '../domain/roles';
 import { bearerToken } from './auth';
 import type { ApiDeps } from './deps';
 import { forbidden, HttpError, sendError, validationError } from './errors';
+import { requestLang, ZOD_ERRORS, type Lang } from './i18n';
 import { strictSchema } from './strict';
 
 export interface Ctx<P, Q, B> {
@@ -91,7 +92,12 @@ function nulPath(value: unknown, path: string[] = [], depth = 0): string[] | nul
   return null;
 }
 
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body' | 'query' | 'params'): T {
+function parse<T>(
+  schema: z.ZodType<T> | undefined,
+  value: unknown,
+  where: 'body' | 'query' | 'params',
+  lang: Lang,
+): T {
   if (!schema) return undefined as T;
   const nul = nulPath(value);
   if (nul) {
@@ -100,7 +106,7 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body
       { path, message: 'must not contain NUL characters' },
     ]);
   }
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: ZOD_ERRORS[lang] });
   if (!result.success) throw validationError(result.error, where);
   return result.data;
 }
@@ -258,8 +264,8 @@ export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): vo
       limit: deps.config.http.publicRateLimitPerMinute,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      handler: (_req, res) =>
-        sendError(res, new HttpError(429, 'RATE_LIMITED', 'too many requests; try again in a minute')),
+      handler: (req, res) =>
+        sendError(req, res, new HttpError(429, 'RATE_LIMITED', 'too many requests; try again in a minute')),
     });
   const limit = deps.config.http.bodyLimitBytes;
   const json = express.json({ limit, strict: true });
@@ -275,10 +281,11 @@ export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): vo
     ];
     app[def.method](expressPath(def.path), ...middleware, async (req: Request, res: Response) => {
       const actor = def.upload ? (admitted.get(req) ?? null) : await authenticate(req, deps, def.access);
+      const lang = requestLang(req.header('accept-language'));
       const received: unknown = def.signedBody ? signedJson(def, req, deps) : req.body;
-      const params: unknown = parse(schemas.params, req.params, 'params');
-      const query: unknown = parse(schemas.query, req.query as unknown, 'query');
-      const body: unknown = parse(schemas.body, received, 'body');
+      const params: unknown = parse(schemas.params, req.params, 'params', lang);
+      const query: unknown = parse(schemas.query, req.query as unknown, 'query', lang);
+      const body: unknown = parse(schemas.body, received, 'body', lang);
       const ctx = { params, query, body, actor, req, deps, file: req.file };
       const header = req.header('idempotency-key');
       if (def.idempotent && header !== undefined) {

@@ -87,10 +87,7 @@ export function taskScope(actor: Actor): Prisma.TaskWhereInput {
 
 /** District-wide figures (budgets, evaluation, report) are for callers who see the whole district. */
 export function requireDistrict(actor: Actor): void {
-  if (readScope(actor).kind !== 'district')
-    throw forbidden(
-      actor.org
-        ? 'district-wide figures are for staff of the committee'
-        : 'your token names no organisation: you see nothing until it does',
-    );
+  if (readScope(actor).kind === 'district') return;
+  if (!actor.org) throw forbidden('your token names no organisation: you see nothing until it does');
+  throw forbidden('district-wide figures are for staff of the committee');
 }

@@ -1,6 +1,6 @@
 import type { WorkerTuning } from './workerProtocol';
 
-export const PHASES = ['workflow', 'api', 'memory', 'database'] as const;
+export const PHASES = ['workflow', 'api', 'memory', 'database', 'search'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -25,7 +25,7 @@ export interface BenchOptions {
   tuning: WorkerTuning;
 }
 
-const USAGE = `npm run bench -- [--quick] [--n=500] [--only=workflow,api,memory,database]
+const USAGE = `npm run bench -- [--quick] [--n=500] [--only=workflow,api,memory,database,search]
   [--warmup=10] [--notice-seconds=5] [--tasks=10000] [--api-seconds=15] [--connections=10]
   [--open=2000] [--small-cache=200] [--evaluation-rows=100000]
   [--tuning=maxCachedWorkflows=500,maxConcurrentWorkflowTaskExecutions=40,maxConcurrentActivityTaskExecutions=100,reuseV8Context=true]`;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ApiResult } from './apiPhase';
 import type { DatabaseResult } from './databasePhase';
+import type { SearchResult } from './searchPhase';
 import type { MemoryResult } from './memoryPhase';
 import type { BenchOptions, Phase } from './options';
 import type { WorkflowResult } from './workflowPhase';
@@ -32,6 +33,7 @@ export interface BenchResults {
   api?: ApiResult;
   memory?: MemoryResult;
   database?: DatabaseResult;
+  search?: SearchResult;
   targets?: Target[];
 }
 
@@ -118,6 +120,14 @@ export function targets(r: BenchResults): Target[] {
       value: `${r.database.queries.length - scans.length} of ${r.database.queries.length}`,
       target: 'all',
       pass: scans.length === 0,
+    });
+  }
+  for (const q of r.search?.latency ?? []) {
+    out.push({
+      measure: `application search ${q.search}, ${r.search!.applications} applications (p50, p95)`,
+      value: `${f(q.p50Ms, 0)} ms, ${f(q.p95Ms, 0)} ms`,
+      target: 'p95 ≤ 300 ms',
+      pass: q.p95Ms <= 300,
     });
   }
   return out;

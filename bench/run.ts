@@ -8,6 +8,7 @@ import { apiPhase } from './apiPhase';
 import { databasePhase } from './databasePhase';
 import { progress } from './log';
 import { memoryPhase } from './memoryPhase';
+import { searchPhase } from './searchPhase';
 import { parseOptions, type Phase } from './options';
 import { machine, save, targets, type BenchResults } from './report';
 import { startStack, type RunningWorker, type Stack } from './stack';
@@ -73,6 +74,9 @@ async function main() {
     });
     await phase('database', async (s) => {
       results.database = await databasePhase(s, { evaluationRows: opts.evaluationRows, latencyRuns: 20 });
+    });
+    await phase('search', async (s) => {
+      results.search = await searchPhase(s, { rows: opts.evaluationRows, runs: 20 });
     });
   } finally {
     progress('stopping the system');

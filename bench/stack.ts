@@ -139,7 +139,7 @@ export async function startStack(): Promise<Stack> {
   await seedDemoData(db);
   const year = shanghaiYear(new Date());
   const program = benchProgram(year);
-  await saveProgram(db, program, 'bench');
+  await saveProgram(db, program, { subject: 'bench', role: 'admin' });
   await db.budget.updateMany({ where: { year }, data: { totalFen: 100_000_000_000n } });
   const raw = new Pool({ connectionString: pgUrl, max: 4 });
 

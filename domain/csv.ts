@@ -7,9 +7,11 @@ export type CsvValue = string | number | null;
 /**
  * Characters that make a spreadsheet read a cell as a formula (or start one after a control character): a text
  * cell starting with one of them gets a leading apostrophe, which spreadsheets show as text (OWASP's advice
- * against CSV injection). Numbers are written as numbers (a negative number stays a number).
+ * against CSV injection). Numbers are written as numbers, also when they come as text (amounts in 元 with two
+ * decimals): a negative number is a number, never a formula.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 
 /**
  * One CSV field (RFC 4180): text that could start a formula neutralised; quoted when it holds a comma, a quote
@@ -17,7 +19,8 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  */
 export function csvField(value: CsvValue): string {
   const text = value === null ? '' : String(value);
-  const s = typeof value === 'string' && FORMULA_START.test(text) ? `'${text}` : text;
+  const s =
+    typeof value === 'string' && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -268,6 +268,41 @@ const TEMPLATES = {
     zh: [`以下银行未在期限内答复 ${c.enterpriseName} 的推荐：${c.extra?.banks ?? ''}。请跟进。`],
     en: [`These banks did not answer the referral of ${c.enterpriseName} in time: ${c.extra?.banks ?? ''}.`],
   }),
+  // A change of the payout account: sent to the address on record at approval and to the one now.
+  payee_change_requested: (c) => ({
+    subjectZh: `申请 ${c.applicationId} 的收款账户变更申请`,
+    subjectEn: `Change of payout account requested for application ${c.applicationId}`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `有人申请将补贴申请 ${c.applicationId} 的收款账户变更，须经财政部门审核后生效。如非贵企业所为，请立即联系管委会。`,
+      `原账户：${c.extra?.from ?? ''}`,
+      `新账户：${c.extra?.to ?? ''}`,
+      `申请人：${c.extra?.by ?? ''}`,
+    ],
+    en: [
+      `A change of the payout account of application ${c.applicationId} was requested by ${c.extra?.by ?? ''}; it takes effect only once finance approves it. If your enterprise did not ask for it, contact the programme at once.`,
+      `Current account: ${c.extra?.from ?? ''}; requested: ${c.extra?.to ?? ''}`,
+    ],
+  }),
+  payee_change_decided: (c) => {
+    const approved = c.extra?.approved === 1;
+    return {
+      subjectZh: `申请 ${c.applicationId} 的收款账户变更${approved ? '已生效' : '已被驳回'}`,
+      subjectEn: `Change of payout account for application ${c.applicationId} ${approved ? 'in effect' : 'refused'}`,
+      zh: [
+        `${c.enterpriseName}：`,
+        approved
+          ? `补贴申请 ${c.applicationId} 的收款账户已变更为 ${c.extra?.to ?? ''}，此后的付款将支付至新账户。`
+          : `补贴申请 ${c.applicationId} 的收款账户变更未获批准，付款仍支付至 ${c.extra?.from ?? ''}。`,
+        `审核人：${c.extra?.by ?? ''}${c.comment ? `（${c.comment}）` : ''}`,
+      ],
+      en: [
+        approved
+          ? `The payout account of application ${c.applicationId} is now ${c.extra?.to ?? ''}; payments from now on go there.`
+          : `The change of the payout account of application ${c.applicationId} was refused; payments still go to ${c.extra?.from ?? ''}.`,
+      ],
+    };
+  },
   // Proactive outreach (主动匹配): `link` opens the pre-filled application; no application exists yet.
   outreach_invitation: (c) => ({
     subjectZh: `【政策匹配】贵企业可能符合${c.extra?.year ?? ''}年度${TRACK_NAMES[c.track].zh}补贴条件`,

@@ -402,10 +402,10 @@ const SECTION_ZH: Record<string, string> = {
 const METRIC_ZH: Record<string, string> = {
   year: '评估年度',
   newInsuredEnterprises: '新增投保企业数',
-  premiumFen: '保费（分）',
+  premiumFen: '保费（元）',
   premiumGrowthPct: '保费同比增长率（%）',
-  riskCoverageFen: '风险保额（分）',
-  subsidiesPaidFen: '已拨付补贴（分）',
+  riskCoverageFen: '风险保额（元）',
+  subsidiesPaidFen: '已拨付补贴（元）',
   leverage: '财政资金杠杆倍数',
   highTechCoveragePct: '高新技术企业覆盖率（%）',
   insuredApplications: '获批投保申请数',
@@ -413,10 +413,10 @@ const METRIC_ZH: Record<string, string> = {
   applicationsPaid: '已拨付申请数',
   highTechInsuredEnterprises: '投保的高新技术企业数',
   highTechEnterpriseTotal: '全区高新技术企业总数',
-  previousYearPremiumFen: '上年保费（分）',
+  previousYearPremiumFen: '上年保费（元）',
   referrals: '推荐银行次数',
   granted: '获得授信',
-  creditLineFen: '授信额度（分）',
+  creditLineFen: '授信额度（元）',
   declined: '银行拒绝',
   expired: '逾期未答复',
   pending: '待答复',
@@ -427,8 +427,8 @@ const METRIC_ZH: Record<string, string> = {
   sent: '已发送问卷',
   answered: '已回复问卷',
   claimsFiled: '理赔申请次数',
-  claimsPaidFen: '理赔金额（分）',
-  loansObtainedFen: '获得贷款（分）',
+  claimsPaidFen: '理赔金额（元）',
+  loansObtainedFen: '获得贷款（元）',
   campaigns: '匹配活动次数',
   emailed: '已发送邀请',
   enterprisesReached: '触达企业数',
@@ -450,23 +450,34 @@ function keyZh(key: string): string {
   return METRIC_ZH[key] ?? key;
 }
 
-export const EVALUATION_CSV_HEADER = ['section', 'key', 'metric', 'label_zh', 'value'] as const;
+export const EVALUATION_CSV_HEADER = ['section', 'key', 'metric', 'label_zh', 'value', 'unit'] as const;
+
+/** Amounts leave in 元 with two decimals (the console's unit), named without their `Fen`; the unit is its own column. */
+function inYuan(metric: string, value: Leaf): { metric: string; value: Leaf; unit: string } {
+  if (metric.endsWith('Fen') && typeof value === 'number')
+    return { metric: metric.slice(0, -3), value: (value / 100).toFixed(2), unit: '元' };
+  if (metric.endsWith('Fen')) return { metric: metric.slice(0, -3), value, unit: '元' };
+  if (metric.endsWith('Pct')) return { metric, value, unit: '%' };
+  return { metric, value, unit: '' };
+}
 
 type Leaf = string | number | null;
 const isLeaf = (v: unknown): v is Leaf => v === null || typeof v === 'number' || typeof v === 'string';
 
 /**
- * The report in long form, one figure a row: `section,key,metric,label_zh,value`. Top-level figures are in
+ * The report in long form, one figure a row: `section,key,metric,label_zh,value,unit`, amounts in 元 with two
+ * decimals (`premium`, `31500.00`, `元`). Top-level figures are in
  * section `summary`; breakdown rows are keyed by their track, field, month or quarter. Every figure of the
  * JSON appears (the walk is generic, so added figures follow).
  */
 export function evaluationRows(report: EvaluationReport): CsvValue[][] {
   const rows: CsvValue[][] = [];
-  const add = (section: string, key: string, metric: string, value: Leaf) => {
-    const label = [SECTION_ZH[section], key ? keyZh(key) : '', METRIC_ZH[metric] ?? metric]
+  const add = (section: string, key: string, name: string, raw: Leaf) => {
+    const label = [SECTION_ZH[section], key ? keyZh(key) : '', METRIC_ZH[name] ?? name]
       .filter(Boolean)
       .join(' / ');
-    rows.push([section, key, metric, label, value]);
+    const { metric, value, unit } = inYuan(name, raw);
+    rows.push([section, key.endsWith('Fen') ? key.slice(0, -3) : key, metric, label, value, unit]);
   };
   for (const [name, value] of Object.entries(report)) {
     if (isLeaf(value)) {

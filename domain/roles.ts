@@ -1,5 +1,14 @@
 /** Roles of API.md. Staff roles belong to an organisation; applicants and banks are bound to an entity. */
-export const ROLES = ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'bank', 'admin'] as const;
+export const ROLES = [
+  'applicant',
+  'reviewer',
+  'expert',
+  'approver',
+  'finance',
+  'bank',
+  'admin',
+  'auditor',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const QUEUES = [
@@ -21,6 +30,18 @@ export const QUEUE_LABELS: Record<Queue, { zh: string; en: string }> = {
   'payment-exception': { zh: '支付异常', en: 'payment exception' },
   budget: { zh: '待预算', en: 'awaiting budget' },
 };
+
+/**
+ * Four-eyes: who decided in the earlier queues may not work a guarded one. The reviewers may not give the final
+ * approval; nor may they, or the person who gave the final approval, judge the objections to it. The workflow's
+ * validators enforce it; `GET /api/v1/meta` tells the console.
+ */
+export const FOUR_EYES_BARRED: Partial<Record<Queue, readonly Queue[]>> = {
+  'final-approval': ['initial-review', 'expert-review'],
+  'objection-review': ['initial-review', 'expert-review', 'final-approval'],
+};
+/** Every queue whose deciders are remembered for the four-eyes rule. */
+export const FOUR_EYES_QUEUES: readonly Queue[] = [...new Set(Object.values(FOUR_EYES_BARRED).flat())];
 
 /** Who works each queue. */
 export const QUEUE_ROLE: Record<Queue, Role> = {

@@ -19,6 +19,7 @@ import { findTemporalCli } from '../services/embedded/temporalCli';
 import { assertPortFree, startTemporalDevServer } from '../services/embedded/temporalServer';
 import { createLogger } from '../services/logger';
 import { startWorker } from '../worker/run';
+import { ensureWebBuild } from './webBuild';
 
 async function main() {
   const config = loadProcessConfig(process.env, { defaultAuthMode: 'dev', createSecrets: true });
@@ -96,6 +97,7 @@ async function main() {
 
     const worker = await startWorker(config, createLogger(config.logLevel, 'worker'));
     stops.push({ name: 'worker', stop: () => worker.stop() });
+    await ensureWebBuild({ log: (line) => logger.info(line) });
     const api = await startApi(config, createLogger(config.logLevel, 'api'));
     stops.push({ name: 'API', stop: () => api.close() });
 

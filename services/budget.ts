@@ -10,6 +10,8 @@ import {
   readBudget,
   type BudgetRow,
 } from './budgetQueue';
+import type { Actor } from '../domain/roles';
+import { writeAudit } from './audit';
 import type { Db, Tx } from './db';
 
 /**
@@ -235,10 +237,12 @@ export async function setBudget(
   db: Db,
   year: number,
   totals: { totalFen: number; tracks?: Partial<Record<Track, number>> },
-  by: string,
+  actor: Actor,
 ): Promise<void> {
+  const by = actor.subject;
   await db.$transaction(async (tx) => {
     await lockYear(tx, year);
+    const before = await tx.budget.findMany({ where: { year }, orderBy: { track: 'asc' } });
     const wanted: [string, number][] = [
       [ALL_TRACKS, totals.totalFen],
       ...Object.entries(totals.tracks ?? {}),
@@ -265,6 +269,17 @@ export async function setBudget(
         update: { totalFen: BigInt(totalFen), updatedBy: by },
       });
     }
+    const after = await tx.budget.findMany({ where: { year }, orderBy: { track: 'asc' } });
+    const totalsOf = (rows: typeof after) =>
+      Object.fromEntries(rows.map((r) => [r.track, fromDbFen(r.totalFen)]));
+    await writeAudit(tx, {
+      actor,
+      entity: 'budget',
+      entityId: String(year),
+      action: before.length ? 'BUDGET_UPDATED' : 'BUDGET_CREATED',
+      before: before.length ? totalsOf(before) : null,
+      after: totalsOf(after),
+    });
     await promoteQueue(tx, year);
   }, QUEUE_UP);
 }

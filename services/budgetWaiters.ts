@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Actor } from '../domain/roles';
 import type { Track } from '../domain/status';
 import { applicationWorkflowId, budgetChangedSignal } from '../workflows/application/contract';
 import { releaseGrant, setBudget } from './budget';
@@ -42,9 +43,9 @@ export async function changeBudget(
   temporal: Client,
   year: number,
   totals: { totalFen: number; tracks?: Partial<Record<Track, number>> },
-  by: string,
+  actor: Actor,
 ): Promise<void> {
-  await setBudget(db, year, totals, by);
+  await setBudget(db, year, totals, actor);
   await flushWakes(db, temporal);
 }
 

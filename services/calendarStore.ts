@@ -214,6 +214,8 @@ export async function saveCalendarYear(
         actor: actor.subject,
         actorRole: actor.role,
         action: 'CALENDAR_LOADED',
+        entity: 'calendar',
+        entityId: String(year),
         note:
           `working-day calendar ${year}: ${data.holidays.length} holidays, ` +
           `${data.workdays.length} make-up working days` +

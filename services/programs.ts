@@ -1,6 +1,8 @@
 import { defaultProgram, withProgramDefaults, type ProgramConfig } from '../domain/program';
 import type { CatalogProduct } from '../domain/rules';
 import type { Field } from '../domain/fields';
+import type { Actor } from '../domain/roles';
+import { audited } from './audit';
 import type { Db, Prisma } from './db';
 
 /**
@@ -20,15 +22,28 @@ export async function programFor(db: Db, year: number): Promise<ProgramConfig> {
   return withProgramDefaults(year, row.config as unknown as Partial<ProgramConfig>);
 }
 
-export async function saveProgram(db: Db, config: ProgramConfig, by: string): Promise<{ created: boolean }> {
-  const data = { config: config as unknown as Prisma.InputJsonObject, updatedBy: by };
-  const existed = await db.program.findUnique({ where: { year: config.year }, select: { year: true } });
-  await db.program.upsert({
-    where: { year: config.year },
-    create: { year: config.year, ...data },
-    update: data,
+/** Stores a programme year's configuration, audited with what it replaced. */
+export async function saveProgram(
+  db: Db,
+  config: ProgramConfig,
+  actor: Actor,
+): Promise<{ created: boolean }> {
+  const data = { config: config as unknown as Prisma.InputJsonObject, updatedBy: actor.subject };
+  return audited(db, {
+    actor,
+    entity: 'program',
+    entityId: String(config.year),
+    action: 'PROGRAM_UPDATED',
+    async write(tx) {
+      const before = await tx.program.findUnique({ where: { year: config.year } });
+      await tx.program.upsert({
+        where: { year: config.year },
+        create: { year: config.year, ...data },
+        update: data,
+      });
+      return { before: before?.config ?? null, after: config, result: { created: !before } };
+    },
   });
-  return { created: !existed };
 }
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);

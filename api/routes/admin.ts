@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { describeStuck } from '../../domain/stuckText';
 import { wakeApplication } from '../../services/budgetWaiters';
+import { AdminActionResult, StuckList } from '../responses';
 import { findStuck, STUCK_KINDS } from '../../services/stuck';
 import { adminActionUpdate, type AdminAction } from '../../workflows/application/contract';
 import { notFound } from '../errors';
@@ -23,6 +25,7 @@ const actionRoute = (action: AdminAction, path: string, summary: string) =>
     tag: 'administration',
     access: ['admin'],
     params: IdParam,
+    response: AdminActionResult,
     body: ActionBody,
     errors: [404, 409],
     async handler({ params, body, actor, deps, req }) {
@@ -51,6 +54,7 @@ export const adminRoutes = [
     tag: 'administration',
     access: ['admin'],
     query: StuckQuery,
+    response: StuckList,
     async handler({ query, deps }) {
       const report = await findStuck(
         {
@@ -62,7 +66,9 @@ export const adminRoutes = [
         },
         { minAttempts: query.minAttempts, limit: query.limit },
       );
-      const items = query.kind ? report.items.filter((i) => i.kind === query.kind) : report.items;
+      const items = (query.kind ? report.items.filter((i) => i.kind === query.kind) : report.items).map(
+        (i) => ({ ...i, summary: describeStuck(i) }), // the reason in words (domain/stuckText.ts)
+      );
       return { body: { ...report, items, total: items.length } };
     },
   }),

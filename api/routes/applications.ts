@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { factRows } from '../../domain/comparison';
+import { describeStep } from '../../domain/timeline';
 import { shanghaiYear } from '../../domain/calendar';
 import { fromDbFen } from '../../domain/money';
 import {
@@ -24,6 +26,7 @@ import { updateApplication } from '../workflowUpdates';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
 import { defineRoute } from '../route';
+import { ApplicationList, ApplicationView, StatusChange } from '../responses';
 import { CreditCode, Fen, IdParam, IsoDate, IsoDateTime, Page, Text } from '../schemas';
 import type { Actor } from '../../domain/roles';
 import { APPLICATION_SCOPE_RULE, applicationScope } from '../scope';
@@ -112,6 +115,7 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
   if (!app) throw notFound('application');
   const task = app.tasks[0];
   const policy = declaredPolicyFacts(app);
+  const checks = factChecks(declaredEnterpriseFacts(app.enterprise), policy, app.verifiedFacts);
   let status: string = 'SUBMITTED';
   return {
     id: app.id,
@@ -121,6 +125,11 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     status: app.status,
     programYear: app.programYear,
     workflowId: app.workflowId,
+    // Staff follow the raw detail in the Temporal UI; applicants read the timeline.
+    temporalUrl:
+      actor.role === 'applicant'
+        ? null
+        : `${deps.config.temporal.uiUrl}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(app.workflowId)}`,
     policy,
     loanInterest: app.loanInterest,
     subsidy: {
@@ -134,8 +143,10 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     },
     reviewOrg: app.reviewOrg,
     verifiedFacts: app.verifiedFacts,
-    factChecks: factChecks(declaredEnterpriseFacts(app.enterprise), policy, app.verifiedFacts),
+    factChecks: checks,
     documents: app.documents.map(presentDocument),
+    // The same checks as a table for the reviewers, with the facts only the registry knows.
+    facts: actor.role === 'applicant' ? null : factRows(checks, app.verifiedFacts),
     payments: app.payments.map((p) => ({
       attempt: p.attempt,
       status: p.status,
@@ -177,6 +188,8 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
         actor: e.actor,
         actorRole: e.actorRole,
         note: e.note,
+        // What a person reads for the step (the note is machine text for most steps).
+        summary: describeStep({ action: e.action, actorRole: e.actorRole, note: e.note, data: e.data }),
       };
     }),
     createdAt: app.createdAt.toISOString(),
@@ -298,6 +311,7 @@ export const applicationRoutes = [
     path: '/api/v1/applications/{id}/supplements',
     summary: 'Answer a request for information (only while the application is NEEDS_INFO)',
     tag: 'applications',
+    response: StatusChange,
     access: ['applicant'],
     params: IdParam,
     body: SupplementBody,
@@ -330,6 +344,7 @@ export const applicationRoutes = [
     path: '/api/v1/applications/{id}/withdraw',
     summary: 'Withdraw the application (any time before disbursement)',
     tag: 'applications',
+    response: StatusChange,
     access: ['applicant'],
     params: IdParam,
     body: WithdrawBody,
@@ -348,6 +363,7 @@ export const applicationRoutes = [
     summary: 'Read an application with its subsidy, current task and timeline',
     description: `${APPLICATION_SCOPE_RULE} Another’s application: 404; banks: 403.`,
     tag: 'applications',
+    response: ApplicationView,
     access: 'authenticated',
     params: IdParam,
     errors: [404],
@@ -362,6 +378,7 @@ export const applicationRoutes = [
     summary: 'List the applications you may see (applicants their own, a street office its own)',
     description: APPLICATION_SCOPE_RULE,
     tag: 'applications',
+    response: ApplicationList,
     access: ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'admin'],
     query: ListQuery,
     async handler({ query, actor, deps }) {

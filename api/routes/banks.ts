@@ -4,7 +4,9 @@ import { TRACKS } from '../../domain/status';
 import { bankMatchingWorkflowId, respondUpdate } from '../../workflows/bankMatching/contract';
 import { loanInterestUpdate } from '../../workflows/application/contract';
 import { notFound } from '../errors';
+import { audited } from '../../services/audit';
 import { defineRoute } from '../route';
+import { BankList, BankView, ReferralList } from '../responses';
 import { Email, Fen, IdParam, Text } from '../schemas';
 import { updateApplication, updateWorkflow } from '../workflowUpdates';
 import { applicationScope } from '../scope';
@@ -89,10 +91,11 @@ export const bankRoutes = [
     path: '/api/v1/admin/banks/{bankCode}',
     summary: 'Add or change a partner bank and its lending criteria',
     tag: 'banks',
+    response: BankView,
     access: ['admin'],
     params: BankCodeParam,
     body: BankBody,
-    async handler({ params, body, deps }) {
+    async handler({ params, body, actor, deps }) {
       const data = {
         name: body.name,
         contactEmail: body.contactEmail,
@@ -102,14 +105,24 @@ export const bankRoutes = [
         maxTermMonths: body.criteria.maxTermMonths,
         active: body.active,
       };
-      const existed = await deps.db.bank.findUnique({
-        where: { bankCode: params.bankCode },
-        select: { bankCode: true },
-      });
-      const row = await deps.db.bank.upsert({
-        where: { bankCode: params.bankCode },
-        create: { bankCode: params.bankCode, ...data },
-        update: data,
+      const { row, existed } = await audited(deps.db, {
+        actor: actor!,
+        entity: 'bank',
+        entityId: params.bankCode,
+        action: 'BANK_UPDATED',
+        async write(tx) {
+          const before = await tx.bank.findUnique({ where: { bankCode: params.bankCode } });
+          const after = await tx.bank.upsert({
+            where: { bankCode: params.bankCode },
+            create: { bankCode: params.bankCode, ...data },
+            update: data,
+          });
+          return {
+            before: before && presentBank(before),
+            after: presentBank(after),
+            result: { row: after, existed: !!before },
+          };
+        },
       });
       return { status: existed ? 200 : 201, body: presentBank(row) };
     },
@@ -119,6 +132,7 @@ export const bankRoutes = [
     path: '/api/v1/admin/banks',
     summary: 'The partner banks',
     tag: 'banks',
+    response: BankList,
     access: ['admin'],
     async handler({ deps }) {
       return {
@@ -131,6 +145,7 @@ export const bankRoutes = [
     path: '/api/v1/bank/referrals',
     summary: 'Enterprises referred to your bank, newest first',
     tag: 'banks',
+    response: ReferralList,
     access: ['bank'],
     async handler({ actor, deps }) {
       const rows = await deps.db.bankReferral.findMany({

@@ -5,6 +5,7 @@ import { changeBudget } from '../../services/budgetWaiters';
 import { unprocessable } from '../errors';
 import { defineRoute } from '../route';
 import { requireDistrict } from '../scope';
+import { BudgetView } from '../responses';
 import { Fen } from '../schemas';
 
 const YearParam = z.object({ year: z.coerce.number().int().min(2020).max(2100) });
@@ -31,10 +32,11 @@ export const budgetRoutes = [
     access: ['finance', 'admin'],
     params: YearParam,
     body: BudgetBody,
+    response: BudgetView,
     errors: [422],
     async handler({ params, body, actor, deps }) {
       try {
-        await changeBudget(deps.db, deps.temporal, params.year, body, actor!.subject);
+        await changeBudget(deps.db, deps.temporal, params.year, body, actor!);
       } catch (err) {
         if (err instanceof BudgetBelowCommitted) {
           throw unprocessable('BUDGET_BELOW_COMMITTED', err.message, [
@@ -56,6 +58,7 @@ export const budgetRoutes = [
     tag: 'budget',
     access: ['finance', 'admin', 'approver'],
     params: YearParam,
+    response: BudgetView,
     async handler({ params, actor, deps }) {
       requireDistrict(actor!);
       return { body: await budgetView(deps.db, params.year) };

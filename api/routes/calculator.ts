@@ -101,7 +101,7 @@ function registryOf(config: Config): RegistryClient {
   return client;
 }
 
-const CREDIT_CODE_RULE =
+const REGISTRY_RULE =
   'the registry and the enterprise’s grants are consulted only for the applicant bound to this code or for ' +
   'staff; declare the facts (facts) without a credit code instead';
 
@@ -110,9 +110,11 @@ const CREDIT_CODE_RULE =
  * already used): its own applicant, and staff who may see applications at all. Anyone may ask for declared facts.
  */
 function mayNameEnterprise(actor: Caller | null, creditCode: string): void {
-  const detail = [{ path: 'body.creditCode', message: CREDIT_CODE_RULE }];
-  if (!actor)
-    throw new HttpError(401, 'UNAUTHORIZED', `sign in to use creditCode: ${CREDIT_CODE_RULE}`, detail);
+  const refuse = (status: 401 | 403, message: string) =>
+    new HttpError(status, status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message, [
+      { path: 'body.creditCode', message },
+    ]);
+  if (!actor) throw refuse(401, `sign in to use creditCode: ${REGISTRY_RULE}`);
   const staff = actor.role !== 'applicant' && actor.role !== 'bank';
   if (
     actor.role === 'applicant'
@@ -120,7 +122,7 @@ function mayNameEnterprise(actor: Caller | null, creditCode: string): void {
       : staff && readScope(actor).kind !== 'nothing'
   )
     return;
-  throw new HttpError(403, 'FORBIDDEN', `you may not use this creditCode: ${CREDIT_CODE_RULE}`, detail);
+  throw refuse(403, `you may not use this creditCode: ${REGISTRY_RULE}`);
 }
 
 /** 政策计算器: what each track would give, by the precheck's own rules, before anyone applies. */

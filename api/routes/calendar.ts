@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { calendarOverview, calendarYearView, saveCalendarYear } from '../../services/calendarStore';
 import { HttpError, type ErrorDetail } from '../errors';
 import { defineRoute } from '../route';
+import { CalendarOverview, CalendarYear } from '../responses';
 import { IsoDate, Text } from '../schemas';
 
 const YearParam = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
@@ -72,6 +73,7 @@ export const calendarRoutes = [
     access: ['admin'],
     params: YearParam,
     body: CalendarBody,
+    response: CalendarYear,
     async handler({ params, body, actor, deps }) {
       const bad = outsideYear(params.year, body);
       if (bad) throw bad;
@@ -98,6 +100,7 @@ export const calendarRoutes = [
     path: '/api/v1/admin/calendar/{year}',
     summary: 'A year of the working-day calendar: holidays, make-up working days and their source',
     tag: 'administration',
+    response: CalendarYear,
     access: ['admin'],
     params: YearParam,
     async handler({ params, deps }) {
@@ -110,6 +113,7 @@ export const calendarRoutes = [
     summary:
       'The years of the working-day calendar and their source, with a warning when the current or next year has none',
     tag: 'administration',
+    response: CalendarOverview,
     access: ['admin'],
     async handler({ deps }) {
       return { body: await calendarOverview(deps.db) };

@@ -12,8 +12,9 @@ import {
   type DocumentLimits,
 } from '../../services/documentStore';
 import type { ApiDeps } from '../deps';
-import { conflict, HttpError, languageOf, notFound } from '../errors';
+import { conflict, HttpError, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { DocumentList, DocumentView } from '../responses';
 import { Page } from '../schemas';
 import { documentScope } from '../scope';
 
@@ -51,16 +52,13 @@ const mib = (bytes: number) => (bytes / 1_048_576).toFixed(1);
 /** Room for the multipart framing and the `type` field around the file in a request's declared length. */
 const MULTIPART_SLACK_BYTES = 16 * 1024;
 
-function quotaError(err: DocumentQuotaExceeded, req: Request): HttpError {
+/** The quota's refusal (its Chinese in api/i18n.ts), naming the file. */
+function quotaError(err: DocumentQuotaExceeded): HttpError {
   const { usage, limits } = err;
   const message =
-    languageOf(req) === 'en'
-      ? `The enterprise's documents not attached to an application have reached their limit ` +
-        `(${limits.quotaCount} files, ${mib(limits.quotaBytes)} MB; now ${usage.count} files, ${mib(usage.bytes)} MB): ` +
-        `attach them to an application or delete those not needed; they are deleted after ${limits.purgeAfterDays} days.`
-      : `本企业尚未附到申请的文件已达上限（最多 ${limits.quotaCount} 份、共 ${mib(limits.quotaBytes)} MB；` +
-        `现有 ${usage.count} 份、${mib(usage.bytes)} MB）：请将文件附到申请，或删除不需要的文件；` +
-        `未附到申请的文件 ${limits.purgeAfterDays} 天后自动删除。`;
+    `the enterprise's documents not attached to an application are at their limit ` +
+    `(${limits.quotaCount} files, ${mib(limits.quotaBytes)} MB; now ${usage.count} files, ${mib(usage.bytes)} MB): ` +
+    `attach them to an application or delete those not needed; they are deleted after ${limits.purgeAfterDays} days`;
   return new HttpError(422, 'DOCUMENT_QUOTA_EXCEEDED', message, [{ path: 'body.file', message }]);
 }
 
@@ -79,7 +77,7 @@ async function admit(actor: Caller | null, req: Request, deps: ApiDeps): Promise
       Math.max(0, (Number.isFinite(declared) ? declared : 0) - MULTIPART_SLACK_BYTES),
     );
   } catch (err) {
-    if (err instanceof DocumentQuotaExceeded) throw quotaError(err, req);
+    if (err instanceof DocumentQuotaExceeded) throw quotaError(err);
     throw err;
   }
 }
@@ -105,11 +103,12 @@ export const documentRoutes = [
       'DOCUMENT_QUOTA_EXCEEDED, in Chinese or, with Accept-Language: en, English) and are deleted after ' +
       'DOCUMENT_PURGE_DAYS days.',
     tag: 'documents',
+    response: DocumentView,
     access: ['applicant'],
     upload: { field: 'file', admit },
     body: UploadFields,
     errors: [413, 415, 422],
-    async handler({ body, file, actor, deps, req }) {
+    async handler({ body, file, actor, deps }) {
       if (!file) {
         throw new HttpError(400, 'VALIDATION_FAILED', 'a file is required', [
           { path: 'body.file', message: 'required' },
@@ -139,7 +138,7 @@ export const documentRoutes = [
         });
         return { status: 201, body: presentDocument(doc) };
       } catch (err) {
-        if (err instanceof DocumentQuotaExceeded) throw quotaError(err, req);
+        if (err instanceof DocumentQuotaExceeded) throw quotaError(err);
         throw err;
       }
     },
@@ -151,6 +150,7 @@ export const documentRoutes = [
       'List the documents you may see, newest first (attached=false: not attached to an application yet)',
     description: `${WHO_SEES} An applicant also gets its quota of unattached documents.`,
     tag: 'documents',
+    response: DocumentList,
     access: STAFF_AND_APPLICANTS,
     query: ListQuery,
     async handler({ query, actor, deps }) {

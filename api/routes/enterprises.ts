@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Actor } from '../../domain/roles';
 import type { Enterprise } from '../../prisma/generated/client';
+import { audited } from '../../services/audit';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { EnterpriseView } from '../responses';
 import { enterpriseScope } from '../scope';
 import {
   CreditCode,
@@ -21,7 +23,7 @@ import {
   type SecretBox,
 } from '../../services/secretBox';
 
-const BankAccount = z.object({
+export const BankAccount = z.object({
   bankName: Text(100),
   accountName: Text(200),
   accountNumber: z.string().regex(/^\d{8,32}$/, 'must be 8-32 digits'),
@@ -65,6 +67,7 @@ export const enterpriseRoutes = [
     path: '/api/v1/enterprises/{creditCode}',
     summary: 'Register or update an enterprise (its applicant, or an administrator)',
     tag: 'enterprises',
+    response: EnterpriseView,
     access: ['applicant', 'admin'],
     params: CodeParam,
     body: EnterpriseBody,
@@ -90,19 +93,30 @@ export const enterpriseRoutes = [
           ? (sealBankAccount(secretBoxFor(deps.config.dataKey), body.bankAccount) as unknown as object)
           : undefined,
       };
-      const existed = await deps.db.enterprise.findUnique({
-        where: { creditCode: params.creditCode },
-        select: { creditCode: true },
+      const box = secretBoxFor(deps.config.dataKey);
+      // The audit keeps the profile as an administrator sees it (the account number masked).
+      const asAdmin = (e: Enterprise | null) =>
+        e && presentEnterprise(e, { subject: 'audit', role: 'admin' }, box);
+      const { stored, existed } = await audited(deps.db, {
+        actor: actor!,
+        entity: 'enterprise',
+        entityId: params.creditCode,
+        action: 'ENTERPRISE_UPDATED',
+        async write(tx) {
+          const before = await tx.enterprise.findUnique({ where: { creditCode: params.creditCode } });
+          const after = await tx.enterprise.upsert({
+            where: { creditCode: params.creditCode },
+            create: { creditCode: params.creditCode, ...data },
+            update: data,
+          });
+          return {
+            before: asAdmin(before),
+            after: asAdmin(after),
+            result: { stored: after, existed: !!before },
+          };
+        },
       });
-      const stored = await deps.db.enterprise.upsert({
-        where: { creditCode: params.creditCode },
-        create: { creditCode: params.creditCode, ...data },
-        update: data,
-      });
-      return {
-        status: existed ? 200 : 201,
-        body: presentEnterprise(stored, actor!, secretBoxFor(deps.config.dataKey)),
-      };
+      return { status: existed ? 200 : 201, body: presentEnterprise(stored, actor!, box) };
     },
   }),
   defineRoute({
@@ -114,6 +128,7 @@ export const enterpriseRoutes = [
       'and approvers any registered enterprise; a street office’s reviewer those with an application routed ' +
       'to its office; a reviewer or approver without an organisation none. Others: 404.',
     tag: 'enterprises',
+    response: EnterpriseView,
     access: ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'admin'],
     params: CodeParam,
     errors: [404],

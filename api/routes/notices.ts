@@ -5,6 +5,7 @@ import { NOTICE_WORKFLOW_TYPE, publicationUpdate } from '../../workflows/notice/
 import type { noticeBatchWorkflow } from '../../workflows/notice/workflow';
 import { conflict, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { NoticeList, ObjectionReceipt, Publication } from '../responses';
 import { Page, Text } from '../schemas';
 import { updateApplication } from '../workflowUpdates';
 
@@ -24,6 +25,7 @@ export const noticeRoutes = [
     path: '/api/v1/notices',
     summary: 'Published notices with their grants (enterprise, credit code, track, amount; nothing else)',
     tag: 'notices',
+    response: NoticeList,
     access: 'public',
     query: NoticeQuery,
     async handler({ query, deps }) {
@@ -43,6 +45,7 @@ export const noticeRoutes = [
         body: {
           items: batches.map((b) => ({
             id: b.id,
+            number: b.number,
             publishedAt: b.publishedAt.toISOString(),
             endsAt: b.endsAt.toISOString(),
             status: b.status === 'OPEN' && b.endsAt.getTime() > now ? 'OPEN' : 'CLOSED',
@@ -66,6 +69,7 @@ export const noticeRoutes = [
     path: '/api/v1/notices/{id}/objections',
     summary: 'Object to a published grant while the notice is open (named; the objector is never published)',
     tag: 'notices',
+    response: ObjectionReceipt,
     access: 'public',
     rateLimited: true,
     params: BatchParam,
@@ -84,9 +88,19 @@ export const noticeRoutes = [
       const { objectionId } = await updateApplication(deps.temporal, item.applicationId, objectUpdate, [
         { batchId: batch.id, name: body.name, contact: body.contact, reason: body.reason },
       ]);
+      // The receipt number to quote on the phone (the row is written before the update returns).
+      const row = await deps.db.objection.findUnique({
+        where: { id: objectionId },
+        select: { number: true },
+      });
       return {
         status: 201,
-        body: { id: objectionId, applicationId: item.applicationId, status: 'RECEIVED' },
+        body: {
+          id: objectionId,
+          number: row?.number ?? null,
+          applicationId: item.applicationId,
+          status: 'RECEIVED',
+        },
       };
     },
   }),
@@ -95,6 +109,7 @@ export const noticeRoutes = [
     path: '/api/v1/admin/notices/publish',
     summary: 'Publish the approved backlog now (otherwise every working day at 09:00 Beijing time)',
     tag: 'notices',
+    response: Publication,
     access: ['admin'],
     async handler({ deps }) {
       const handle = await deps.temporal.workflow.start<typeof noticeBatchWorkflow>(NOTICE_WORKFLOW_TYPE, {
@@ -103,7 +118,16 @@ export const noticeRoutes = [
         args: [{ trigger: 'admin', timeAcceleration: deps.config.timeAcceleration }],
       });
       const publication = await handle.executeUpdate(publicationUpdate);
-      return { status: publication.batchId ? 201 : 200, body: publication };
+      const batch = publication.batchId
+        ? await deps.db.noticeBatch.findUnique({
+            where: { id: publication.batchId },
+            select: { number: true },
+          })
+        : null;
+      return {
+        status: publication.batchId ? 201 : 200,
+        body: { ...publication, number: batch?.number ?? null },
+      };
     },
   }),
 ];

@@ -5,7 +5,9 @@ import { MAX_REIMBURSEMENT_RATE_BP } from '../../domain/rules';
 import { TRACKS } from '../../domain/status';
 import { programFor, saveProgram, toCatalogProduct } from '../../services/programs';
 import { conflict } from '../errors';
+import { audited } from '../../services/audit';
 import { defineRoute } from '../route';
+import { CatalogList } from '../responses';
 import { Fen, IsoDate, Text } from '../schemas';
 
 const YearParam = z.object({ year: z.coerce.number().int().min(2020).max(2100) });
@@ -100,6 +102,7 @@ export const programRoutes = [
     path: '/api/v1/programs/{year}',
     summary: 'The configuration of a programme year (defaults until an administrator changes them)',
     tag: 'programs',
+    response: ProgramBody,
     access: 'public',
     params: YearParam,
     async handler({ params, deps }) {
@@ -111,6 +114,7 @@ export const programRoutes = [
     path: '/api/v1/programs/{year}',
     summary: 'Set the configuration of a programme year (running applications keep their snapshot)',
     tag: 'programs',
+    response: ProgramBody,
     access: ['admin'],
     params: YearParam,
     body: ProgramBody,
@@ -119,7 +123,7 @@ export const programRoutes = [
         throw conflict('YEAR_MISMATCH', `body year ${body.year} does not match the path year ${params.year}`);
       }
       const config = { ...body, year: params.year };
-      const { created } = await saveProgram(deps.db, config, actor!.subject);
+      const { created } = await saveProgram(deps.db, config, actor!);
       return { status: created ? 201 : 200, body: config };
     },
   }),
@@ -128,6 +132,7 @@ export const programRoutes = [
     path: '/api/v1/catalog',
     summary: 'The technology-insurance product catalog (科技保险产品目录)',
     tag: 'programs',
+    response: CatalogList,
     access: 'public',
     async handler({ deps }) {
       const rows = await deps.db.catalogProduct.findMany({ orderBy: { productCode: 'asc' } });
@@ -139,18 +144,28 @@ export const programRoutes = [
     path: '/api/v1/catalog/products',
     summary: 'Add a product to the catalog',
     tag: 'programs',
+    response: CatalogList.shape.items.element,
     access: ['admin'],
     body: ProductBody,
     idempotent: true,
     errors: [409],
-    async handler({ body, deps }) {
+    async handler({ body, actor, deps }) {
       const exists = await deps.db.catalogProduct.findUnique({ where: { productCode: body.productCode } });
       if (exists) throw conflict('PRODUCT_EXISTS', `product ${body.productCode} is already in the catalog`);
-      const row = await deps.db.catalogProduct.create({
-        data: {
-          ...body,
-          activeFrom: toDate(body.activeFrom),
-          activeTo: body.activeTo ? toDate(body.activeTo) : null,
+      const row = await audited(deps.db, {
+        actor: actor!,
+        entity: 'catalog',
+        entityId: body.productCode,
+        action: 'CATALOG_PRODUCT_CREATED',
+        async write(tx) {
+          const created = await tx.catalogProduct.create({
+            data: {
+              ...body,
+              activeFrom: toDate(body.activeFrom),
+              activeTo: body.activeTo ? toDate(body.activeTo) : null,
+            },
+          });
+          return { before: null, after: toCatalogProduct(created), result: created };
         },
       });
       return { status: 201, body: toCatalogProduct(row) };

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { audited } from '../../services/audit';
 import { defineRoute } from '../route';
+import { StaffList, StaffView } from '../responses';
 import { Email, Text } from '../schemas';
 
 const SubjectParam = z.object({
@@ -31,19 +33,29 @@ export const staffRoutes = [
     path: '/api/v1/admin/staff/{subject}',
     summary: 'Add or change a member of staff (the subject is the one in their tokens)',
     tag: 'administration',
+    response: StaffView,
     access: ['admin'],
     params: SubjectParam,
     body: StaffBody,
-    async handler({ params, body, deps }) {
+    async handler({ params, body, actor, deps }) {
       const data = {
         ...body,
         org: body.org ?? (body.role === 'expert' || body.role === 'finance' ? null : 'committee'),
       };
-      const existed = await deps.db.staffMember.findUnique({ where: { subject: params.subject } });
-      const row = await deps.db.staffMember.upsert({
-        where: { subject: params.subject },
-        create: { subject: params.subject, ...data },
-        update: data,
+      const { row, existed } = await audited(deps.db, {
+        actor: actor!,
+        entity: 'staff',
+        entityId: params.subject,
+        action: 'STAFF_UPDATED',
+        async write(tx) {
+          const before = await tx.staffMember.findUnique({ where: { subject: params.subject } });
+          const after = await tx.staffMember.upsert({
+            where: { subject: params.subject },
+            create: { subject: params.subject, ...data },
+            update: data,
+          });
+          return { before, after, result: { row: after, existed: !!before } };
+        },
       });
       return { status: existed ? 200 : 201, body: { ...row, updatedAt: row.updatedAt.toISOString() } };
     },
@@ -53,6 +65,7 @@ export const staffRoutes = [
     path: '/api/v1/admin/staff',
     summary: 'The staff directory',
     tag: 'administration',
+    response: StaffList,
     access: ['admin'],
     async handler({ deps }) {
       const rows = await deps.db.staffMember.findMany({ orderBy: [{ role: 'asc' }, { subject: 'asc' }] });

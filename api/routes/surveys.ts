@@ -48,6 +48,14 @@ export const surveyRoutes = [
     path: '/api/v1/surveys/{token}',
     summary: 'A follow-up survey from its e-mailed link',
     tag: 'surveys',
+    response: z.object({
+      applicationId: z.string(),
+      enterpriseName: z.string(),
+      track: z.string(),
+      round: z.number().int(),
+      answered: z.boolean(),
+      questions: z.array(z.string()),
+    }),
     access: 'public',
     params: TokenParam,
     async handler({ params, deps }) {

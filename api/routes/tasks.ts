@@ -5,6 +5,7 @@ import { assignUpdate, claimUpdate, decideUpdate, unclaimUpdate } from '../../wo
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { TaskChange, TaskList, TaskSummary, TaskView } from '../responses';
 import { IdParam, Page, Text } from '../schemas';
 import { taskScope } from '../scope';
 import { updateApplication } from '../workflowUpdates';
@@ -46,6 +47,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/summary',
     summary: 'Counts of your queues: open, claimed, claimed by you, overdue',
     tag: 'tasks',
+    response: TaskSummary,
     access: [...STAFF_WORKERS, 'admin'],
     async handler({ actor, deps }) {
       const rows = await deps.db.task.findMany({
@@ -75,6 +77,7 @@ export const taskRoutes = [
       'committee, final approvals and objections of the committee) only its organisation’s staff; ' +
       'administrators every task, read-only; a reviewer or approver without an organisation none.',
     tag: 'tasks',
+    response: TaskList,
     access: [...STAFF_WORKERS, 'admin'],
     query: TaskQuery,
     async handler({ query, actor, deps }) {
@@ -132,6 +135,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/{id}',
     summary: 'Read one task of your queues (also a finished one), with its application id',
     tag: 'tasks',
+    response: TaskView,
     access: [...STAFF_WORKERS, 'admin'],
     params: IdParam,
     errors: [404],
@@ -163,6 +167,7 @@ export const taskRoutes = [
             ? {
                 objections: objections.map((o) => ({
                   id: o.id,
+                  number: o.number,
                   filedAt: o.createdAt.toISOString(),
                   name: o.name,
                   contact: o.contact,
@@ -180,6 +185,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/{id}/claim',
     summary: 'Claim a task',
     tag: 'tasks',
+    response: TaskChange,
     access: STAFF_WORKERS,
     params: IdParam,
     errors: [404, 409],
@@ -196,6 +202,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/{id}/unclaim',
     summary: 'Give a claimed task back to its queue (the claimer or a supervisor)',
     tag: 'tasks',
+    response: TaskChange,
     access: STAFF_WORKERS,
     params: IdParam,
     errors: [404, 409],
@@ -212,6 +219,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/{id}/assign',
     summary: 'Give a task to a member of staff (supervisors of the queue)',
     tag: 'tasks',
+    response: TaskChange,
     access: STAFF_WORKERS,
     params: IdParam,
     body: AssignBody,
@@ -229,6 +237,7 @@ export const taskRoutes = [
     path: '/api/v1/tasks/{id}/decision',
     summary: 'Decide a claimed task (a workflow update; refused decisions write nothing)',
     tag: 'tasks',
+    response: TaskChange,
     access: STAFF_WORKERS,
     params: IdParam,
     body: DecisionBody,

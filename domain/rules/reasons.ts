@@ -12,6 +12,9 @@ interface ReasonSpec {
 }
 
 const fen = (d: Detail, k: string) => formatFen(Number(d[k] ?? 0));
+/** A declared or recorded value: amounts (fields ending in Fen) in 元, as people read them. */
+const value = (d: Detail, k: string) =>
+  String(d.field ?? '').endsWith('Fen') && typeof d[k] === 'number' ? fen(d, k) : String(d[k] ?? '');
 
 export const REASONS = {
   WINDOW_CLOSED: {
@@ -115,16 +118,16 @@ export const REASONS = {
   PREMIUM_MISMATCH: {
     blocking: false,
     zh: (d) =>
-      `申报的${d.fieldZh}与保险公司记录不一致（申报 ${d.declared}，记录 ${d.verified}），以保险公司记录为准`,
+      `申报的${d.fieldZh}与保险公司记录不一致（申报 ${value(d, 'declared')}，记录 ${value(d, 'verified')}），以保险公司记录为准`,
     en: (d) =>
-      `declared ${d.field} differs from the insurer's record (declared ${d.declared}, record ${d.verified}); the record is used`,
+      `declared ${d.field} differs from the insurer's record (declared ${value(d, 'declared')}, record ${value(d, 'verified')}); the record is used`,
   },
   POLICY_DETAILS_MISMATCH: {
     blocking: false,
     zh: (d) =>
-      `申报的${d.fieldZh}与保险公司记录不一致（申报 ${d.declared}，记录 ${d.verified}），以保险公司记录为准`,
+      `申报的${d.fieldZh}与保险公司记录不一致（申报 ${value(d, 'declared')}，记录 ${value(d, 'verified')}），以保险公司记录为准`,
     en: (d) =>
-      `declared ${d.field} differs from the insurer's record (declared ${d.declared}, record ${d.verified}); the record is used`,
+      `declared ${d.field} differs from the insurer's record (declared ${value(d, 'declared')}, record ${value(d, 'verified')}); the record is used`,
   },
   DECLARED_FACTS_MISMATCH: {
     blocking: false,

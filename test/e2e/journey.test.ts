@@ -3,14 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { REQUIRED_DOCUMENTS } from '../../domain/documents';
-import { launchBrowser, publicPage, screenshot, signedInPage } from '../helpers/browser';
+import { choose, launchBrowser, pickDate, publicPage, screenshot, signedInPage } from '../helpers/browser';
 import { eventually, startStack, type TestStack } from '../helpers/stack';
 import { newApplicant, PDF } from '../helpers/world';
 
 /**
  * One application through every role's pages, in the browser only: the applicant applies with its documents,
  * a street-office reviewer asks for more, the applicant answers, the reviewer and a committee approver
- * approve, the administrator publishes the notice, the public sees it, and the dashboard counts it.
+ * approve, the administrator publishes the notice (after confirming), the public sees it, and the evaluation
+ * counts it.
  */
 let stack: TestStack;
 let browser: Browser;
@@ -37,19 +38,16 @@ const DOCUMENT_LABELS: Record<string, string> = {
 
 const statusOf = async (id: string) =>
   (await stack.db.application.findUniqueOrThrow({ where: { id }, select: { status: true } })).status;
-
-async function waitForStatus(id: string, status: string) {
-  await eventually(
+const waitForStatus = (id: string, status: string) =>
+  eventually(
     () => statusOf(id),
     (s) => s === status,
     60_000,
   );
-}
 
-/** Opens the task of a queue from the reviewer's task list (no shortcuts through the database). */
+/** Opens the task of a queue from the task list (no shortcuts through the database). */
 async function openTaskFromList(page: Page, id: string, queue: string) {
   await page.goto(`${stack.baseUrl}/#/tasks?queue=${queue}`);
-  await page.getByRole('heading', { level: 1, name: '任务列表' }).waitFor();
   const link = page.getByRole('link', { name: id });
   for (let i = 0; (await link.count()) === 0; i++) {
     if (i > 60) throw new Error(`${id} did not reach the ${queue} list`);
@@ -66,14 +64,14 @@ async function decide(page: Page, decision: string, comment: string, claim = tru
     await page.getByRole('button', { name: '领取任务' }).click();
     await page.getByText('您已领取此任务。').waitFor();
   }
-  await page.getByLabel(decision).check();
+  await page.getByRole('radio', { name: decision }).check({ force: true });
   await page.getByLabel('审核意见').fill(comment);
   await page.getByRole('button', { name: '提交决定' }).click();
-  await page.locator('.rv-done').waitFor();
+  await page.locator('.decided').waitFor();
 }
 
 describe('one application through every role, in the browser', () => {
-  it('applies, is asked for more, answers, is approved twice, is published and counted', async () => {
+  it('applies, is asked for more, answers, is approved twice, is published after a confirmation and counted', async () => {
     const a = await newApplicant(stack, 'INCLUSIVE');
     const policyNumber = `PJ${Date.now()}`;
     const res = await fetch(`${stack.simulatorUrl}/sim/insurer/policies/PICC/${policyNumber}`, {
@@ -93,7 +91,6 @@ describe('one application through every role, in the browser', () => {
     });
     expect(res.status).toBeLessThan(300);
 
-    // The applicant applies with its documents.
     const applicant = await signedInPage(browser, stack, {
       role: 'applicant',
       subject: 'wang-wu',
@@ -101,24 +98,43 @@ describe('one application through every role, in the browser', () => {
     });
     await applicant.goto(`${stack.baseUrl}/#/apply`);
     await applicant.getByRole('heading', { name: '申请科技保险补贴' }).waitFor();
-    await applicant.getByLabel('普惠型综合科技保险').check();
-    await applicant.getByLabel('保险产品').selectOption('HD-GROUP-2026');
+    await choose(applicant, '保险产品', /HD-GROUP-2026/);
     await applicant.getByLabel('保单号').fill(policyNumber);
-    await applicant.getByLabel('保险起期').fill('2026-03-01');
-    await applicant.getByLabel('保险止期').fill('2027-02-28');
-    await applicant.getByLabel(/^保费（元）/).fill('2500');
+    // One date through the calendar panel itself: the day clicked is the day sent.
+    await applicant.getByLabel('保险起期').click();
+    const panel = applicant.locator('.el-date-picker:visible');
+    await panel.locator('.el-date-picker__header-label').first().click(); // the year: to the year table
+    await panel
+      .locator('.el-year-table .el-date-table-cell__text')
+      .filter({ hasText: /^2026$/ })
+      .click();
+    await panel.locator('.el-month-table .el-date-table-cell__text').filter({ hasText: /三月/ }).click();
+    await panel
+      .locator('.el-date-table td.available .el-date-table-cell__text')
+      .filter({ hasText: /^1$/ })
+      .first()
+      .click();
+    expect(await applicant.getByLabel('保险起期').inputValue()).toBe('2026-03-01');
+    await pickDate(applicant, '保险止期', '2027-02-28');
+    await applicant.getByLabel('保费（元）', { exact: true }).fill('2500');
     await applicant.getByLabel('实际支付保费（元）').fill('2500');
-    await applicant.getByLabel('保费支付日期').fill('2026-02-20');
+    await pickDate(applicant, '保费支付日期', '2026-02-20');
     await applicant.getByLabel('保险金额（风险保额，元）').fill('5000000');
     for (const type of REQUIRED_DOCUMENTS.INCLUSIVE) {
-      await applicant.getByLabel(DOCUMENT_LABELS[type]!).setInputFiles(path.join(dir, `${type}.pdf`));
+      await applicant
+        .getByLabel(DOCUMENT_LABELS[type]!, { exact: true })
+        .setInputFiles(path.join(dir, `${type}.pdf`));
+      await applicant.locator(`.upload[data-type="${type}"]`).getByText('已上传').waitFor();
     }
     await applicant.getByRole('button', { name: '提交申请' }).click();
     await applicant.waitForURL(/#\/applications\/HD-/);
-    const id = decodeURIComponent(new URL(applicant.url()).hash.replace('#/applications/', ''));
+    const id = decodeURIComponent(
+      new URL(applicant.url()).hash.replace(/^#\/applications\//, '').split('?')[0]!,
+    );
+    const stored = await stack.db.application.findUniqueOrThrow({ where: { id } });
+    expect(stored.policyStartDate.toISOString().slice(0, 10)).toBe('2026-03-01');
     await waitForStatus(id, 'INITIAL_REVIEW');
 
-    // The street office's reviewer asks for more.
     const reviewer = await signedInPage(browser, stack, {
       role: 'reviewer',
       subject: 'sun-li',
@@ -136,23 +152,23 @@ describe('one application through every role, in the browser', () => {
     expect(await reviewer.locator('.rv-reasons li[data-code$="MISMATCH"]').count()).toBe(0);
     await reviewer.getByRole('button', { name: '领取任务' }).click();
     await reviewer.getByText('您已领取此任务。').waitFor();
-    await reviewer.getByLabel('要求补充材料').check();
+    await reviewer.getByRole('radio', { name: '要求补充材料' }).check({ force: true });
     await reviewer.getByLabel('需要企业补充的内容').fill('请补充近三个月社保缴纳证明');
     await reviewer.getByRole('button', { name: '提交决定' }).click();
-    await reviewer.locator('.rv-done[data-status="NEEDS_INFO"]').waitFor();
+    await reviewer.locator('.decided[data-status="NEEDS_INFO"]').waitFor();
 
-    // The applicant sees the request and answers it.
     await applicant.reload();
-    const info = applicant.locator('section.info-request');
+    const info = applicant.locator('.info-request');
     await info.getByText('请补充近三个月社保缴纳证明').waitFor();
     await info.getByLabel('补充说明').fill('已补充近三个月社保缴纳证明');
-    await info.getByLabel('材料类型').selectOption('SOCIAL_INSURANCE_PROOF');
-    await info.getByLabel('补充材料文件').setInputFiles(path.join(dir, 'SOCIAL_INSURANCE_PROOF.pdf'));
+    await info
+      .getByLabel('社保缴纳证明', { exact: true })
+      .setInputFiles(path.join(dir, 'SOCIAL_INSURANCE_PROOF.pdf'));
+    await info.getByText('已上传').waitFor();
     await info.getByRole('button', { name: '提交补充材料' }).click();
     await applicant.getByText('补充材料已提交，申请已回到审核环节。').waitFor();
     await waitForStatus(id, 'INITIAL_REVIEW');
 
-    // The same reviewer gets it back (already assigned) and approves; a committee approver approves.
     await openTaskFromList(reviewer, id, 'initial-review');
     await decide(reviewer, '通过初审', '材料齐全', false);
     await waitForStatus(id, 'FINAL_APPROVAL');
@@ -165,34 +181,40 @@ describe('one application through every role, in the browser', () => {
     await decide(approver, '批准补贴', '同意');
     await waitForStatus(id, 'APPROVED');
 
-    // The administrator publishes the notice; the public sees it.
     const admin = await signedInPage(browser, stack, { role: 'admin', subject: 'admin-he' });
-    await admin.goto(`${stack.baseUrl}/#/admin`);
     await admin.getByRole('button', { name: '立即发布公示' }).click();
-    await admin.getByText(/已发布公示批次/).waitFor();
+    await admin
+      .getByRole('dialog', { name: '发布公示' })
+      .getByRole('button', { name: '立即发布公示' })
+      .click();
+    await admin.getByText(/已发布公示批次 GS-/).waitFor();
     await waitForStatus(id, 'IN_PUBLIC_NOTICE');
     const visitor = await publicPage(browser, stack, '#/notices');
-    const row = visitor.getByRole('row', { name: new RegExp(a.code) });
-    await row.waitFor();
-    expect(await row.textContent()).toContain('¥2,500.00');
+    const item = visitor.locator(`li.item[data-application="${id}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('¥2,500.00');
+    expect(await item.textContent()).toContain(a.code);
     await screenshot(visitor, 'journey-public-notice');
 
-    // The dashboard counts the insured enterprise and its premium.
-    await admin.goto(`${stack.baseUrl}/#/dashboard?year=2026`);
+    // The evaluation counts the insured enterprise and its premium.
+    await admin.goto(`${stack.baseUrl}/#/admin/evaluation?year=2026`);
     const tiles = admin.getByTestId('evaluation-tiles');
     await tiles.waitFor();
     expect(await tiles.locator('[data-figure="newInsuredEnterprises"] .num').textContent()).toBe('1');
     expect(await tiles.locator('[data-figure="premium"] .num').textContent()).toBe('¥2,500.00');
-    await screenshot(admin, 'journey-dashboard');
 
-    // And the applicant's timeline tells the whole story.
+    // And the applicant's timeline tells the whole story, with people and their roles.
     await applicant.reload();
-    await applicant.getByText('公示中').first().waitFor();
-    const timeline = await stack.db.auditEvent.findMany({
+    await applicant.getByTestId('application-status').getByText('公示中').waitFor();
+    const timeline = applicant.locator('ol.timeline');
+    expect(await timeline.textContent()).toContain('初审人员 sun-li');
+    expect(await timeline.textContent()).toContain('审批人员 zhou-min');
+    expect(await timeline.textContent()).toContain('进入公示');
+    const events = await stack.db.auditEvent.findMany({
       where: { applicationId: id },
       orderBy: { id: 'asc' },
     });
-    expect(timeline.filter((e) => e.action === 'DECISION').map((e) => [e.actor, e.actorRole])).toEqual([
+    expect(events.filter((e) => e.action === 'DECISION').map((e) => [e.actor, e.actorRole])).toEqual([
       ['sun-li', 'reviewer'],
       ['sun-li', 'reviewer'],
       ['zhou-min', 'approver'],

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
 import type { Track } from '../../domain/status';
-import { launchBrowser, screenshot, signedInPage } from '../helpers/browser';
+import { checkPage, choose, fieldError, launchBrowser, PHONE, signedInPage } from '../helpers/browser';
 import { as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { newApplicant, submit, type Applicant } from '../helpers/world';
 
@@ -54,46 +54,50 @@ async function openTask(page: Page, taskId: string, applicationId: string) {
 async function claim(page: Page) {
   await page.getByRole('button', { name: '领取任务' }).click();
   await page.getByText('您已领取此任务。').waitFor();
+  // Nothing on the page still calls the task unclaimed.
+  expect(await page.locator('.task-state').textContent()).not.toContain('待领取');
+}
+
+async function decide(page: Page, decision: string, comment: string) {
+  await page.getByRole('radio', { name: decision }).check({ force: true });
+  await page.getByLabel('审核意见').fill(comment);
+  await page.getByRole('button', { name: '提交决定' }).click();
+  await page.locator('.decided').waitFor();
 }
 
 describe('the reviewer pages', () => {
-  it('shows the queue, the task with its subsidy and a document inline; claims and asks for information', async () => {
-    // The applicant declares a sum insured that the insurer's record does not confirm.
+  it('shows the queue counts in words, the list, the task with its subsidy, facts and a document; claims and asks for information', async () => {
     const { id } = await inReview('INCLUSIVE', { declared: { sumInsuredFen: 600_000_000 } });
     const task = await taskOf(id, 'initial-review');
-    expect(task.org).toBe(STREET);
-
     const page = await signedInPage(browser, stack, { role: 'reviewer', subject: 'li-na', org: STREET });
-    // Home of a reviewer: my queues, with the count of the initial-review queue.
     await page.getByRole('heading', { level: 1, name: '我的任务' }).waitFor();
-    const tile = page.locator('a.rv-tile[data-queue="initial-review"]');
+    const tile = page.locator('a.queue-tile[data-queue="initial-review"]');
     await tile.waitFor();
     expect(await tile.locator('.num').textContent()).toBe('1');
-    expect(await tile.textContent()).toContain('待领取 1');
-    await screenshot(page, 'reviewer-queues');
+    expect(await tile.textContent()).toContain('待领取 1 件');
+    expect(await tile.textContent()).toContain('超期 0 件');
+    await checkPage(page, 'review-queues');
 
-    // The tile leads to the list of that queue; the row to the task.
     await tile.click();
     await page.getByRole('heading', { level: 1, name: '任务列表' }).waitFor();
     expect(page.url()).toContain('queue=initial-review');
-    expect(await page.getByLabel('队列').inputValue()).toBe('initial-review');
-    const row = page.locator(`tr[data-task="${task.id}"]`);
+    const row = page.getByRole('row', { name: new RegExp(id) });
     expect(await row.textContent()).toContain('北京海淀测试科技有限公司');
     expect(await row.textContent()).toContain('待领取');
+    await checkPage(page, 'review-tasks');
     await row.getByRole('link', { name: id }).click();
     await page.getByRole('heading', { level: 1, name: new RegExp(id) }).waitFor();
 
-    // Everything needed to decide: base × rate = computed, the facts, the documents.
     expect(await page.getByTestId('formula').textContent()).toBe('¥2,500.00 × 100.00% = ¥2,500.00');
     await page.getByRole('heading', { name: '申报信息与核验结果' }).waitFor();
     const premium = page.locator('tr[data-fact="premiumFen"]');
     expect(await premium.textContent()).toContain('✓ 一致');
-    expect(await premium.locator('td.diff').count()).toBe(0);
     const sumInsured = page.locator('tr[data-fact="sumInsuredFen"]');
     expect(await sumInsured.textContent()).toContain('≠ 不一致');
     expect(await sumInsured.locator('td.diff').allTextContents()).toEqual(['¥6,000,000.00', '¥5,000,000.00']);
-    const reason = page.locator('.rv-reasons li[data-code="POLICY_DETAILS_MISMATCH"]');
-    expect(await reason.textContent()).toContain('申报的保险金额与保险公司记录不一致');
+    expect(await page.locator('li[data-code="POLICY_DETAILS_MISMATCH"]').textContent()).toContain(
+      '申报的保险金额与保险公司记录不一致（申报 ¥6,000,000.00，记录 ¥5,000,000.00）',
+    );
     expect(await page.locator('tr[data-fact="staff"]').textContent()).toContain('40');
     // A headless Chromium without a PDF viewer (the one from npm) hands a PDF frame over as a download.
     const downloads: Download[] = [];
@@ -103,6 +107,7 @@ describe('the reviewer pages', () => {
     await viewer.waitFor();
     const src = (await viewer.getAttribute('src'))!;
     expect(src).toMatch(/^blob:/);
+    expect(await viewer.getAttribute('title')).toContain('申请表');
     // The frame really gets the document (the console's CSP allows blob: frames), not an error page: it
     // shows it, or, without a PDF viewer, the browser takes the document itself from the frame.
     const frame = await (await viewer.elementHandle()).contentFrame();
@@ -117,27 +122,58 @@ describe('the reviewer pages', () => {
           .subarray(0, 5)
           .toString('latin1'),
       ).toBe('%PDF-');
-    expect(await viewer.getAttribute('title')).toContain('申请表');
 
+    expect(await page.locator('.task-state').textContent()).toContain('待领取');
     await claim(page);
     expect((await stack.db.task.findUniqueOrThrow({ where: { id: task.id } })).assignee).toBe('li-na');
-    await screenshot(page, 'reviewer-task');
-
-    await page.getByLabel('要求补充材料').check();
+    await checkPage(page, 'review-task');
+    await page.getByRole('radio', { name: '要求补充材料' }).check({ force: true });
     await page.getByLabel('需要企业补充的内容').fill('请补充 2025 年度社保缴纳证明（盖章版）。');
     await page.getByRole('button', { name: '提交决定' }).click();
-    const done = page.locator('.rv-done');
+    const done = page.locator('.decided');
     await done.waitFor();
     expect(await done.getAttribute('data-status')).toBe('NEEDS_INFO');
     expect(await done.textContent()).toContain('待补充材料');
-    expect(await page.getByTestId('application-status').textContent()).toBe('待补充材料');
-    await page.getByRole('link', { name: '返回任务列表' }).first().waitFor();
     expect(await statusOf(id)).toBe('NEEDS_INFO');
-    const app = await stack.db.application.findUniqueOrThrow({ where: { id } });
-    expect((app.infoRequest as { message: string }).message).toContain('社保缴纳证明');
+    await page.context().close();
   });
 
-  it('refuses the final approval to the person who did the initial review and says why (four-eyes)', async () => {
+  it('refuses a second claim of a task someone else claimed, and shows who has it', async () => {
+    const { id } = await inReview();
+    const task = await taskOf(id, 'initial-review');
+    const first = await signedInPage(browser, stack, { role: 'reviewer', subject: 'wu-one', org: STREET });
+    const second = await signedInPage(browser, stack, { role: 'reviewer', subject: 'wu-two', org: STREET });
+    await openTask(first, task.id, id);
+    await openTask(second, task.id, id);
+    await claim(first);
+    await second.getByRole('button', { name: '领取任务' }).click();
+    await second.getByRole('alert').filter({ hasText: '该任务已被他人领取' }).waitFor();
+    await second.getByText('已由 wu-one 领取').waitFor();
+    expect(await second.getByRole('button', { name: '领取任务' }).count()).toBe(0);
+    expect((await stack.db.task.findUniqueOrThrow({ where: { id: task.id } })).assignee).toBe('wu-one');
+    await first.context().close();
+    await second.context().close();
+  });
+
+  it('lets a supervisor assign a task to a colleague', async () => {
+    const { id } = await inReview();
+    const task = await taskOf(id, 'initial-review');
+    const chief = await signedInPage(browser, stack, {
+      role: 'reviewer',
+      subject: 'chief-ma',
+      org: STREET,
+      supervisor: true,
+    });
+    await openTask(chief, task.id, id);
+    await chief.getByLabel('指派给（用户名）').fill('zhang-wei');
+    await chief.getByRole('button', { name: '指派', exact: true }).click();
+    await chief.getByRole('status').filter({ hasText: '已指派给 zhang-wei。' }).waitFor();
+    await chief.getByText('已由 zhang-wei 领取').waitFor();
+    expect((await stack.db.task.findUniqueOrThrow({ where: { id: task.id } })).assignee).toBe('zhang-wei');
+    await chief.context().close();
+  });
+
+  it('warns about four-eyes before the final approval by the initial reviewer, and the server refuses it', async () => {
     const { id } = await inReview('SRDI'); // SRDI applications are first reviewed by the committee
     const initial = await taskOf(id, 'initial-review');
     const reviewer = await signedInPage(browser, stack, {
@@ -147,10 +183,11 @@ describe('the reviewer pages', () => {
     });
     await openTask(reviewer, initial.id, id);
     await claim(reviewer);
-    await reviewer.getByLabel('通过初审').check();
-    await reviewer.getByLabel('审核意见').fill('材料齐全，核验一致。');
-    await reviewer.getByRole('button', { name: '提交决定' }).click();
-    await reviewer.locator('.rv-done[data-status="FINAL_APPROVAL"]').waitFor();
+    await decide(reviewer, '通过初审', '材料齐全，核验一致。');
+    await eventually(
+      () => statusOf(id),
+      (s) => s === 'FINAL_APPROVAL',
+    );
 
     const final = await taskOf(id, 'final-approval');
     const approver = await signedInPage(browser, stack, {
@@ -159,47 +196,38 @@ describe('the reviewer pages', () => {
       org: 'committee',
     });
     await openTask(approver, final.id, id);
-    // The earlier decision is on the page, and the console warns before anyone tries.
-    expect(await approver.locator('.rv-actions').textContent()).toContain('按四眼原则');
+    await approver.locator('.four-eyes').getByText('按四眼原则').waitFor();
     const decisions = approver.getByRole('region', { name: '审核记录' });
     expect(await decisions.textContent()).toContain('zhao-lei');
     expect(await decisions.textContent()).toContain('材料齐全，核验一致。');
-
+    await checkPage(approver, 'review-four-eyes');
     const before = await stack.db.auditEvent.count({ where: { applicationId: id } });
     await approver.getByRole('button', { name: '领取任务' }).click();
-    const explanation = approver.locator('.rv-explain[data-code="FOUR_EYES"]');
-    await explanation.waitFor();
-    expect(await explanation.textContent()).toContain('四眼原则：您已参与本申请的初审或专家评估');
-    expect(await approver.getByRole('alert').filter({ hasText: 'FOUR_EYES' }).textContent()).toContain(
-      'may not give the final approval',
-    );
-    await screenshot(approver, 'reviewer-four-eyes');
+    await approver
+      .getByRole('alert')
+      .filter({ hasText: '四眼原则：您已参与本申请的初审或专家评估' })
+      .waitFor();
     const still = await stack.db.task.findUniqueOrThrow({ where: { id: final.id } });
-    expect(still.state).toBe('OPEN');
-    expect(still.assignee).toBeNull();
+    expect([still.state, still.assignee]).toEqual(['OPEN', null]);
     expect(await stack.db.auditEvent.count({ where: { applicationId: id } })).toBe(before);
-    expect(await statusOf(id)).toBe('FINAL_APPROVAL');
   });
 
-  it('rejects with a reason code, and asks for a reason or a comment first', async () => {
-    const { id } = await inReview('INCLUSIVE');
+  it('rejects with a reason code, asking for a reason or a comment first; the finished task reads in English too', async () => {
+    const { id } = await inReview();
     const task = await taskOf(id, 'initial-review');
     const page = await signedInPage(browser, stack, { role: 'reviewer', subject: 'wang-fang', org: STREET });
     await openTask(page, task.id, id);
     await claim(page);
-
-    await page.getByLabel('初审不予通过').check();
+    await page.getByRole('radio', { name: '初审不予通过' }).check({ force: true });
     await page.getByRole('button', { name: '提交决定' }).click();
-    const refused = page.getByRole('alert').filter({ hasText: '不予通过时，请选择原因或填写审核意见' });
-    await refused.waitFor();
-    expect(await page.getByLabel('不予通过的原因').getAttribute('aria-invalid')).toBe('true');
+    await fieldError(page, '不予通过的原因')
+      .filter({ hasText: '不予通过时，请选择原因或填写审核意见' })
+      .waitFor();
     expect(await statusOf(id)).toBe('INITIAL_REVIEW');
-
-    await page.getByLabel('不予通过的原因').selectOption('MISSING_DOCUMENT');
+    await choose(page, '不予通过的原因', '申报材料缺失');
     await page.getByLabel('审核意见').fill('营业执照复印件不清晰，无法核对。');
     await page.getByRole('button', { name: '提交决定' }).click();
-    await page.locator('.rv-done[data-status="REJECTED"]').waitFor();
-    expect(await page.locator('.rv-done').textContent()).toContain('未通过');
+    await page.locator('.decided[data-status="REJECTED"]').waitFor();
     expect(await statusOf(id)).toBe('REJECTED');
     const decision = await stack.db.auditEvent.findFirstOrThrow({
       where: { applicationId: id, action: 'DECISION', actor: 'wang-fang' },
@@ -209,11 +237,9 @@ describe('the reviewer pages', () => {
       decision: 'reject',
       reasonCode: 'MISSING_DOCUMENT',
     });
-    expect(decision.note).toBe('营业执照复印件不清晰，无法核对。');
 
-    // The finished task still opens, says it is done and shows the decision, also in English.
     await page.reload();
-    await page.getByText(/此任务已办结（初审不予通过/).waitFor();
+    await page.getByText(/此任务已办结（初审不予通过）/).waitFor();
     expect(await page.getByRole('region', { name: '审核记录' }).textContent()).toContain('申报材料缺失');
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Subsidy and the rules applied' }).waitFor();
@@ -223,68 +249,59 @@ describe('the reviewer pages', () => {
     await page.getByRole('button', { name: '中文' }).click();
   });
 
-  it('keeps the task list usable on a phone', async () => {
-    const { id } = await inReview('INCLUSIVE');
-    const task = await taskOf(id, 'initial-review');
+  it('takes an expert appraisal with its grade on the frontier track', async () => {
+    const { id } = await inReview('FRONTIER');
+    const initial = await taskOf(id, 'initial-review');
+    const reviewer = await as(stack, { role: 'reviewer', org: 'committee' });
+    await reviewer.post(`/api/v1/tasks/${initial.id}/claim`);
+    expect(
+      (await reviewer.post(`/api/v1/tasks/${initial.id}/decision`, { decision: 'approve', comment: '' }))
+        .status,
+    ).toBe(200);
+    const task = await taskOf(id, 'expert-review');
+    const expert = await signedInPage(browser, stack, {
+      role: 'expert',
+      subject: 'expert-sun',
+      org: 'committee',
+    });
+    await openTask(expert, task.id, id);
+    await claim(expert);
+    await expert.getByRole('radio', { name: '评估通过' }).check({ force: true });
+    await expert.getByRole('radio', { name: 'B' }).check({ force: true });
+    await expert.getByLabel('评估意见').fill('技术风险可控，建议按 B 级承保。');
+    await expert.getByRole('button', { name: '提交决定' }).click();
+    await expert.locator('.decided[data-status="FINAL_APPROVAL"]').waitFor();
+    const decision = await stack.db.auditEvent.findFirstOrThrow({
+      where: { applicationId: id, action: 'DECISION', actor: 'expert-sun' },
+    });
+    expect(decision.data).toMatchObject({
+      queue: 'expert-review',
+      appraisal: { grade: 'B', opinion: '技术风险可控，建议按 B 级承保。' },
+    });
+    await expert.context().close();
+  });
+
+  it('keeps the task list usable on a phone, with filters that are labelled controls', async () => {
+    const { id } = await inReview();
     const page = await signedInPage(
       browser,
       stack,
       { role: 'reviewer', subject: 'chen-jie', org: STREET },
-      { width: 390, height: 844 },
+      PHONE,
     );
     await page.goto(`${stack.baseUrl}/#/tasks?sort=-dueAt`);
     await page.getByRole('heading', { level: 1, name: '任务列表' }).waitFor();
-    expect(await page.getByLabel('排序').inputValue()).toBe('-dueAt');
     const link = page.getByRole('link', { name: id });
     await link.waitFor();
     const box = (await link.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
-    expect(box.x + box.width).toBeLessThanOrEqual(390);
-    expect(box.height).toBeGreaterThanOrEqual(20);
-    // Nothing is wider than the screen: no sideways scrolling.
+    // The application number stays on one line.
+    expect(box.height).toBeLessThan(30);
     expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
-    const row = page.locator(`tr[data-task="${task.id}"]`);
-    const due = (await row.locator('time').boundingBox())!;
-    expect(due.x + due.width).toBeLessThanOrEqual(390);
-    await screenshot(page, 'reviewer-tasks-phone');
-
-    // Filters are labelled controls; "only mine" finds nothing before the claim.
-    await page.getByLabel('只看我领取的').check();
+    await page.getByText('只看我领取的').click();
     await page.getByRole('button', { name: '筛选' }).click();
     await page.getByText('没有符合条件的任务。').waitFor();
     expect(page.url()).toContain('assignee=me');
-
-    await page.goto(`${stack.baseUrl}/#/tasks`);
-    await page.getByRole('link', { name: id }).click();
-    await page.getByRole('heading', { level: 1, name: new RegExp(id) }).waitFor();
-    await page.getByRole('button', { name: '领取任务' }).waitFor();
-    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
-    await screenshot(page, 'reviewer-task-phone');
-  });
-
-  it('reads one task by id for its own organisation only, and lists tasks with the enterprise', async () => {
-    const { id } = await inReview('INCLUSIVE');
-    const task = await taskOf(id, 'initial-review');
-    const mine = await as(stack, { role: 'reviewer', org: STREET });
-    const other = await as(stack, { role: 'reviewer', org: 'street:学院路街道' });
-    const res = await mine.get(`/api/v1/tasks/${task.id}`);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({
-      id: task.id,
-      applicationId: id,
-      queue: 'initial-review',
-      state: 'open',
-    });
-    expect((await other.get(`/api/v1/tasks/${task.id}`)).status).toBe(404);
-    expect((await (await as(stack, { role: 'approver' })).get(`/api/v1/tasks/${task.id}`)).status).toBe(404);
-
-    const asc = await mine.get('/api/v1/tasks?queue=initial-review');
-    const desc = await mine.get('/api/v1/tasks?queue=initial-review&sort=-dueAt');
-    expect(asc.body.items.find((t: any) => t.id === task.id)).toMatchObject({
-      enterpriseName: '北京海淀测试科技有限公司',
-      track: 'INCLUSIVE',
-    });
-    const dues = (r: any) => r.body.items.map((t: any) => t.dueAt as string);
-    expect(dues(desc)).toEqual([...dues(asc)].sort().reverse());
+    await page.context().close();
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { chooseChromium, launchChromium, type ChromiumChoice } from '../../services/chromium';
 import type { TestStack } from './stack';
 
@@ -34,6 +34,111 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+/**
+ * The page as it is now, at 1280 and 390 px (`<name>-1280.png`, `<name>-390.png`), checked with axe-core:
+ * no serious or critical violation, and nothing wider than a phone's screen.
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  const size = page.viewportSize() ?? DESKTOP;
+  await page.setViewportSize(DESKTOP);
+  await screenshot(page, `${name}-1280`);
+  await expectAccessible(page, name);
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(50); // one frame for the layout
+  await screenshot(page, `${name}-390`);
+  const widths = await page.evaluate<{ scroll: number; client: number }>(
+    '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+  );
+  if (widths.scroll > widths.client)
+    throw new Error(`${name} is ${widths.scroll} px wide at ${widths.client} px: it scrolls sideways`);
+  await page.setViewportSize(size);
+}
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the page: fails on any serious or critical violation, naming each. */
+export async function expectAccessible(page: Page, name = page.url()): Promise<void> {
+  // Through the DevTools protocol: the console's CSP rightly refuses inline scripts.
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE);
+  const result = await page.evaluate<{
+    violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+  }>('window.axe.run(document, { resultTypes: ["violations"] })');
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length)
+    throw new Error(
+      `${name}: ${bad
+        .map(
+          (v) =>
+            `${v.impact} ${v.id} (${v.help}): ${v.nodes
+              .map((n) => n.target.join(' '))
+              .slice(0, 5)
+              .join(', ')}`,
+        )
+        .join('\n')}`,
+    );
+}
+
+/** Picks an option of an Element Plus select (found by its label) by the option's text. */
+export async function choose(
+  scope: Page | Locator,
+  label: string | RegExp,
+  option: string | RegExp,
+): Promise<void> {
+  const page = 'page' in scope ? scope.page() : scope;
+  const wanted = page
+    .getByRole('option', { name: option, exact: typeof option === 'string' })
+    .filter({ visible: true }) // the dropdown now open (closed ones stay in the page, hidden)
+    .first();
+  // A busy machine may still be loading the options when the dropdown opens: open it again then.
+  for (let attempt = 1; ; attempt++) {
+    // The select's own box (its input sits under a placeholder): a real click, never a forced one that
+    // could land on a popper above it.
+    await scope
+      .locator('.el-form-item')
+      .filter({ has: page.getByLabel(label, { exact: typeof label === 'string' }) })
+      .locator('.el-select__wrapper')
+      .click();
+    try {
+      await wanted.click({ timeout: attempt < 3 ? 5_000 : 30_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** Types a day into an Element Plus date picker (found by its label) and confirms it. */
+export async function pickDate(scope: Page | Locator, label: string | RegExp, day: string): Promise<void> {
+  const page = 'page' in scope ? scope.page() : scope;
+  const input = scope.getByLabel(label, { exact: typeof label === 'string' });
+  await input.click();
+  await input.fill(day);
+  await input.press('Enter');
+  // The panel closes, so that it covers nothing the next step clicks.
+  const open = page.locator('.el-picker__popper:visible');
+  if (await open.count()) await input.press('Escape');
+  await open
+    .first()
+    .waitFor({ state: 'hidden' })
+    .catch(() => undefined);
+  const value = await input.inputValue();
+  if (value !== day) throw new Error(`the date picker ${String(label)} shows ${value}, not ${day}`);
+}
+
+/** The error shown at a form field (Element Plus puts it under the field), found by the field's label. */
+export function fieldError(scope: Page | Locator, label: string | RegExp): Locator {
+  const page = 'page' in scope ? scope.page() : scope;
+  return scope
+    .locator('.el-form-item')
+    .filter({ has: page.getByLabel(label, { exact: typeof label === 'string' }) })
+    .locator('.el-form-item__error');
+}
+
 /**
  * A fresh browser page signed in through the console's own dev sign-in form (AUTH_MODE=dev), Chinese by
  * default. `who` is what the role picker asks for.
@@ -49,26 +154,46 @@ export async function signedInPage(
     bankCode?: string;
     supervisor?: boolean;
   },
-  viewport = { width: 1280, height: 900 },
+  viewport = DESKTOP,
 ): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   await page.goto(`${stack.baseUrl}/#/signin`);
+  await signIn(page, who);
+  return page;
+}
+
+const ROLE_NAMES: Record<string, string> = {
+  applicant: '申请企业',
+  reviewer: '初审人员',
+  expert: '鉴定评估专家',
+  approver: '审批人员',
+  finance: '区财政局',
+  bank: '合作银行',
+  admin: '系统管理员',
+};
+
+/** Fills the dev sign-in form of the page (at #/signin) and waits to leave it. */
+export async function signIn(page: Page, who: Parameters<typeof signedInPage>[2]): Promise<void> {
   const form = page.getByTestId('dev-signin');
-  await form.getByLabel('角色').selectOption(who.role);
+  await choose(form, '角色', ROLE_NAMES[who.role] ?? who.role);
   await form.getByLabel('用户名').fill(who.subject);
   if (who.org) await form.getByLabel('所属机构').fill(who.org);
   if (who.creditCode) await form.getByLabel('统一社会信用代码').fill(who.creditCode);
   if (who.bankCode) await form.getByLabel('银行代码').fill(who.bankCode);
-  if (who.supervisor) await form.getByLabel('队列主管').check();
+  if (who.supervisor) await form.getByText('队列主管').click();
   await form.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((url) => !url.hash.startsWith('#/signin'));
-  return page;
 }
 
 /** A page for someone not signed in (the public). */
-export async function publicPage(browser: Browser, stack: TestStack, hash = '#/notices'): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+export async function publicPage(
+  browser: Browser,
+  stack: TestStack,
+  hash = '#/notices',
+  viewport = DESKTOP,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   await page.goto(`${stack.baseUrl}/${hash}`);
   return page;

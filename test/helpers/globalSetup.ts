@@ -14,6 +14,7 @@ import { startEmbeddedPostgres } from '../../services/embedded/postgres';
 import { findTemporalCli, findTemporalTestServer } from '../../services/embedded/temporalCli';
 import { freePort, startTemporalDevServer } from '../../services/embedded/temporalServer';
 import { WORKFLOWS_PATH } from '../../worker/worker';
+import { ensureWebBuild } from '../../scripts/webBuild';
 import { withoutMachineChromiumAndFonts } from './hermetic';
 
 export default async function globalSetup(): Promise<void> {
@@ -33,6 +34,8 @@ export default async function globalSetup(): Promise<void> {
       logFile: path.join(dir, 'temporal.log'),
     }),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
+    // The console the browser tests drive: built when its sources changed since the last build (seconds).
+    ensureWebBuild(),
     bundledChromium(), // unpacked once here, not by each test worker
   ]);
   const bundlePath = path.join(dir, 'workflow-bundle.js');

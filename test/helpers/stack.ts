@@ -166,6 +166,8 @@ export class ApiClient {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
+        // The contract's texts in English (the API answers Chinese by default; test/integration/i18n.test.ts).
+        'accept-language': 'en',
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         ...headers,

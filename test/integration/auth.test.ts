@@ -71,7 +71,12 @@ describe('authentication in jwt mode', () => {
   ])('refuses %s with 401', async (_why, token, message) => {
     const res = await withToken(await token()).get('/api/v1/tasks');
     expect(res.status).toBe(401);
-    expect(res.body.error).toEqual({ code: 'UNAUTHORIZED', message, details: [] });
+    expect(res.body.error).toEqual({
+      code: 'UNAUTHORIZED',
+      message,
+      details: [],
+      requestId: expect.any(String),
+    });
   });
 
   it('refuses a valid token of the wrong role with 403 before touching anything', async () => {

@@ -20,6 +20,8 @@ import {
 } from '../helpers/stack';
 import { newApplicant, submit } from '../helpers/world';
 
+const FINANCE = { subject: 'finance-test', role: 'finance' } as const;
+
 describe('atomic reservation of budget and annual cap (real PostgreSQL, concurrent transactions)', () => {
   let database: { url: string; drop(): Promise<void> };
   let db: Db;
@@ -90,7 +92,7 @@ describe('atomic reservation of budget and annual cap (real PostgreSQL, concurre
 
   it('lets 200 approvals race for a budget that covers 150: exactly 150 reserve, the other 50 queue, nothing is overspent', async () => {
     const grant = 1_000_000;
-    await setBudget(db, YEAR, { totalFen: 150 * grant }, 'finance-test');
+    await setBudget(db, YEAR, { totalFen: 150 * grant }, FINANCE);
     const apps = await applications(200);
     const outcomes = await Promise.all(apps.map((a) => reserve(a, grant)));
     const kinds = outcomes.reduce<Record<string, number>>(
@@ -135,7 +137,7 @@ describe('atomic reservation of budget and annual cap (real PostgreSQL, concurre
   });
 
   it('lets 20 applications of one enterprise race against its annual cap: the sum never exceeds it', async () => {
-    await setBudget(db, YEAR, { totalFen: 10_000_000_000 }, 'finance-test');
+    await setBudget(db, YEAR, { totalFen: 10_000_000_000 }, FINANCE);
     const code = creditCode();
     const apps = await applications(20, code);
     const cap = 50_000_000;
@@ -155,7 +157,7 @@ describe('atomic reservation of budget and annual cap (real PostgreSQL, concurre
   });
 
   it('is idempotent: reserving the same application twice holds one reservation', async () => {
-    await setBudget(db, YEAR, { totalFen: 10_000_000_000 }, 'finance-test');
+    await setBudget(db, YEAR, { totalFen: 10_000_000_000 }, FINANCE);
     const [a] = await applications(1);
     const first = await reserve(a!, 5_000);
     const again = await Promise.all([reserve(a!, 5_000), reserve(a!, 5_000)]);
@@ -165,7 +167,7 @@ describe('atomic reservation of budget and annual cap (real PostgreSQL, concurre
 
   it('refuses to set a budget below what is reserved and spent, and a sub-budget limits its track', async () => {
     const year = 2031;
-    await setBudget(db, year, { totalFen: 1_000_000, tracks: { SRDI: 300_000 } }, 'finance-test');
+    await setBudget(db, year, { totalFen: 1_000_000, tracks: { SRDI: 300_000 } }, FINANCE);
     const apps = await applications(2);
     const r = (a: { id: string; code: string }, fen: number) =>
       reserveGrant(db, {
@@ -183,7 +185,7 @@ describe('atomic reservation of budget and annual cap (real PostgreSQL, concurre
       availableFen: 100_000,
       neededFen: 200_000,
     });
-    await expect(setBudget(db, year, { totalFen: 100_000 }, 'x')).rejects.toThrow(
+    await expect(setBudget(db, year, { totalFen: 100_000 }, FINANCE)).rejects.toThrow(
       /below what is already reserved/,
     );
     await expect(

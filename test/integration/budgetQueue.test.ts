@@ -6,6 +6,7 @@
  * them after a random delay, so that wake-ups overtake one another as they do in production.
  */
 import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { createMoneyActivities } from '../../activities/money';
@@ -18,6 +19,8 @@ import { createDb, type Db } from '../../services/db';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { creditCode } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/stack';
+
+const FINANCE = { subject: 'finance-test', role: 'finance' } as const;
 
 const TRACKS: Track[] = ['INCLUSIVE', 'SRDI', 'FRONTIER'];
 const CAP_FEN = 9_000;
@@ -64,7 +67,7 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
   let database: { url: string; drop(): Promise<void> };
   let db: Db;
   let nextYear = 2040;
-  const stats = { runs: 0, commands: 0, maxConcurrent: 0, waited: 0, grantedFromQueue: 0 };
+  const stats = { runs: 0, commands: 0, maxConcurrent: 0, waited: 0, grantedFromQueue: 0, retried: 0 };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -111,8 +114,8 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
       errors: [],
     } as unknown as World;
     world.temporal = temporal;
-    // Wired as createActivities() wires them; like the worker, at most 20 run at once, on a pool of 10
-    // connections (worker/run.ts).
+    // Wired as createActivities() wires them; run as the worker runs them: at most 20 at once, on a pool of
+    // 10 connections (worker/run.ts), retried when they fail.
     const money = createMoneyActivities({
       db,
       temporal: world.temporal,
@@ -121,14 +124,18 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
       linkSecret: 'x'.repeat(32),
       dataKey: 'k'.repeat(64),
     });
-    world.acts = limited(20, {
-      ...money,
-      ...createRecordActivities({
-        db,
-        publicBaseUrl: 'http://test',
-        onEnded: (id) => money.releaseGrant(id),
-      }),
-    });
+    world.acts = asWorker(
+      20,
+      {
+        ...money,
+        ...createRecordActivities({
+          db,
+          publicBaseUrl: 'http://test',
+          onEnded: (id) => money.releaseGrant(id),
+        }),
+      },
+      () => stats.retried++,
+    );
     return world;
   }
 
@@ -527,7 +534,7 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
       .map(({ total, sub }) =>
         cmd(`budget(${total}${sub ? `, ${sub.track} ${sub.fen}` : ''})`, async (w) => {
           const tracks = sub && sub.fen <= total ? { [sub.track]: sub.fen } : undefined;
-          await changeBudget(db, w.temporal, w.year, { totalFen: total, tracks }, 'finance').catch((err) => {
+          await changeBudget(db, w.temporal, w.year, { totalFen: total, tracks }, FINANCE).catch((err) => {
             if (err?.name !== 'BudgetBelowCommitted') throw err;
           });
         }),
@@ -586,7 +593,7 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
         // Finally raise the budget above everything: every waiter must be granted.
         const plenty = 100_000_000;
         const tracks = { INCLUSIVE: plenty, SRDI: plenty, FRONTIER: plenty };
-        await changeBudget(db, w.temporal, w.year, { totalFen: plenty, tracks }, 'finance');
+        await changeBudget(db, w.temporal, w.year, { totalFen: plenty, tracks }, FINANCE);
         await checkQuiet(w);
         expect([...w.sims.values()].filter((s) => s.state === 'waiting' && !s.ending)).toEqual([]);
       }),
@@ -596,8 +603,15 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
   }, 600_000);
 });
 
-/** The same functions, of which at most `n` run at a time (the worker's activity slots). */
-function limited<T extends Record<string, (...args: never[]) => Promise<unknown>>>(n: number, fns: T): T {
+/**
+ * The same functions as the worker runs them: at most `n` at a time (its activity slots), and a failed call
+ * retried with back-off as the workflows' retry policy does, unless it failed for good (non-retryable).
+ */
+function asWorker<T extends Record<string, (...args: never[]) => Promise<unknown>>>(
+  n: number,
+  fns: T,
+  onRetry: () => void,
+): T {
   let running = 0;
   const queue: (() => void)[] = [];
   const slot = async () => {
@@ -608,15 +622,27 @@ function limited<T extends Record<string, (...args: never[]) => Promise<unknown>
     running--;
     queue.shift()?.();
   };
+  const once = async (fn: (...args: never[]) => Promise<unknown>, args: never[]) => {
+    await slot();
+    try {
+      return await fn(...args);
+    } finally {
+      free();
+    }
+  };
   return Object.fromEntries(
     Object.entries(fns).map(([name, fn]) => [
       name,
       async (...args: never[]) => {
-        await slot();
-        try {
-          return await fn(...args);
-        } finally {
-          free();
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await once(fn, args);
+          } catch (err) {
+            if (err instanceof ApplicationFailure && err.nonRetryable) throw err;
+            if (attempt >= 20) throw err;
+            onRetry();
+            await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+          }
         }
       },
     ]),

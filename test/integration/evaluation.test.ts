@@ -595,22 +595,22 @@ describe('programme evaluation (实施效果评估)', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').split('\r\n');
-    expect(lines[0]).toBe('section,key,metric,label_zh,value');
-    expect(lines).toContain('summary,,premiumFen,总体 / 保费（分）,3150000');
-    expect(lines).toContain('summary,,leverage,总体 / 财政资金杠杆倍数,1287.5');
-    expect(lines).toContain('targets,,riskCoverageFen,目标 / 风险保额（分）,2000000000');
+    expect(lines[0]).toBe('section,key,metric,label_zh,value,unit');
+    expect(lines).toContain('summary,,premium,总体 / 保费（元）,31500.00,元');
+    expect(lines).toContain('summary,,leverage,总体 / 财政资金杠杆倍数,1287.5,');
+    expect(lines).toContain('targets,,riskCoverage,目标 / 风险保额（元）,20000000.00,元');
     expect(lines).toContain(
-      'progress,riskCoverageFen,achievedPct,目标进度 / 风险保额（分） / 目标完成率（%）,51.5',
+      'progress,riskCoverage,achievedPct,目标进度 / 风险保额（元） / 目标完成率（%）,51.5,%',
     );
     expect(lines).toContain(
-      'byTrack,SRDI,newInsuredEnterprises,按支持方向 / 专精特新科技保险 / 新增投保企业数,2',
+      'byTrack,SRDI,newInsuredEnterprises,按支持方向 / 专精特新科技保险 / 新增投保企业数,2,',
     );
-    expect(lines).toContain('byField,NEW_ENERGY,riskCoverageFen,按领域 / 新能源 / 风险保额（分）,200000000');
-    expect(lines).toContain('byMonth,2031-04,premiumFen,按月 / 2031年4月 / 保费（分）,400000');
-    expect(lines).toContain('byMonth,2031-03,growthPct,按月 / 2031年3月 / 环比增长率（%）,');
-    expect(lines).toContain('byQuarter,2031-Q2,growthPct,按季度 / 2031年第2季度 / 环比增长率（%）,-73.3');
-    expect(lines).toContain('bankMatching,,pending,保贷联动 / 待答复,1');
-    expect(lines).toContain('surveys,,loansObtainedFen,跟踪问卷 / 获得贷款（分）,25000000');
+    expect(lines).toContain('byField,NEW_ENERGY,riskCoverage,按领域 / 新能源 / 风险保额（元）,2000000.00,元');
+    expect(lines).toContain('byMonth,2031-04,premium,按月 / 2031年4月 / 保费（元）,4000.00,元');
+    expect(lines).toContain('byMonth,2031-03,growthPct,按月 / 2031年3月 / 环比增长率（%）,,%');
+    expect(lines).toContain('byQuarter,2031-Q2,growthPct,按季度 / 2031年第2季度 / 环比增长率（%）,-73.3,%');
+    expect(lines).toContain('bankMatching,,pending,保贷联动 / 待答复,1,');
+    expect(lines).toContain('surveys,,loansObtained,跟踪问卷 / 获得贷款（元）,250000.00,元');
     expect(lines.at(-1)).toBe('');
   });
 

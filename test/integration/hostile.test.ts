@@ -175,7 +175,7 @@ describe('tokens', () => {
   it('refuses a wrong signature, an expired token, alg none and a wrong role', async () => {
     const call = (token: string) =>
       fetch(`${stack.baseUrl}/api/v1/admin/workflows/stuck`, {
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' },
       });
     const forged = await sign({ role: 'admin', org: 'committee' }, 'not-the-secret-not-the-secret-00');
     expect((await call(forged)).status).toBe(401);

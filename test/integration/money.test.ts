@@ -307,6 +307,7 @@ describe('public notice, objections and disbursement on the real stack', () => {
         code: 'UNAUTHORIZED',
         message: 'the callback signature is missing, wrong or stale',
         details: [],
+        requestId: expect.any(String), // every error carries it (API.md)
       });
     };
     const malformed = '{"paymentId": 7, "status": "PAID?", ';

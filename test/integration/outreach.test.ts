@@ -314,7 +314,7 @@ describe('an inclusive campaign over 5,000 registry entries', () => {
       conversionPct: percentOf(1, expected.size),
     });
     const csv = await admin.get(`/api/v1/metrics/evaluation?year=${YEAR}&format=csv`);
-    expect(String(csv.body)).toContain('campaigns,,applications,主动匹配 / 由邀请产生的申请,1');
+    expect(String(csv.body)).toContain('campaigns,,applications,主动匹配 / 由邀请产生的申请,1,');
     // The applications of enterprises that applied before they were invited are no conversions.
     expect((await admin.get(`/api/v1/metrics/evaluation?year=${YEAR - 1}`)).body.campaigns).toEqual({
       campaigns: 0,

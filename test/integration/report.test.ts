@@ -433,7 +433,7 @@ describe('evaluation report in the console', () => {
     const browser = await launchBrowser();
     try {
       const page = await signedInPage(browser, stack, { role: 'approver', subject: 'approver-report' });
-      await page.goto(`${stack.baseUrl}/#/dashboard?year=${YEAR}`);
+      await page.goto(`${stack.baseUrl}/#/admin/evaluation?year=${YEAR}`);
       await page.getByRole('heading', { name: `${YEAR} 年度实施效果评估` }).waitFor();
       for (const [format, start] of [
         ['html', '<!doctype html>'],

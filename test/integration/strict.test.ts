@@ -204,6 +204,7 @@ describe('strict request schemas, proven on every operation of the OpenAPI docum
       code: 'VALIDATION_FAILED',
       message: 'invalid body: body.facts.srdi',
       details: [{ path: 'body.facts.srdi', message: 'is not a field of this request' }],
+      requestId: expect.any(String),
     });
     const nested = await (
       await as(stack, { role: 'admin' })

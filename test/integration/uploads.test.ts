@@ -112,7 +112,7 @@ describe('uploads', () => {
     expect(full.body.error.message).toContain(`${PURGE_DAYS} 天后自动删除`);
     const english = await upload(a, PDF, { 'accept-language': 'en-US,en;q=0.9' });
     expect(english.status).toBe(422);
-    expect(english.body.error.message).toMatch(/reached their limit \(6 files, 0\.1 MB; now 6 files/);
+    expect(english.body.error.message).toMatch(/are at their limit \(6 files, 0\.1 MB; now 6 files/);
     // Refused before the file is read.
     const unread = await unfinishedUpload(a.client.token);
     expect([unread.status, unread.body.error.code]).toEqual([422, 'DOCUMENT_QUOTA_EXCEEDED']);

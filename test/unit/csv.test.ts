@@ -17,6 +17,8 @@ describe('the CSV writer against formula injection', () => {
 
   it('leaves numbers, ordinary text and a sign inside a cell alone', () => {
     expect(csvField(-3)).toBe('-3');
+    expect(csvField('-12.50')).toBe('-12.50'); // an amount in 元, as text
+    expect(csvField('-12.50+1')).toBe("'-12.50+1");
     expect(csvField(+2.5)).toBe('2.5');
     expect(csvField('保贷联动 / 授信额度（分）')).toBe('保贷联动 / 授信额度（分）');
     expect(csvField('a-b=c@d')).toBe('a-b=c@d');
@@ -30,6 +32,6 @@ describe('the CSV writer against formula injection', () => {
     );
     // The export walks the report generically: a text figure that looks like a formula comes out inert.
     const csv = evaluationCsv({ year: 2026, note: '+1-555-0100' } as unknown as EvaluationReport);
-    expect(csv.split('\r\n')).toContain("summary,,note,总体 / note,'+1-555-0100");
+    expect(csv.split('\r\n')).toContain("summary,,note,总体 / note,'+1-555-0100,");
   });
 });

@@ -161,14 +161,29 @@ describe('CSV', () => {
           ? v.reduce((n: number, row: object) => n + Object.keys(row).length - 1, 0)
           : Object.values(v).reduce((n: number, w) => n + leaves(w), 0);
     expect(rows).toHaveLength(leaves(report));
-    expect(rows).toContainEqual(['summary', '', 'highTechCoveragePct', '总体 / 高新技术企业覆盖率（%）', 0]);
-    expect(rows).toContainEqual(['bankMatching', '', 'creditLineFen', '保贷联动 / 授信额度（分）', 7]);
+    expect(rows).toContainEqual([
+      'summary',
+      '',
+      'highTechCoveragePct',
+      '总体 / 高新技术企业覆盖率（%）',
+      0,
+      '%',
+    ]);
+    expect(rows).toContainEqual([
+      'bankMatching',
+      '',
+      'creditLine',
+      '保贷联动 / 授信额度（元）',
+      '0.07',
+      '元',
+    ]);
     expect(rows).toContainEqual([
       'byTrack',
       'SRDI',
-      'premiumFen',
-      '按支持方向 / 专精特新科技保险 / 保费（分）',
-      0,
+      'premium',
+      '按支持方向 / 专精特新科技保险 / 保费（元）',
+      '0.00',
+      '元',
     ]);
     expect(rows).toContainEqual([
       'byQuarter',
@@ -176,9 +191,10 @@ describe('CSV', () => {
       'growthPct',
       '按季度 / 2026年第2季度 / 环比增长率（%）',
       null,
+      '%',
     ]);
     const csv = evaluationCsv(report);
-    expect(csv.startsWith('\uFEFFsection,key,metric,label_zh,value\r\n')).toBe(true);
-    expect(csv).toContain('\r\nsummary,,premiumGrowthPct,总体 / 保费同比增长率（%）,\r\n');
+    expect(csv.startsWith('\uFEFFsection,key,metric,label_zh,value,unit\r\n')).toBe(true);
+    expect(csv).toContain('\r\nsummary,,premiumGrowthPct,总体 / 保费同比增长率（%）,,%\r\n');
   });
 });

@@ -11,7 +11,15 @@ import {
 import type { Activities } from '../../activities';
 import type { LoanInterest } from '../../domain/bankMatching';
 import type { ApplicationUpdate, StepRecord, StepResult } from '../../activities/records';
-import { mayWork, QUEUE_ROLE, SYSTEM_ACTOR, type Actor, type Queue } from '../../domain/roles';
+import {
+  FOUR_EYES_BARRED,
+  FOUR_EYES_QUEUES,
+  mayWork,
+  QUEUE_ROLE,
+  SYSTEM_ACTOR,
+  type Actor,
+  type Queue,
+} from '../../domain/roles';
 import {
   CANCELLABLE_STATUSES,
   isFinal,
@@ -65,17 +73,6 @@ const DECISIONS_BY_QUEUE: Partial<Record<Queue, readonly DecisionInput['decision
   // approve: pay again (after the account was corrected); reject: cancel the payment.
   'payment-exception': ['approve', 'reject'],
 };
-
-/**
- * Four-eyes: who decided in the earlier queues may not work a guarded one. The reviewers may not give the final
- * approval; nor may they, or the person who gave the final approval, judge the objections to it.
- */
-const FOUR_EYES_BARRED: Partial<Record<Queue, readonly Queue[]>> = {
-  'final-approval': ['initial-review', 'expert-review'],
-  'objection-review': ['initial-review', 'expert-review', 'final-approval'],
-};
-/** Every queue whose deciders are remembered for the four-eyes rule. */
-const FOUR_EYES_QUEUES: readonly Queue[] = [...new Set(Object.values(FOUR_EYES_BARRED).flat())];
 
 export interface OpenTask extends TaskView {
   /** A decision has been accepted and is being recorded. */
@@ -404,13 +401,19 @@ export class ApplicationProcess {
   private fourEyes(actor: Actor, queue: Queue, who = 'you'): void {
     const earlier = (FOUR_EYES_BARRED[queue] ?? []).find((q) => this.decidersOf(q).has(actor.subject));
     if (!earlier) return;
+    if (earlier === 'final-approval')
+      refuse(
+        WorkflowErrors.FOUR_EYES,
+        `${who} gave the final approval of this application and may not judge the objections to it`,
+      );
+    if (queue === 'final-approval')
+      refuse(
+        WorkflowErrors.FOUR_EYES,
+        `${who} reviewed this application earlier and may not give the final approval`,
+      );
     refuse(
       WorkflowErrors.FOUR_EYES,
-      earlier === 'final-approval'
-        ? `${who} gave the final approval of this application and may not judge the objections to it`
-        : queue === 'final-approval'
-          ? `${who} reviewed this application earlier and may not give the final approval`
-          : `${who} reviewed this application earlier and may not judge the objections to it`,
+      `${who} reviewed this application earlier and may not judge the objections to it`,
     );
   }
 

@@ -1,0 +1,28 @@
+export default {
+  budget: {
+    title: 'Subsidy budget {year}',
+    pick: 'Year',
+    total: 'Total',
+    reserved: 'Reserved',
+    spent: 'Paid',
+    available: 'Available',
+    chart: 'Budget use',
+    table: 'Data table: budget use',
+    all: 'All tracks',
+    item: 'Track',
+    form: 'Change the budget',
+    totalInput: 'Total budget (yuan)',
+    trackInput: '{track} sub-budget',
+    trackHint: 'Sub-budgets are optional and within the total (yuan)',
+    saved: 'Budget saved. Available: {available}.',
+  },
+  payments: {
+    title: 'Payment exceptions',
+    intro: 'Failed payments: correct the account and pay again, or cancel the payment.',
+    none: 'No failed payment.',
+    reason: 'Failure',
+    amount: 'Amount',
+    attempt: 'attempt {n}',
+    open: 'Handle the task',
+  },
+};

@@ -1,0 +1,28 @@
+export default {
+  budget: {
+    title: '{year} 年度补贴预算',
+    pick: '年度',
+    total: '预算总额',
+    reserved: '已预留',
+    spent: '已拨付',
+    available: '可用金额',
+    chart: '预算使用情况',
+    table: '数据表：预算使用情况',
+    all: '全部类别',
+    item: '类别',
+    form: '调整预算',
+    totalInput: '预算总额（元）',
+    trackInput: '{track} 分项预算',
+    trackHint: '分项预算为选填，不超过预算总额（元）',
+    saved: '预算已保存。可用金额：{available}。',
+  },
+  payments: {
+    title: '拨付异常',
+    intro: '拨付失败的申请：更正收款账户后重新拨付，或取消拨付。',
+    none: '目前没有拨付异常。',
+    reason: '失败原因',
+    amount: '拨付金额',
+    attempt: '第 {n} 次拨付',
+    open: '处理任务',
+  },
+};

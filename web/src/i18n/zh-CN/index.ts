@@ -1,0 +1,9 @@
+import common from './common';
+import applicant from './applicant';
+import review from './review';
+import finance from './finance';
+import bank from './bank';
+import admin from './admin';
+import pub from './public';
+
+export default { ...common, applicant, review, finance, bank, admin, public: pub };
