@@ -7,7 +7,7 @@ import { forbidden } from './errors';
  * their documents, enterprises and tasks.
  * - `enterprise`: an applicant, its own enterprise (its documents also before they are attached);
  * - `office`: a reviewer (or approver) of a street office, the applications routed to that office;
- * - `district`: experts, finance and administrators, and reviewers and approvers of the committee;
+ * - `district`: experts, finance, administrators and auditors, and reviewers and approvers of the committee;
  * - `nothing`: banks, and a reviewer or approver whose token names no organisation (until it names one).
  */
 export type ReadScope =
@@ -15,6 +15,9 @@ export type ReadScope =
   | { kind: 'office'; org: string }
   | { kind: 'enterprise'; creditCode: string }
   | { kind: 'nothing' };
+
+/** Roles that read the whole district whatever their organisation: their work carries none. */
+const DISTRICT_ROLES: readonly Actor['role'][] = ['expert', 'finance', 'admin', 'auditor'];
 
 const NOTHING: ReadScope = { kind: 'nothing' };
 const DISTRICT: ReadScope = { kind: 'district' };
@@ -26,13 +29,14 @@ export function readScope(actor: Actor): ReadScope {
     if (!actor.org) return NOTHING;
     return actor.org === COMMITTEE_ORG ? DISTRICT : { kind: 'office', org: actor.org };
   }
-  return actor.role === 'expert' || actor.role === 'finance' || actor.role === 'admin' ? DISTRICT : NOTHING;
+  return DISTRICT_ROLES.includes(actor.role) ? DISTRICT : NOTHING;
 }
 
 /** The rule of `applicationScope`, for the API's documentation. */
 export const APPLICATION_SCOPE_RULE =
   'An applicant sees its own enterprise’s applications; a street office’s reviewer those routed to its ' +
-  'office; the committee’s reviewers and approvers, experts, finance and administrators the whole district; ' +
+  'office; the committee’s reviewers and approvers, experts, finance, administrators and auditors the whole ' +
+  'district; ' +
   'a reviewer or approver whose token names no organisation none (lists empty, single reads 404).';
 
 /** The applications the caller may see. */

@@ -200,6 +200,20 @@ describe('least privilege on reads', () => {
     expect((await stack.db.task.findUniqueOrThrow({ where: { id: task.id } })).state).toBe('OPEN');
   });
 
+  it('lets an auditor read any application of the district, one at a time, and nothing it has no route to', async () => {
+    const auditor = await as(stack, { role: 'auditor' });
+    for (const id of [here.id, there.id]) {
+      expect((await auditor.get(`/api/v1/applications/${id}`)).status).toBe(200);
+      expect((await auditor.get(`/api/v1/applications/${id}/payee-changes`)).status).toBe(200);
+    }
+    expect((await auditor.get(`/api/v1/documents/${here.docId}`)).status).toBe(403);
+    expect((await auditor.get(`/api/v1/enterprises/${here.a.code}`)).status).toBe(403);
+    // The payee changes of an application follow the same scope: not another enterprise's.
+    expect((await clients.otherApplicant!.get(`/api/v1/applications/${here.id}/payee-changes`)).status).toBe(
+      404,
+    );
+  });
+
   it('writes each rule down in the OpenAPI document', async () => {
     const doc = (await clients.anonymous!.get('/api/v1/openapi.json')).body;
     const description = (path: string, method = 'get') => doc.paths[path][method].description as string;

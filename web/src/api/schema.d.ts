@@ -2572,7 +2572,7 @@ export interface paths {
         };
         /**
          * List the applications you may see (applicants their own, a street office its own)
-         * @description An applicant sees its own enterprise’s applications; a street office’s reviewer those routed to its office; the committee’s reviewers and approvers, experts, finance and administrators the whole district; a reviewer or approver whose token names no organisation none (lists empty, single reads 404).
+         * @description An applicant sees its own enterprise’s applications; a street office’s reviewer those routed to its office; the committee’s reviewers and approvers, experts, finance, administrators and auditors the whole district; a reviewer or approver whose token names no organisation none (lists empty, single reads 404).
          */
         get: {
             parameters: {
@@ -2831,7 +2831,7 @@ export interface paths {
         };
         /**
          * Read an application with its subsidy, current task and timeline
-         * @description An applicant sees its own enterprise’s applications; a street office’s reviewer those routed to its office; the committee’s reviewers and approvers, experts, finance and administrators the whole district; a reviewer or approver whose token names no organisation none (lists empty, single reads 404). Another’s application: 404; banks: 403.
+         * @description An applicant sees its own enterprise’s applications; a street office’s reviewer those routed to its office; the committee’s reviewers and approvers, experts, finance, administrators and auditors the whole district; a reviewer or approver whose token names no organisation none (lists empty, single reads 404). Another’s application: 404; banks: 403.
          */
         get: {
             parameters: {
