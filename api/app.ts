@@ -78,8 +78,8 @@ function bindApplication(req: Request, applicationId: string): void {
   req.log = req.log.child(context);
 }
 
-/** Probes and scrapes are frequent and say nothing: no access-log line for them. */
-const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+/** Probes are frequent and say nothing: no access-log line for them (scrapes go to the metrics port). */
+const QUIET_PATHS = new Set(['/healthz', '/readyz']);
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
 /** One JSON line per request (id, method, route, status, latency); never headers or bodies. */

@@ -141,6 +141,26 @@ const TEMPLATES: [RegExp, (...m: string[]) => string][] = [
   [/^this (survey )?link is not valid$/, () => '链接无效'],
   [/^this (survey )?link has expired$/, () => '链接已过期'],
   [/^a file is required$/, () => '请选择文件'],
+  [
+    /^the enterprise's documents not attached to an application are at their limit \((\d+) files, ([\d.]+) MB; now (\d+) files, ([\d.]+) MB\): .* deleted after (\d+) days$/,
+    (n, mb, k, used, days) =>
+      `本企业尚未附到申请的材料已达上限（最多 ${n} 份、共 ${mb} MB；现有 ${k} 份、${used} MB）：` +
+      `请将材料附到申请，或删除不需要的材料；未附到申请的材料 ${days} 天后自动删除`,
+  ],
+  [/^the document is attached to an application and stays with it$/, () => '该材料已附到申请，不能删除'],
+  [
+    /^your token names no organisation: you see nothing until it does$/,
+    () => '您的登录凭证未注明所属单位：注明之前看不到任何内容',
+  ],
+  [/^district-wide figures are for staff of the committee$/, () => '全区数据仅供管委会人员查看'],
+  [
+    /^sign in to use creditCode: .*$/,
+    () => '按统一社会信用代码查询须先登录（该企业本身或工作人员）；未登录时请直接填写企业信息',
+  ],
+  [
+    /^you may not use this creditCode: .*$/,
+    () => '您不能按此统一社会信用代码查询（只有该企业本身或工作人员可以）；请直接填写企业信息',
+  ],
   [/^required$/, () => '必填'],
   [
     /^only PDF, JPEG and PNG documents are accepted.*$/,
@@ -233,6 +253,14 @@ const TEMPLATES: [RegExp, (...m: string[]) => string][] = [
   [
     /^(you|\S+) reviewed this application earlier and may not give the final approval$/,
     (w) => `四眼原则：${w === 'you' ? '您' : w}已参与本申请的初审或专家评估，不能再作终审或异议复核`,
+  ],
+  [
+    /^(you|\S+) reviewed this application earlier and may not judge the objections to it$/,
+    (w) => `四眼原则：${w === 'you' ? '您' : w}已参与本申请的初审或专家评估，不能再作异议复核`,
+  ],
+  [
+    /^(you|\S+) gave the final approval of this application and may not judge the objections to it$/,
+    (w) => `四眼原则：${w === 'you' ? '您' : w}作出了本申请的终审批准，不能再复核对它的异议`,
   ],
   [/^task (\S+) is not open on this application$/, () => '该任务已不在办理中'],
   [/^a decision on this (task|payment) is being recorded$/, () => '正在记录对此事项的决定，请稍候'],

@@ -80,11 +80,15 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       ...(r.errors ?? []),
     ]);
     const query = toSchema(schemas.query, 'input') as { additionalProperties?: unknown };
+    const description = [
+      r.description,
+      query.additionalProperties === false
+        ? undefined
+        : 'Query parameters other than those listed are let through and ignored.',
+    ].filter(Boolean);
     const op: Record<string, unknown> = {
       summary: r.summary,
-      ...(query.additionalProperties === false
-        ? {}
-        : { description: 'Query parameters other than those listed are let through and ignored.' }),
+      ...(description.length ? { description: description.join(' ') } : {}),
       tags: [r.tag],
       parameters: [
         ...parameters(schemas.params, 'path'),

@@ -36,6 +36,19 @@ export const DocumentView = z.object({
   createdAt: Instant,
 });
 
+/** `GET /api/v1/documents`; an applicant also gets its quota of documents not attached to an application. */
+export const DocumentList = Paged(DocumentView).extend({
+  quota: z
+    .object({
+      count: z.number().int(),
+      bytes: z.number().int(),
+      maxCount: z.number().int(),
+      maxBytes: z.number().int(),
+      purgeAfterDays: z.number().int(),
+    })
+    .optional(),
+});
+
 export const EnterpriseView = z.object({
   creditCode: z.string(),
   name: z.string(),

@@ -41,6 +41,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   /** OpenAPI-style path, e.g. `/api/v1/applications/{id}`. */
   path: string;
   summary: string;
+  /** More for the documentation: who sees what, what an anonymous caller gets. */
+  description?: string;
   tag: string;
   access: Access;
   params?: z.ZodType<P>;
@@ -51,8 +53,12 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   errors?: number[];
   /** Accepts an `Idempotency-Key` header (POSTs that create something). */
   idempotent?: boolean;
-  /** A multipart/form-data route with one file in this field; `body` validates the text fields. */
-  upload?: { field: string };
+  /**
+   * A multipart/form-data route with one file in this field; `body` validates the text fields. The caller is
+   * authenticated and authorised before a byte of the upload is read, then `admit` may refuse it (a quota)
+   * from what is known before reading (the caller, the declared length).
+   */
+  upload?: { field: string; admit?(actor: Caller | null, req: Request, deps: ApiDeps): Promise<void> };
   /**
    * A body its sender signs (the payment gateway's callback): read as bytes and given to `verify`, which
    * throws (401) for anything unsigned, forged or stale, before a byte of it is parsed; then parsed as JSON
@@ -230,6 +236,27 @@ function signedJson(def: AnyRoute, req: Request, deps: ApiDeps): unknown {
   }
 }
 
+/** The caller of an upload, authenticated before its body was read. */
+const admitted = new WeakMap<Request, Caller | null>();
+
+/**
+ * Authenticates and authorises the caller of an upload, and asks the route whether to take it, before multer
+ * reads the body into memory: a refused upload is answered at once and its connection closed, unread.
+ */
+function admitUpload(def: AnyRoute, deps: ApiDeps): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const actor = await authenticate(req, deps, def);
+      await def.upload!.admit?.(actor, req, deps);
+      admitted.set(req, actor);
+      next();
+    } catch (err) {
+      res.setHeader('Connection', 'close');
+      next(err);
+    }
+  };
+}
+
 export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): void {
   const uploads = multer({
     storage: multer.memoryStorage(),
@@ -253,10 +280,12 @@ export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): vo
     const schemas = requestSchemas(def);
     const middleware: RequestHandler[] = [
       ...(def.rateLimited ? [limiter()] : []),
-      def.upload ? uploads.single(def.upload.field) : def.signedBody ? raw : json,
+      ...(def.upload
+        ? [admitUpload(def, deps), uploads.single(def.upload.field)]
+        : [def.signedBody ? raw : json]),
     ];
     app[def.method](expressPath(def.path), ...middleware, async (req: Request, res: Response) => {
-      const actor = await authenticate(req, deps, def);
+      const actor = def.upload ? (admitted.get(req) ?? null) : await authenticate(req, deps, def);
       const lang = requestLang(req.header('accept-language'));
       const received: unknown = def.signedBody ? signedJson(def, req, deps) : req.body;
       const params: unknown = parse(schemas.params, req.params, 'params', lang);

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Config } from '../config';
 import { createDb, type Db } from '../services/db';
 import type { Logger } from '../services/logger';
+import { startMetricsServer, type MetricsServer } from '../services/metricsServer';
 import { createPdfPrinter, type PdfPrinter } from '../services/report';
 import { payloadDataConverter } from '../services/payloadCodec';
 import { connectClient } from '../services/temporal';
@@ -13,6 +14,8 @@ import { setCreditCodeAllowList } from './schemas';
 export interface ApiServer {
   port: number;
   url: string;
+  /** Where `GET /metrics` of this process is served (API_METRICS_PORT on METRICS_HOST), unless it is off. */
+  metricsUrl?: string;
   /** The PDF printer of this API (its one Chromium). */
   pdf: PdfPrinter;
   close(): Promise<void>;
@@ -43,11 +46,22 @@ export async function startApi(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   logger.info({ port }, 'API listening');
+  let metrics: MetricsServer | undefined;
+  try {
+    metrics = config.metrics.apiPort
+      ? await startMetricsServer(config.metrics.apiPort, config.metrics.host, logger, 'API')
+      : undefined;
+  } catch (err) {
+    await new Promise((resolve) => server.close(resolve));
+    throw err;
+  }
   return {
     port,
     url: `http://${config.http.host}:${port}`,
+    ...(metrics ? { metricsUrl: `http://${config.metrics.host}:${metrics.port}` } : {}),
     pdf,
     async close() {
+      await metrics?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

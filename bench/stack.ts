@@ -179,6 +179,7 @@ export async function startStack(): Promise<Stack> {
     TIME_ACCELERATION: String(timeAcceleration),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     WORKER_METRICS_PORT: '0',
+    API_METRICS_PORT: '0',
     // The database phase times the evaluation's computation, not the minute-long reuse of its result.
     EVALUATION_CACHE_SECONDS: '0',
   });

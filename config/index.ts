@@ -118,7 +118,19 @@ export const EnvSchema = z.object({
     .int()
     .positive()
     .default(10 * 1_048_576),
+  /** Documents uploaded and not attached to an application yet: at most so many, and bytes, per enterprise. */
+  DOCUMENT_QUOTA_COUNT: z.coerce.number().int().min(1).max(10_000).default(50),
+  DOCUMENT_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(100 * 1_048_576),
+  /** Days after which a document never attached to an application is deleted. */
+  DOCUMENT_PURGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Prometheus `/metrics` listens apart from the API, on an internal interface and port. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   EVALUATION_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   // Worker tuning, chosen from the benchmarks (docs/performance.md).
@@ -146,8 +158,12 @@ export interface Config {
   env: Env['NODE_ENV'];
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
-  /** Port of `GET /metrics` of a worker started alone (`npm run worker`); 0 = none. */
-  workerMetricsPort: number;
+  /**
+   * `GET /metrics` (Prometheus), never on the API's public port: its own listener on `host` (internal), at
+   * `apiPort` in an API process (the worker's figures too under `npm start`) and `workerPort` in a worker
+   * started alone (`npm run worker`); 0 = none.
+   */
+  metrics: { host: string; apiPort: number; workerPort: number };
   /** How old an evaluation (dashboard, CSV, report) may be before it is computed again; 0 = always. */
   evaluationCacheSeconds: number;
   /** Worker tuning (docs/performance.md) and an optional prebuilt workflow bundle. */
@@ -163,6 +179,8 @@ export interface Config {
     publicBaseUrl: string;
     bodyLimitBytes: number;
     documentMaxBytes: number;
+    /** Per enterprise: documents not attached to an application yet, and after how many days they are purged. */
+    documents: { quotaCount: number; quotaBytes: number; purgeAfterDays: number };
     /** Requests per minute and client to the public endpoints that take input (objections, calculator). */
     publicRateLimitPerMinute: number;
   };
@@ -296,7 +314,7 @@ export function loadConfig(
     env: env.NODE_ENV,
     dataDir: path.resolve(env.DATA_DIR),
     logLevel: env.LOG_LEVEL,
-    workerMetricsPort: env.WORKER_METRICS_PORT,
+    metrics: { host: env.METRICS_HOST, apiPort: env.API_METRICS_PORT, workerPort: env.WORKER_METRICS_PORT },
     evaluationCacheSeconds: env.EVALUATION_CACHE_SECONDS,
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
@@ -310,6 +328,11 @@ export function loadConfig(
       publicBaseUrl,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       documentMaxBytes: env.DOCUMENT_MAX_BYTES,
+      documents: {
+        quotaCount: env.DOCUMENT_QUOTA_COUNT,
+        quotaBytes: env.DOCUMENT_QUOTA_BYTES,
+        purgeAfterDays: env.DOCUMENT_PURGE_DAYS,
+      },
       publicRateLimitPerMinute: env.PUBLIC_RATE_LIMIT_PER_MINUTE,
     },
     database: { url: databaseUrl, embedded: pgEmbedded },

@@ -1,3 +1,4 @@
+import { toCsv, type CsvValue } from './csv';
 import { SHANGHAI_OFFSET_MS } from './calendar';
 import { TRACK_NAMES } from './emails';
 import { FIELD_NAMES, FIELDS, type Field } from './fields';
@@ -447,19 +448,6 @@ function keyZh(key: string): string {
   const quarter = /^(\d{4})-Q([1-4])$/.exec(key);
   if (quarter) return `${quarter[1]}年第${quarter[2]}季度`;
   return METRIC_ZH[key] ?? key;
-}
-
-export type CsvValue = string | number | null;
-
-/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; quotes doubled. */
-export function csvField(value: CsvValue): string {
-  const s = value === null ? '' : String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** A CSV document for spreadsheets: UTF-8 byte-order mark first (Excel), CRLF line ends (RFC 4180). */
-export function toCsv(rows: readonly (readonly CsvValue[])[]): string {
-  return `\uFEFF${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
 export const EVALUATION_CSV_HEADER = ['section', 'key', 'metric', 'label_zh', 'value', 'unit'] as const;

@@ -6,7 +6,16 @@ import { DOCUMENT_TYPES, REQUIRED_DOCUMENTS } from './documents';
 import { FIELDS, FIELD_NAMES, type Field } from './fields';
 import { REASONS } from './rules/reasons';
 import { PAYMENT_FAILURE_LABELS, STUCK_KIND_LABELS } from './stuckText';
-import { QUEUES, QUEUE_LABELS as ROLE_QUEUE_LABELS, QUEUE_ROLE, ROLES, type Queue, type Role } from './roles';
+import {
+  FOUR_EYES_BARRED,
+  FOUR_EYES_QUEUES,
+  QUEUES,
+  QUEUE_LABELS as ROLE_QUEUE_LABELS,
+  QUEUE_ROLE,
+  ROLES,
+  type Queue,
+  type Role,
+} from './roles';
 import {
   APPLICATION_STATUSES,
   CANCELLABLE_STATUSES,
@@ -187,10 +196,10 @@ export const QUEUE_DECISIONS: Record<Queue, { decisions: string[]; rejectReasons
   budget: { decisions: [], rejectReasons: [] },
 };
 
-/** Whoever decided in these queues may not decide in the guarded ones (four-eyes). */
+/** Four-eyes for the console: the guarded queues and, for each, the queues whose deciders it bars. */
 export const FOUR_EYES = {
-  decidedIn: ['initial-review', 'expert-review'] as Queue[],
-  guarded: ['final-approval', 'objection-review'] as Queue[],
+  decidedIn: [...FOUR_EYES_QUEUES],
+  guarded: Object.keys(FOUR_EYES_BARRED) as Queue[],
 };
 
 export const CAMPAIGN_STATUS_LABELS: Record<string, Label> = {
@@ -230,6 +239,7 @@ export function buildMeta() {
       role: QUEUE_ROLE[code],
       ...QUEUE_DECISIONS[code],
       fourEyes: FOUR_EYES.guarded.includes(code),
+      fourEyesBarredBy: [...(FOUR_EYES_BARRED[code] ?? [])],
     })),
     roles: entries([...ROLES, 'system', 'public'] as const, ROLE_LABELS),
     sizes: entries(['MICRO', 'SMALL', 'MEDIUM', 'LARGE'] as const, SIZE_LABELS),

@@ -31,6 +31,18 @@ export const QUEUE_LABELS: Record<Queue, { zh: string; en: string }> = {
   budget: { zh: '待预算', en: 'awaiting budget' },
 };
 
+/**
+ * Four-eyes: who decided in the earlier queues may not work a guarded one. The reviewers may not give the final
+ * approval; nor may they, or the person who gave the final approval, judge the objections to it. The workflow's
+ * validators enforce it; `GET /api/v1/meta` tells the console.
+ */
+export const FOUR_EYES_BARRED: Partial<Record<Queue, readonly Queue[]>> = {
+  'final-approval': ['initial-review', 'expert-review'],
+  'objection-review': ['initial-review', 'expert-review', 'final-approval'],
+};
+/** Every queue whose deciders are remembered for the four-eyes rule. */
+export const FOUR_EYES_QUEUES: readonly Queue[] = [...new Set(Object.values(FOUR_EYES_BARRED).flat())];
+
 /** Who works each queue. */
 export const QUEUE_ROLE: Record<Queue, Role> = {
   'initial-review': 'reviewer',
@@ -40,6 +52,13 @@ export const QUEUE_ROLE: Record<Queue, Role> = {
   'payment-exception': 'finance',
   budget: 'finance',
 };
+
+/**
+ * Roles whose work belongs to an organisation: initial reviews go to the office an application is routed to,
+ * final approvals and objections to the committee. A token of these roles without an `org` sees nothing.
+ * Experts and finance work district-wide queues (their tasks carry no organisation), as administrators read.
+ */
+export const ORG_SCOPED_ROLES: readonly Role[] = ['reviewer', 'approver'];
 
 /** The district committee (管委会); street/town offices are `street:<name>`. */
 export const COMMITTEE_ORG = 'committee';

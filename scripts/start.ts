@@ -112,7 +112,11 @@ async function main() {
       `  Web console    ${config.http.publicBaseUrl}/   (applicants, reviewers, finance, banks, administrators, public notice)`,
       `  API            ${config.http.publicBaseUrl}/api/v1   (OpenAPI: ${config.http.publicBaseUrl}/api/v1/openapi.json)`,
       `  API reference  ${config.http.publicBaseUrl}/api/v1/docs`,
-      `  Metrics        ${config.http.publicBaseUrl}/metrics   (Prometheus; API and worker of this process)`,
+      ...(api.metricsUrl
+        ? [
+            `  Metrics        ${api.metricsUrl}/metrics   (Prometheus, internal; API and worker of this process)`,
+          ]
+        : []),
       `  Temporal UI    ${config.temporal.uiUrl}`,
       ...(config.mail.inboxUrl ? [`  MailDev inbox  ${config.mail.inboxUrl}`] : []),
       ...(config.services.simulator

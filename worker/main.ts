@@ -2,14 +2,14 @@
 import { ConfigError } from '../config';
 import { loadProcessConfig } from '../config/devSecrets';
 import { createLogger } from '../services/logger';
-import { startMetricsServer } from './metricsServer';
+import { startMetricsServer } from '../services/metricsServer';
 import { startWorker } from './run';
 
 async function main() {
   const config = loadProcessConfig(process.env);
   const logger = createLogger(config.logLevel, 'worker');
-  const metrics = config.workerMetricsPort
-    ? await startMetricsServer(config.workerMetricsPort, config.http.host, logger)
+  const metrics = config.metrics.workerPort
+    ? await startMetricsServer(config.metrics.workerPort, config.metrics.host, logger, 'worker')
     : undefined;
   try {
     const worker = await startWorker(config, logger);

@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import { startStrandedWorkflows } from '../services/applicationWorkflows';
 import { calendarProvider } from '../services/calendarStore';
 import { createDb } from '../services/db';
+import { purgeDrafts } from '../services/documentStore';
 import { createInsurerClient } from '../services/insurer';
 import { createPaymentClient } from '../services/payment';
 import { createRegistryClient } from '../services/registry';
@@ -28,7 +29,7 @@ export interface RunningWorker {
 
 /**
  * Starts a worker process's parts: the Temporal worker with its activities, the e-mail outbox dispatcher,
- * and the sweep that starts workflows of applications stored without one.
+ * the sweep that starts workflows of applications stored without one, and the purge of old unattached uploads.
  */
 export async function startWorker(
   config: Config,
@@ -36,6 +37,8 @@ export async function startWorker(
   opts: {
     workflowBundle?: { codePath: string };
     sweepMs?: number;
+    /** How often documents never attached to an application are purged (default hourly). */
+    purgeMs?: number;
     outboxPollMs?: number;
     /** Registered beside the system's activities (the bench's baseline no-ops). */
     extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
@@ -99,12 +102,25 @@ export async function startWorker(
     );
   }, opts.sweepMs ?? 30_000);
 
+  // Uploads never attached to an application go after DOCUMENT_PURGE_DAYS; any worker may do it, at once.
+  let purging: Promise<unknown> = Promise.resolve();
+  const purge = () => {
+    purging = purgeDrafts(db, config.http.documents.purgeAfterDays).then(
+      (count) => count && logger.info({ count }, 'purged documents never attached to an application'),
+      (err: unknown) => logger.warn({ err }, 'document purge failed'),
+    );
+  };
+  purge();
+  const purgeTimer = setInterval(purge, opts.purgeMs ?? 3_600_000);
+
   if (config.notices.schedule)
     await ensureNoticeSchedule(temporal, config.temporal.taskQueue, config.timeAcceleration);
   outbox.start();
   const done = worker.run().finally(async () => {
     unobserve();
     clearInterval(sweep);
+    clearInterval(purgeTimer);
+    await purging;
     await outbox.stop();
     mailer.close();
     await connection.close();

@@ -28,7 +28,8 @@ import { conflict, forbidden, notFound, unprocessable } from '../errors';
 import { defineRoute } from '../route';
 import { ApplicationList, ApplicationView, StatusChange } from '../responses';
 import { CreditCode, Fen, IdParam, IsoDate, IsoDateTime, Page, Text } from '../schemas';
-import { COMMITTEE_ORG, type Actor } from '../../domain/roles';
+import type { Actor } from '../../domain/roles';
+import { APPLICATION_SCOPE_RULE, applicationScope } from '../scope';
 
 const Policy = z
   .object({
@@ -93,18 +94,6 @@ function factChecks(
     enterprise: vf?.enterpriseVerified ? compareEnterprise(enterprise, vf.enterprise) : [],
     policy: vf?.policyVerified ? comparePolicy(policy, vf.policy) : [],
   };
-}
-
-/** Where an applicant may only see its own enterprise's applications. */
-/**
- * Which applications a caller may see: an applicant its own enterprise's; a street office's reviewer the
- * applications routed to its office; district staff all of them; banks none.
- */
-export function applicationScope(actor: Actor): Prisma.ApplicationWhereInput {
-  if (actor.role === 'applicant') return { creditCode: actor.creditCode ?? '-' };
-  if (actor.role === 'bank') return { id: '-' };
-  if (actor.role === 'reviewer' && actor.org && actor.org !== COMMITTEE_ORG) return { reviewOrg: actor.org };
-  return {};
 }
 
 async function nextApplicationId(deps: ApiDeps, year: number): Promise<string> {
@@ -372,6 +361,7 @@ export const applicationRoutes = [
     method: 'get',
     path: '/api/v1/applications/{id}',
     summary: 'Read an application with its subsidy, current task and timeline',
+    description: `${APPLICATION_SCOPE_RULE} Another’s application: 404; banks: 403.`,
     tag: 'applications',
     response: ApplicationView,
     access: 'authenticated',
@@ -385,7 +375,8 @@ export const applicationRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/v1/applications',
-    summary: 'List applications (applicants see their own)',
+    summary: 'List the applications you may see (applicants their own, a street office its own)',
+    description: APPLICATION_SCOPE_RULE,
     tag: 'applications',
     response: ApplicationList,
     access: ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'admin'],

@@ -9,7 +9,7 @@ import { defineRoute } from '../route';
 import { BankList, BankView, ReferralList } from '../responses';
 import { Email, Fen, IdParam, Text } from '../schemas';
 import { updateApplication, updateWorkflow } from '../workflowUpdates';
-import { applicationScope } from './applications';
+import { applicationScope } from '../scope';
 
 const BankCodeParam = z.object({
   bankCode: z.string().regex(/^[A-Za-z0-9_-]{2,32}$/, 'must be 2-32 letters, digits, _ or -'),

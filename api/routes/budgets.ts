@@ -4,6 +4,7 @@ import { BudgetBelowCommitted, budgetView } from '../../services/budget';
 import { changeBudget } from '../../services/budgetWaiters';
 import { unprocessable } from '../errors';
 import { defineRoute } from '../route';
+import { requireDistrict } from '../scope';
 import { BudgetView } from '../responses';
 import { Fen } from '../schemas';
 
@@ -58,7 +59,8 @@ export const budgetRoutes = [
     access: ['finance', 'admin', 'approver'],
     params: YearParam,
     response: BudgetView,
-    async handler({ params, deps }) {
+    async handler({ params, actor, deps }) {
+      requireDistrict(actor!);
       return { body: await budgetView(deps.db, params.year) };
     },
   }),

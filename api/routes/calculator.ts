@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { Config } from '../../config';
+import type { Caller } from '../../domain/roles';
 import { TRACKS } from '../../domain/status';
 import { calculate, EnterpriseNotFound } from '../../services/eligibility';
 import { createRegistryClient, type RegistryClient } from '../../services/registry';
 import { RetryableServiceError, ServiceError } from '../../services/serviceErrors';
 import { HttpError, unprocessable } from '../errors';
 import { defineRoute } from '../route';
+import { readScope } from '../scope';
 import {
   CreditCode,
   DeclaredFactsFields,
@@ -20,8 +22,16 @@ const DeclaredFacts = z.object(DeclaredFactsFields).superRefine(qualificationsTo
 
 const CalculatorBody = z
   .object({
-    /** The enterprise; without `facts` its facts come from the registry. */
-    creditCode: CreditCode.optional(),
+    /**
+     * The enterprise; without `facts` its facts come from the registry, with them its grants of the year are
+     * counted. Only for the applicant bound to this code, or staff: anonymous callers get 401.
+     */
+    creditCode: CreditCode.optional().meta({
+      description:
+        'Only with a token: the applicant bound to this code, or staff (reviewer, expert, approver, finance, ' +
+        'admin). Without a token: 401 naming body.creditCode; another applicant or a bank: 403. Declared ' +
+        'facts alone need no token.',
+    }),
     /** Declared facts, judged instead of the registry's (the precheck verifies them later). */
     facts: DeclaredFacts.optional(),
     plannedPremiumFen: Fen.positive(),
@@ -91,6 +101,30 @@ function registryOf(config: Config): RegistryClient {
   return client;
 }
 
+const REGISTRY_RULE =
+  'the registry and the enterprise’s grants are consulted only for the applicant bound to this code or for ' +
+  'staff; declare the facts (facts) without a credit code instead';
+
+/**
+ * Who may name an enterprise by its credit code (its registry facts: credit record, qualifications, subsidy
+ * already used): its own applicant, and staff who may see applications at all. Anyone may ask for declared facts.
+ */
+function mayNameEnterprise(actor: Caller | null, creditCode: string): void {
+  const refuse = (status: 401 | 403, message: string) =>
+    new HttpError(status, status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message, [
+      { path: 'body.creditCode', message },
+    ]);
+  if (!actor) throw refuse(401, `sign in to use creditCode: ${REGISTRY_RULE}`);
+  const staff = actor.role !== 'applicant' && actor.role !== 'bank';
+  if (
+    actor.role === 'applicant'
+      ? actor.creditCode === creditCode
+      : staff && readScope(actor).kind !== 'nothing'
+  )
+    return;
+  throw refuse(403, `you may not use this creditCode: ${REGISTRY_RULE}`);
+}
+
 /** 政策计算器: what each track would give, by the precheck's own rules, before anyone applies. */
 export const calculatorRoutes = [
   defineRoute({
@@ -98,13 +132,19 @@ export const calculatorRoutes = [
     path: '/api/v1/calculator',
     summary:
       'Eligibility calculator: for each track, eligibility with the precheck’s reasons, the estimated subsidy and the remaining annual cap (writes nothing)',
+    description:
+      'Public for declared facts (facts, without creditCode). With creditCode it reads the registry (or, with ' +
+      'facts, counts the enterprise’s grants of the year) only for the applicant bound to that code or for ' +
+      'staff: an anonymous caller gets 401 UNAUTHORIZED and another applicant or a bank 403 FORBIDDEN, both ' +
+      'naming body.creditCode, before anything is looked up.',
     tag: 'calculator',
     access: 'public',
     rateLimited: true,
     body: CalculatorBody,
     response: CalculatorAnswer,
-    errors: [422, 429, 503],
-    async handler({ body, deps }) {
+    errors: [401, 403, 422, 429, 503],
+    async handler({ body, actor, deps }) {
+      if (body.creditCode) mayNameEnterprise(actor, body.creditCode);
       try {
         const answer = await calculate(
           { db: deps.db, registry: registryOf(deps.config) },

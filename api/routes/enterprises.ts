@@ -5,6 +5,7 @@ import { audited } from '../../services/audit';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
 import { EnterpriseView } from '../responses';
+import { enterpriseScope } from '../scope';
 import {
   CreditCode,
   DeclaredFactsFields,
@@ -121,16 +122,20 @@ export const enterpriseRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/v1/enterprises/{creditCode}',
-    summary: 'Read an enterprise (its applicant, or staff)',
+    summary: 'Read an enterprise (its applicant, or staff who may see one of its applications)',
+    description:
+      'An applicant reads its own enterprise; experts, finance, administrators and the committee’s reviewers ' +
+      'and approvers any registered enterprise; a street office’s reviewer those with an application routed ' +
+      'to its office; a reviewer or approver without an organisation none. Others: 404.',
     tag: 'enterprises',
     response: EnterpriseView,
     access: ['applicant', 'reviewer', 'expert', 'approver', 'finance', 'admin'],
     params: CodeParam,
     errors: [404],
     async handler({ params, actor, deps }) {
-      if (actor!.role === 'applicant' && actor!.creditCode !== params.creditCode)
-        throw notFound('enterprise');
-      const e = await deps.db.enterprise.findUnique({ where: { creditCode: params.creditCode } });
+      const e = await deps.db.enterprise.findFirst({
+        where: { AND: [{ creditCode: params.creditCode }, enterpriseScope(actor!)] },
+      });
       if (!e) throw notFound('enterprise');
       return { body: presentEnterprise(e, actor!, secretBoxFor(deps.config.dataKey)) };
     },

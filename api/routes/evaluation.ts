@@ -3,6 +3,7 @@ import { evaluationCsv } from '../../domain/evaluation';
 import { TRACKS } from '../../domain/status';
 import { disclosures, recentEvaluationReport } from '../../services/evaluation';
 import { defineRoute } from '../route';
+import { requireDistrict } from '../scope';
 
 const Year = z.coerce
   .number({ error: 'must be a year YYYY' })
@@ -108,7 +109,8 @@ export const evaluationRoutes = [
     access: ['admin', 'finance', 'approver'],
     query: EvaluationQuery,
     response: EvaluationResponse,
-    async handler({ query, deps }) {
+    async handler({ query, actor, deps }) {
+      requireDistrict(actor!);
       const report = await recentEvaluationReport(
         deps.db,
         query.year,

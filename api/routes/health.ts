@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { calendarReadiness } from '../../services/calendarStore';
-import { metricsText, observeDatabase, registry } from '../../services/metrics';
+import { observeDatabase } from '../../services/metrics';
 import type { ApiDeps } from '../deps';
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -17,15 +17,11 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 /**
  * `/healthz`: the process is up. `/readyz`: the database and Temporal answer (with warnings that do not make it
- * unready: a missing working-day calendar). `/metrics`: Prometheus text,
- * without authentication (firewall it in production), with the business figures of this database.
+ * unready: a missing working-day calendar). `/metrics` is not on this port: the API process serves it on its
+ * internal metrics listener (services/metricsServer.ts), with the business figures of this database.
  */
 export function mountHealth(app: Express, deps: ApiDeps): void {
   observeDatabase(deps.db, deps.logger);
-  app.get('/metrics', async (_req, res) => {
-    const text = await metricsText();
-    res.set('Content-Type', registry.contentType).send(text);
-  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

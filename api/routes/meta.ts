@@ -22,6 +22,8 @@ const MetaResponse = z.object({
       decisions: z.array(z.string()),
       rejectReasons: z.array(z.string()),
       fourEyes: z.boolean(),
+      /** The queues whose deciders may not work this one (four-eyes). */
+      fourEyesBarredBy: z.array(z.string()),
     }),
   ),
   roles: z.array(Labelled),

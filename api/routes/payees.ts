@@ -8,6 +8,7 @@ import {
 import { secretBoxFor } from '../../services/secretBox';
 import { conflict, HttpError, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { applicationScope } from '../scope';
 import { IdParam, Text } from '../schemas';
 import { BankAccount } from './enterprises';
 
@@ -39,12 +40,11 @@ export const payeeRoutes = [
     body: ChangeBody,
     errors: [404, 409],
     async handler({ params, body, actor, deps }) {
-      const app = await deps.db.application.findUnique({
-        where: { id: params.id },
-        select: { creditCode: true },
+      const app = await deps.db.application.findFirst({
+        where: { id: params.id, ...applicationScope(actor!) },
+        select: { id: true },
       });
-      if (!app || (actor!.role === 'applicant' && actor!.creditCode !== app.creditCode))
-        throw notFound('application');
+      if (!app) throw notFound('application');
       try {
         const change = await requestPayeeChange(deps.db, secretBoxFor(deps.config.dataKey), {
           applicationId: params.id,
@@ -68,12 +68,11 @@ export const payeeRoutes = [
     params: IdParam,
     errors: [404],
     async handler({ params, actor, deps }) {
-      const app = await deps.db.application.findUnique({
-        where: { id: params.id },
-        select: { creditCode: true },
+      const app = await deps.db.application.findFirst({
+        where: { id: params.id, ...applicationScope(actor!) },
+        select: { id: true },
       });
-      if (!app || (actor!.role === 'applicant' && actor!.creditCode !== app.creditCode))
-        throw notFound('application');
+      if (!app) throw notFound('application');
       const rows = await deps.db.payeeChange.findMany({
         where: { applicationId: params.id },
         orderBy: { requestedAt: 'desc' },

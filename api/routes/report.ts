@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { evaluationReportPage, ReportUnavailableError } from '../../services/report';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';
+import { requireDistrict } from '../scope';
 
 const ReportQuery = z.object({
   year: z.coerce
@@ -38,7 +39,8 @@ export const reportRoutes = [
     access: ['admin', 'finance', 'approver'],
     query: ReportQuery,
     errors: [503],
-    async handler({ query, req, deps }) {
+    async handler({ query, req, actor, deps }) {
+      requireDistrict(actor!);
       const format =
         query.format ??
         (req.accepts(['text/html', 'application/pdf']) === 'application/pdf' ? 'pdf' : 'html');

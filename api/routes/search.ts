@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { fromDbFen } from '../../domain/money';
 import { APPLICATION_STATUSES, TRACKS } from '../../domain/status';
 import { STATUS_LABELS, TRACK_LABELS } from '../../domain/labels';
-import { toCsv } from '../../domain/evaluation';
+import { toCsv } from '../../domain/csv';
 import { Prisma } from '../../services/db';
 import { defineRoute } from '../route';
+import { requireDistrict } from '../scope';
 import { IsoDate } from '../schemas';
 
 const many = <T extends z.ZodType>(item: T) =>
@@ -120,7 +121,8 @@ export const searchRoutes = [
     access: ['admin', 'approver', 'finance'],
     query: SearchQuery,
     response: SearchResponse,
-    async handler({ query, deps }) {
+    async handler({ query, actor, deps }) {
+      requireDistrict(actor!);
       const filter = where(query);
       const csv = query.format === 'csv';
       const limit = csv ? CSV_LIMIT : query.pageSize;

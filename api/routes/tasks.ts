@@ -7,6 +7,7 @@ import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
 import { TaskChange, TaskList, TaskSummary, TaskView } from '../responses';
 import { IdParam, Page, Text } from '../schemas';
+import { taskScope } from '../scope';
 import { updateApplication } from '../workflowUpdates';
 
 const TaskQuery = Page.extend({
@@ -32,15 +33,8 @@ const DecisionBody = z.object({
   appraisal: z.object({ grade: z.enum(['A', 'B', 'C']), opinion: Text(4000) }).optional(),
 });
 
-/** Tasks the actor may see: the role's queues, and for organisation-bound tasks only its own organisation. */
-function visibleTasks(actor: Actor): Prisma.TaskWhereInput {
-  const queues = queuesOf(actor.role);
-  if (actor.role === 'admin') return {};
-  return { queue: { in: queues }, OR: [{ org: null }, { org: actor.org ?? '-' }] };
-}
-
 async function findVisibleTask(deps: ApiDeps, id: string, actor: Actor) {
-  const task = await deps.db.task.findFirst({ where: { id, ...visibleTasks(actor) } });
+  const task = await deps.db.task.findFirst({ where: { id, ...taskScope(actor) } });
   if (!task) throw notFound('task');
   return task;
 }
@@ -57,7 +51,7 @@ export const taskRoutes = [
     access: [...STAFF_WORKERS, 'admin'],
     async handler({ actor, deps }) {
       const rows = await deps.db.task.findMany({
-        where: { ...visibleTasks(actor!), state: { in: ['OPEN', 'CLAIMED'] } },
+        where: { ...taskScope(actor!), state: { in: ['OPEN', 'CLAIMED'] } },
         select: { queue: true, state: true, assignee: true, dueAt: true },
       });
       const now = Date.now();
@@ -78,6 +72,10 @@ export const taskRoutes = [
     method: 'get',
     path: '/api/v1/tasks',
     summary: 'List the tasks of your queues, oldest due first',
+    description:
+      'Each role sees its queues; a task bound to an organisation (initial reviews of a street office or the ' +
+      'committee, final approvals and objections of the committee) only its organisation’s staff; ' +
+      'administrators every task, read-only; a reviewer or approver without an organisation none.',
     tag: 'tasks',
     response: TaskList,
     access: [...STAFF_WORKERS, 'admin'],
@@ -86,7 +84,7 @@ export const taskRoutes = [
       if (query.queue && !queuesOf(actor!.role).includes(query.queue))
         throw forbidden(`${actor!.role} does not work ${query.queue}`);
       const where: Prisma.TaskWhereInput = {
-        ...visibleTasks(actor!),
+        ...taskScope(actor!),
         ...(query.queue ? { queue: query.queue } : {}),
         state: query.state ? (query.state === 'open' ? 'OPEN' : 'CLAIMED') : { in: ['OPEN', 'CLAIMED'] },
         ...(query.assignee === 'me' ? { assignee: actor!.subject } : {}),

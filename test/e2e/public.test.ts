@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import type { Browser } from 'playwright-core';
 import { createMoneyActivities } from '../../activities/money';
 import { signedLinks, surveyLink } from '../../services/signedLinks';
-import { checkPage, fieldError, launchBrowser, PHONE, publicPage } from '../helpers/browser';
+import { checkPage, fieldError, launchBrowser, PHONE, publicPage, signIn } from '../helpers/browser';
 import { as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approvedApplication, newApplicant, submit } from '../helpers/world';
 
@@ -77,6 +77,17 @@ describe('the public pages, without sign-in', () => {
     await page.getByRole('heading', { name: '补贴资金公开', level: 1 }).waitFor();
     await checkPage(page, 'public-disclosures');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '补贴测算' }).click();
+    await page.getByRole('heading', { name: '补贴测算', level: 1 }).waitFor();
+    await page.getByLabel('统一社会信用代码', { exact: true }).fill('91110108MA01C8HQ7J');
+    await page.getByLabel('计划保费（元）').fill('2500');
+    await page.getByRole('button', { name: '测算' }).click();
+    // Without signing in, the registry is not asked about an enterprise: the field says why, in Chinese.
+    await fieldError(page, '统一社会信用代码').filter({ hasText: '须先登录' }).waitFor();
+    expect(await page.locator('.track').count()).toBe(0);
+    // Staff (like the enterprise's own applicant) get the registry's answer.
+    await page.goto(`${stack.baseUrl}/#/signin`);
+    await signIn(page, { role: 'reviewer', subject: 'calc-reviewer', org: 'committee' });
+    await page.goto(`${stack.baseUrl}/#/calculator`);
     await page.getByRole('heading', { name: '补贴测算', level: 1 }).waitFor();
     await page.getByLabel('统一社会信用代码', { exact: true }).fill('91110108MA01C8HQ7J');
     await page.getByLabel('计划保费（元）').fill('2500');

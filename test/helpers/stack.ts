@@ -84,6 +84,7 @@ export async function startStack(
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(port),
+    API_METRICS_PORT: String(await freePort()),
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: need('TEST_TEMPORAL_ADDRESS'),
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
@@ -116,7 +117,7 @@ export async function startStack(
   );
   const bundle = { codePath: need('TEST_WORKFLOW_BUNDLE') };
   const launchWorker = () =>
-    startWorker(config, logger, { workflowBundle: bundle, outboxPollMs: 200, sweepMs: 1000 });
+    startWorker(config, logger, { workflowBundle: bundle, outboxPollMs: 200, sweepMs: 1000, purgeMs: 1000 });
   const stack: TestStack = {
     config,
     simulatorUrl: simulators.url,

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { createTokenService } from '../../api/auth';
 import { shanghaiDate } from '../../domain/calendar';
 import type { Track } from '../../domain/status';
 import { SEED_CREDIT_CODES, SEED_ENTERPRISES } from '../../services/simulators/seed';
@@ -10,9 +11,12 @@ const RATE_LIMIT = 5;
 
 let stack: TestStack;
 let anon: ApiClient;
+/** Staff may name any enterprise by its credit code (the registry's facts). */
+let staff: ApiClient;
 beforeAll(async () => {
   stack = await startStack({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) });
   anon = new ApiClient(stack.baseUrl);
+  staff = await as(stack, { role: 'reviewer', org: 'committee' });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -24,9 +28,9 @@ afterEach(async () => {
 /** A client address of its own (the API trusts X-Forwarded-For from loopback): its own rate-limit counter. */
 const newClientAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-/** One calculator request, from a client of its own unless `from` is given. */
-const calculate = (body: unknown, from = newClientAddress()) =>
-  anon.post('/api/v1/calculator', body, { 'x-forwarded-for': from });
+/** One calculator request (anonymous unless `as` is given), from a client address of its own unless `from` is. */
+const calculate = (body: unknown, opts: { as?: ApiClient; from?: string } = {}) =>
+  (opts.as ?? anon).post('/api/v1/calculator', body, { 'x-forwarded-for': opts.from ?? newClientAddress() });
 
 const trackOf = (answer: any, track: Track) =>
   (answer.tracks as any[]).find((t: { track: Track }) => t.track === track);
@@ -108,12 +112,15 @@ async function precheckOf(a: Applicant, track: Track, policy: ReturnType<typeof 
 
 /** Asks the calculator, then applies for real, and expects the calculator to have said what the precheck says. */
 async function expectSameAsPrecheck(a: Applicant, track: Track, policy: ReturnType<typeof plannedPolicy>) {
-  const calc = await calculate({
-    creditCode: a.code,
-    plannedPremiumFen: policy.premiumFen,
-    productCode: policy.productCode,
-    policyStartDate: policy.startDate,
-  });
+  const calc = await calculate(
+    {
+      creditCode: a.code,
+      plannedPremiumFen: policy.premiumFen,
+      productCode: policy.productCode,
+      policyStartDate: policy.startDate,
+    },
+    { as: a.client }, // the applicant bound to the code
+  );
   expect(calc.status).toBe(200);
   expect(calc.body.tracks.map((t: { track: Track }) => t.track)).toEqual(['INCLUSIVE', 'SRDI', 'FRONTIER']);
   const estimate = trackOf(calc.body, track);
@@ -141,12 +148,25 @@ async function expectSameAsPrecheck(a: Applicant, track: Track, policy: ReturnTy
 
 const S = SEED_CREDIT_CODES;
 
+/** Facts an enterprise declares about itself (public: no registry, no credit code). */
+const DECLARED = {
+  name: '北京智研未来科技有限公司',
+  district: '海淀区',
+  size: 'SMALL',
+  foundedOn: '2019-04-12',
+  mainField: 'ARTIFICIAL_INTELLIGENCE',
+  techSmeValidUntil: '2027-12-31',
+};
+
 describe('the eligibility calculator (政策计算器)', () => {
   // First: nothing in this file has written anything yet, not even the year's programme.
   it('answers from the registry and from declared facts without changing anything in the database', async () => {
     const before = await fingerprint();
     expect(await stack.db.program.count()).toBe(0);
-    const fromRegistry = await calculate({ creditCode: S.nationalSrdi, plannedPremiumFen: 8_500_000 });
+    const fromRegistry = await calculate(
+      { creditCode: S.nationalSrdi, plannedPremiumFen: 8_500_000 },
+      { as: staff },
+    );
     expect(fromRegistry.status).toBe(200);
     expect(fromRegistry.body).toMatchObject({
       creditCode: S.nationalSrdi,
@@ -169,7 +189,9 @@ describe('the eligibility calculator (政策计算器)', () => {
     });
     expect(declared.status).toBe(200);
     expect((await calculate({ plannedPremiumFen: 1 })).status).toBe(400);
-    expect((await calculate({ creditCode: creditCode(), plannedPremiumFen: 1 })).status).toBe(422);
+    expect((await calculate({ creditCode: creditCode(), plannedPremiumFen: 1 }, { as: staff })).status).toBe(
+      422,
+    );
     expect(await fingerprint()).toBe(before);
   });
 
@@ -346,19 +368,22 @@ describe('the eligibility calculator (政策计算器)', () => {
       remainingCapFen: 150_000,
     });
     expect(capped.estimate.reasons.map((r: { code: string }) => r.code)).toEqual(['CAPPED']);
-    // Declared facts with the credit code: the same grants counted.
-    const declared = await calculate({
-      creditCode: a.code,
-      facts: {
-        name: '北京海淀测试科技有限公司',
-        district: '海淀区',
-        size: 'SMALL',
-        foundedOn: '2019-06-01',
-        mainField: 'ARTIFICIAL_INTELLIGENCE',
-        techSmeValidUntil: '2028-12-31',
+    // Declared facts with the credit code: the same grants counted (for its applicant).
+    const declared = await calculate(
+      {
+        creditCode: a.code,
+        facts: {
+          name: '北京海淀测试科技有限公司',
+          district: '海淀区',
+          size: 'SMALL',
+          foundedOn: '2019-06-01',
+          mainField: 'ARTIFICIAL_INTELLIGENCE',
+          techSmeValidUntil: '2028-12-31',
+        },
+        plannedPremiumFen: 250_000,
       },
-      plannedPremiumFen: 250_000,
-    });
+      { as: a.client },
+    );
     expect(trackOf(declared.body, 'INCLUSIVE')).toMatchObject({ usedCapFen: 100_000, estimatedFen: 150_000 });
 
     await approveReviews(stack, capped.real.id);
@@ -477,43 +502,87 @@ describe('the eligibility calculator (政策计算器)', () => {
   });
 
   it('tells a credit code the registry does not know, and a registry that is down, apart', async () => {
-    const unknown = await calculate({ creditCode: creditCode(), plannedPremiumFen: 100_000 });
+    const unknown = await calculate({ creditCode: creditCode(), plannedPremiumFen: 100_000 }, { as: staff });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error).toMatchObject({
       code: 'ENTERPRISE_NOT_FOUND',
       details: [{ path: 'body.creditCode' }],
     });
     await setBehaviour(stack, 'registry', { mode: 'unavailable' });
-    const down = await calculate({ creditCode: S.inclusiveAi, plannedPremiumFen: 100_000 });
+    const down = await calculate({ creditCode: S.inclusiveAi, plannedPremiumFen: 100_000 }, { as: staff });
     expect(down.status).toBe(503);
     expect(down.body.error.code).toBe('REGISTRY_UNAVAILABLE');
     // Declared facts need no registry.
-    const declared = await calculate({
-      creditCode: S.inclusiveAi,
-      facts: {
-        name: '北京智研未来科技有限公司',
-        district: '海淀区',
-        size: 'SMALL',
-        foundedOn: '2019-04-12',
-        mainField: 'ARTIFICIAL_INTELLIGENCE',
-        techSmeValidUntil: '2027-12-31',
-      },
-      plannedPremiumFen: 100_000,
-    });
+    const declared = await calculate(
+      { creditCode: S.inclusiveAi, facts: DECLARED, plannedPremiumFen: 100_000 },
+      { as: staff },
+    );
     expect(declared.status).toBe(200);
   });
 
   it('is public and limited per client', async () => {
     const from = newClientAddress();
+    const ask = { facts: DECLARED, plannedPremiumFen: 250_000 };
     const statuses: number[] = [];
-    for (let i = 0; i <= RATE_LIMIT; i++)
-      statuses.push(
-        (await calculate({ creditCode: S.inclusiveAi, plannedPremiumFen: 250_000 }, from)).status,
-      );
+    for (let i = 0; i <= RATE_LIMIT; i++) statuses.push((await calculate(ask, { from })).status);
     expect(statuses).toEqual([...Array<number>(RATE_LIMIT).fill(200), 429]);
-    const limited = await calculate({ creditCode: S.inclusiveAi, plannedPremiumFen: 250_000 }, from);
+    const limited = await calculate(ask, { from });
     expect(limited.body.error.code).toBe('RATE_LIMITED');
     // Another client is not held up by the first.
-    expect((await calculate({ creditCode: S.inclusiveAi, plannedPremiumFen: 250_000 })).status).toBe(200);
+    expect((await calculate(ask)).status).toBe(200);
+  });
+
+  it('answers an anonymous caller for declared facts only: a credit code needs its applicant or staff', async () => {
+    // The registry is down: a refusal below is not the registry's answer, it comes before any look-up.
+    await setBehaviour(stack, 'registry', { mode: 'unavailable' });
+    const a = await seedApplicant(S.creditBlemished);
+    const other = await seedApplicant(S.inclusiveAi);
+    const ask = { creditCode: a.code, plannedPremiumFen: 250_000 };
+    const refusals = {
+      anonymous: await calculate(ask),
+      anonymousWithFacts: await calculate({ ...ask, facts: DECLARED }),
+      otherApplicant: await calculate(ask, { as: other.client }),
+      bank: await calculate(ask, { as: await as(stack, { role: 'bank', bankCode: 'ICBC' }) }),
+      reviewerWithoutOrg: await calculate(ask, {
+        as: new ApiClient(
+          stack.baseUrl,
+          await createTokenService(stack.config.auth).sign({ subject: 'no-org', role: 'reviewer' }),
+        ),
+      }),
+    };
+    expect(
+      Object.fromEntries(
+        Object.entries(refusals).map(([who, r]) => [who, [r.status, r.body.error?.details?.[0]?.path]]),
+      ),
+    ).toEqual({
+      anonymous: [401, 'body.creditCode'],
+      anonymousWithFacts: [401, 'body.creditCode'],
+      otherApplicant: [403, 'body.creditCode'],
+      bank: [403, 'body.creditCode'],
+      reviewerWithoutOrg: [403, 'body.creditCode'],
+    });
+    for (const r of Object.values(refusals)) {
+      expect(JSON.stringify(r.body)).not.toMatch(/NOT_ELIGIBLE_CREDIT|tracks|usedCapFen/);
+      expect(r.body.error.message).toMatch(/creditCode/);
+    }
+    // Its own applicant and staff reach the registry (down here: 503), and get its facts once it is back.
+    expect((await calculate(ask, { as: a.client })).status).toBe(503);
+    await setBehaviour(stack, 'registry', { mode: 'normal' });
+    for (const who of [a.client, staff, await as(stack, { role: 'finance' })]) {
+      const res = await calculate(ask, { as: who });
+      expect(res.status).toBe(200);
+      expect(trackOf(res.body, 'INCLUSIVE').reasons.map((r: { code: string }) => r.code)).toContain(
+        'NOT_ELIGIBLE_CREDIT',
+      );
+    }
+    // Declared facts alone stay public.
+    const declared = await calculate({ facts: DECLARED, plannedPremiumFen: 250_000 });
+    expect(declared.status).toBe(200);
+    expect(declared.body).toMatchObject({ creditCode: null, factsSource: 'declared' });
+    // The OpenAPI document says what an anonymous caller gets.
+    const doc = (await anon.get('/api/v1/openapi.json')).body;
+    const op = doc.paths['/api/v1/calculator'].post;
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
+    expect(op.description).toMatch(/anonymous caller gets 401/);
   });
 });

@@ -74,8 +74,11 @@ function parsePrometheus(text: string): Sample[] {
   return samples;
 }
 
+/** The API process's metrics listener (API_METRICS_PORT), apart from its public port. */
+const metricsUrl = () => `${stack.api.metricsUrl!}/metrics`;
+
 async function scrape(): Promise<{ res: Response; samples: Sample[] }> {
-  const res = await fetch(`${stack.baseUrl}/metrics`);
+  const res = await fetch(metricsUrl());
   return { res, samples: parsePrometheus(await res.text()) };
 }
 
@@ -192,7 +195,7 @@ describe('observability for administrators', () => {
       async () => (await scrape()).samples,
       (all) => all.some((s) => s.name === 'subsidy_tasks_open' && s.labels.queue === 'initial-review'),
     );
-    const text = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+    const text = await (await fetch(metricsUrl())).text();
     expect(text).toContain('# TYPE subsidy_tasks_overdue gauge');
     expect(text).toContain('# TYPE subsidy_payments gauge');
     expect(text).toContain('# TYPE subsidy_email_failures_total counter');
@@ -204,6 +207,17 @@ describe('observability for administrators', () => {
     });
     const sent = samples.filter((s) => s.name === 'subsidy_emails_sent_total');
     expect(sent.every((s) => s.labels.template !== undefined)).toBe(true);
+  });
+
+  it('serves /metrics only on the internal metrics port, never on the public one', async () => {
+    expect(new URL(stack.api.metricsUrl!).port).not.toBe(String(stack.config.http.port));
+    expect(new URL(stack.api.metricsUrl!).hostname).toBe('127.0.0.1');
+    const publicScrape = await fetch(`${stack.baseUrl}/metrics`);
+    expect(publicScrape.status).toBe(404);
+    expect(await publicScrape.text()).not.toContain('# TYPE');
+    expect((await fetch(metricsUrl())).status).toBe(200);
+    // Nothing else of the API is on the metrics port.
+    expect((await fetch(`${stack.api.metricsUrl!}/api/v1/applications`)).status).toBe(404);
   });
 
   it('keeps serving the other metrics when the database does not answer', async () => {

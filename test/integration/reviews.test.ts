@@ -40,7 +40,8 @@ describe('who may do what (role × endpoint)', () => {
   it('answers each role as the rules say: 401 without a token, 403 for the wrong role, 404 for others’ resources', async () => {
     const { a, id } = await inReview();
     const task = await taskOf(id, 'initial-review');
-    const doc = (await uploadDocument(a.client, 'SUPPLEMENT')).body.id as string;
+    const draft = (await uploadDocument(a.client, 'SUPPLEMENT')).body.id as string;
+    const doc = (await a.client.get(`/api/v1/applications/${id}`)).body.documents[0].id as string;
     const other = await newApplicant(stack);
     const year = new Date().getFullYear();
     const clients: Record<string, ApiClient> = {
@@ -151,14 +152,36 @@ describe('who may do what (role × endpoint)', () => {
         `/api/v1/documents/${doc}`,
         'read a document',
         undefined,
-        { anonymous: 401, owner: 200, otherApplicant: 404, streetReviewer: 200, bank: 403 },
+        {
+          anonymous: 401,
+          owner: 200,
+          otherApplicant: 404,
+          streetReviewer: 200,
+          otherStreetReviewer: 404,
+          bank: 403,
+        },
+      ],
+      [
+        'GET',
+        `/api/v1/documents/${draft}`,
+        'read a document not attached yet',
+        undefined,
+        { anonymous: 401, owner: 200, otherApplicant: 404, streetReviewer: 404, admin: 404, bank: 403 },
       ],
       [
         'GET',
         `/api/v1/enterprises/${a.code}`,
         'read an enterprise',
         undefined,
-        { anonymous: 401, owner: 200, otherApplicant: 404, finance: 200, bank: 403 },
+        {
+          anonymous: 401,
+          owner: 200,
+          otherApplicant: 404,
+          streetReviewer: 200,
+          otherStreetReviewer: 404,
+          finance: 200,
+          bank: 403,
+        },
       ],
       [
         'PUT',

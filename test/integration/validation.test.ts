@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { REQUIRED_DOCUMENTS } from '../../domain/documents';
 import { defaultProgram } from '../../domain/program';
 import { applicationBody, creditCode, enterpriseBody } from '../helpers/fixtures';
 import { ApiClient, as, startStack, type TestStack } from '../helpers/stack';
@@ -122,6 +123,8 @@ describe('documents', () => {
   it('stores a PDF or PNG with its SHA-256 and serves it back inline to its owner and staff', async () => {
     const a = await newApplicant(stack);
     const pdf = await uploadDocument(a.client, 'POLICY', PDF, 'policy scan.pdf');
+    const required = REQUIRED_DOCUMENTS.INCLUSIVE.filter((t) => t !== 'POLICY');
+    const others = await Promise.all(required.map((t) => uploadDocument(a.client, t)));
     expect(pdf.status).toBe(201);
     expect(pdf.body).toMatchObject({
       type: 'POLICY',
@@ -132,12 +135,25 @@ describe('documents', () => {
     const png = await uploadDocument(a.client, 'PAYMENT_VOUCHER', PNG, 'voucher.pdf');
     expect(png.body.contentType).toBe('image/png'); // by content, whatever the name says
     const reviewer = await as(stack, { role: 'reviewer' });
-    const res = await fetch(`${stack.baseUrl}/api/v1/documents/${pdf.body.id}/content`, {
-      headers: { authorization: `Bearer ${reviewer.token}` },
+    const content = (client: ApiClient) =>
+      fetch(`${stack.baseUrl}/api/v1/documents/${pdf.body.id}/content`, {
+        headers: { authorization: `Bearer ${client.token}` },
+      });
+    // Staff see a document once it belongs to an application; until then it is its applicant's alone.
+    expect((await content(reviewer)).status).toBe(404);
+    const applied = await a.client.post('/api/v1/applications', {
+      ...applicationBody(a.code),
+      documents: [pdf.body.id, ...others.map((o) => o.body.id as string)],
     });
-    expect(res.headers.get('content-type')).toBe('application/pdf');
-    expect(res.headers.get('content-disposition')).toMatch(/^inline; filename\*=UTF-8''policy%20scan\.pdf$/);
-    expect(Buffer.from(await res.arrayBuffer()).equals(PDF)).toBe(true);
+    expect(applied.status).toBe(201);
+    for (const client of [a.client, reviewer]) {
+      const res = await content(client);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      expect(res.headers.get('content-disposition')).toMatch(
+        /^inline; filename\*=UTF-8''policy%20scan\.pdf$/,
+      );
+      expect(Buffer.from(await res.arrayBuffer()).equals(PDF)).toBe(true);
+    }
     const other = await newApplicant(stack);
     expect((await other.client.get(`/api/v1/documents/${pdf.body.id}`)).status).toBe(404);
   });

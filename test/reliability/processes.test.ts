@@ -111,6 +111,7 @@ beforeAll(async () => {
     LOOKUP_ATTEMPTS: '3',
     SERVICE_TIMEOUT_MS: '2000',
     WORKER_METRICS_PORT: '0',
+    API_METRICS_PORT: '0',
     WORKFLOW_BUNDLE_PATH: need('TEST_WORKFLOW_BUNDLE'),
     LOG_LEVEL: 'warn',
   };

@@ -125,6 +125,22 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('serves /metrics of the API and the worker on internal ports that no service publishes', () => {
+    const api = loadConfig(envOf('api'));
+    const worker = loadConfig(envOf('worker'));
+    expect(api.metrics).toEqual({ host: '0.0.0.0', apiPort: 9465, workerPort: 9464 });
+    expect(api.metrics.apiPort).not.toBe(api.http.port);
+    expect(worker.metrics.workerPort).toBe(9464);
+    const published = Object.values(services).flatMap((s) =>
+      ((s.ports ?? []) as string[]).map((p) => Number(String(p).split(':').at(-1))),
+    );
+    expect(published).not.toContain(api.metrics.apiPort);
+    expect(published).not.toContain(worker.metrics.workerPort);
+    expect(services.api!.ports).toEqual(['3000-3001:3000']);
+    expect(services.worker!.ports).toBeUndefined();
+    expect(composeText.split('\nname:')[0]).toMatch(/never on a published port/);
+  });
+
   it('runs two API and two worker replicas from one image, MailDev only in the dev profile', () => {
     expect(services.api!.deploy.replicas).toBe(2);
     expect(services.worker!.deploy.replicas).toBe(2);

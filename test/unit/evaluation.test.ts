@@ -1,7 +1,6 @@
 import {
   achievedPct,
   buildEvaluation,
-  csvField,
   evaluationCsv,
   evaluationRows,
   growthPct,
@@ -11,10 +10,10 @@ import {
   shanghaiMonth,
   shanghaiMonthStarts,
   shanghaiQuarter,
-  toCsv,
   type EvaluationInput,
   type InsuredCell,
 } from '../../domain/evaluation';
+import { csvField, toCsv } from '../../domain/csv';
 
 const cell = (over: Partial<InsuredCell>): InsuredCell => ({
   month: 1,

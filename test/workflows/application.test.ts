@@ -768,6 +768,41 @@ describe('application workflow: from approval to money', () => {
     });
   });
 
+  it('bars the person who gave the final approval from judging the objections to it (four-eyes), writing nothing', async () => {
+    await withApplication(async ({ fakes, handle }) => {
+      await approved(handle); // wang gave the final approval
+      await published(handle);
+      await handle.executeUpdate(objectUpdate, {
+        args: [{ batchId: batch.batchId, name: '赵某', contact: '13900000000', reason: '材料疑似不实' }],
+      });
+      const taskId = await openTask(handle, 'objection-review');
+      const before = fakes.steps.length;
+      const refused = await handle
+        .executeUpdate(claimUpdate, { args: [{ taskId, actor: approver('wang') }] })
+        .then(
+          () => null,
+          (err: unknown) => (err instanceof WorkflowUpdateFailedError ? err.cause : err) as Error,
+        );
+      expect(refused).toMatchObject({
+        type: 'FOUR_EYES',
+        message: expect.stringContaining('gave the final approval'),
+      });
+      const sup = approver('boss', { supervisor: true });
+      expect(
+        await refusal(
+          handle.executeUpdate(assignUpdate, { args: [{ taskId, actor: sup, assignee: 'wang' }] }),
+        ),
+      ).toBe('FOUR_EYES');
+      expect(fakes.steps.length).toBe(before);
+      // Another approver judges them.
+      const dismissed = await decide(handle, 'objection-review', approver('zhou'), {
+        decision: 'approve',
+        comment: '经核实无误',
+      });
+      expect(dismissed.status).toBe('IN_PUBLIC_NOTICE');
+    });
+  });
+
   it('dismisses an objection and pays when the notice ends; refuses objections after the end', async () => {
     await withApplication(async ({ fakes, handle }) => {
       await approved(handle);

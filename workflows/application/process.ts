@@ -11,7 +11,15 @@ import {
 import type { Activities } from '../../activities';
 import type { LoanInterest } from '../../domain/bankMatching';
 import type { ApplicationUpdate, StepRecord, StepResult } from '../../activities/records';
-import { mayWork, QUEUE_ROLE, SYSTEM_ACTOR, type Actor, type Queue } from '../../domain/roles';
+import {
+  FOUR_EYES_BARRED,
+  FOUR_EYES_QUEUES,
+  mayWork,
+  QUEUE_ROLE,
+  SYSTEM_ACTOR,
+  type Actor,
+  type Queue,
+} from '../../domain/roles';
 import {
   CANCELLABLE_STATUSES,
   isFinal,
@@ -65,10 +73,6 @@ const DECISIONS_BY_QUEUE: Partial<Record<Queue, readonly DecisionInput['decision
   // approve: pay again (after the account was corrected); reject: cancel the payment.
   'payment-exception': ['approve', 'reject'],
 };
-
-/** Whoever decided in these queues may not take the final decision nor judge an objection (four-eyes). */
-const FOUR_EYES_QUEUES: readonly Queue[] = ['initial-review', 'expert-review'];
-const FOUR_EYES_GUARDED: readonly Queue[] = ['final-approval', 'objection-review'];
 
 export interface OpenTask extends TaskView {
   /** A decision has been accepted and is being recorded. */
@@ -395,13 +399,22 @@ export class ApplicationProcess {
   }
 
   private fourEyes(actor: Actor, queue: Queue, who = 'you'): void {
-    if (!FOUR_EYES_GUARDED.includes(queue)) return;
-    if (FOUR_EYES_QUEUES.some((q) => this.decidersOf(q).has(actor.subject))) {
+    const earlier = (FOUR_EYES_BARRED[queue] ?? []).find((q) => this.decidersOf(q).has(actor.subject));
+    if (!earlier) return;
+    if (earlier === 'final-approval')
+      refuse(
+        WorkflowErrors.FOUR_EYES,
+        `${who} gave the final approval of this application and may not judge the objections to it`,
+      );
+    if (queue === 'final-approval')
       refuse(
         WorkflowErrors.FOUR_EYES,
         `${who} reviewed this application earlier and may not give the final approval`,
       );
-    }
+    refuse(
+      WorkflowErrors.FOUR_EYES,
+      `${who} reviewed this application earlier and may not judge the objections to it`,
+    );
   }
 
   private currentTask(taskId: string): OpenTask {

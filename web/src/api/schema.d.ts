@@ -2570,7 +2570,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List applications (applicants see their own) */
+        /**
+         * List the applications you may see (applicants their own, a street office its own)
+         * @description An applicant sees its own enterprise’s applications; a street office’s reviewer those routed to its office; the committee’s reviewers and approvers, experts, finance, administrators and auditors the whole district; a reviewer or approver whose token names no organisation none (lists empty, single reads 404).
+         */
         get: {
             parameters: {
                 query?: {
@@ -2826,7 +2829,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read an application with its subsidy, current task and timeline */
+        /**
+         * Read an application with its subsidy, current task and timeline
+         * @description An applicant sees its own enterprise’s applications; a street office’s reviewer those routed to its office; the committee’s reviewers and approvers, experts, finance, administrators and auditors the whole district; a reviewer or approver whose token names no organisation none (lists empty, single reads 404). Another’s application: 404; banks: 403.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4313,7 +4319,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Eligibility calculator: for each track, eligibility with the precheck’s reasons, the estimated subsidy and the remaining annual cap (writes nothing) */
+        /**
+         * Eligibility calculator: for each track, eligibility with the precheck’s reasons, the estimated subsidy and the remaining annual cap (writes nothing)
+         * @description Public for declared facts (facts, without creditCode). With creditCode it reads the registry (or, with facts, counts the enterprise’s grants of the year) only for the applicant bound to that code or for staff: an anonymous caller gets 401 UNAUTHORIZED and another applicant or a bank 403 FORBIDDEN, both naming body.creditCode, before anything is looked up.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4324,6 +4333,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Only with a token: the applicant bound to this code, or staff (reviewer, expert, approver, finance, admin). Without a token: 401 naming body.creditCode; another applicant or a bank: 403. Declared facts alone need no token. */
                         creditCode?: string;
                         facts?: {
                             district: string;
@@ -4398,6 +4408,42 @@ export interface paths {
                 };
                 /** @description Error */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5224,9 +5270,116 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List the documents you may see, newest first (attached=false: not attached to an application yet)
+         * @description An applicant sees its enterprise’s documents; reviewers, experts, approvers, finance and administrators those of the applications they may see (a street office’s reviewer: its office’s; none without an organisation); a document not attached to an application yet is its applicant’s alone. Others: 404. An applicant also gets its quota of unattached documents.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    applicationId?: string;
+                    attached?: "true" | "false";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                applicationId: string | null;
+                                contentType: string;
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                                filename: string;
+                                id: string;
+                                sha256: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            quota?: {
+                                bytes: number;
+                                count: number;
+                                maxBytes: number;
+                                maxCount: number;
+                                purgeAfterDays: number;
+                            };
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
-        /** Upload a document (PDF, JPEG or PNG, recognised by content) to attach to an application */
+        /**
+         * Upload a document (PDF, JPEG or PNG, recognised by content) to attach to an application
+         * @description The token is checked before the file is read. Documents not attached to an application count against the enterprise’s quota (DOCUMENT_QUOTA_COUNT files and DOCUMENT_QUOTA_BYTES bytes; 422 DOCUMENT_QUOTA_EXCEEDED, in Chinese or, with Accept-Language: en, English) and are deleted after DOCUMENT_PURGE_DAYS days.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5354,6 +5507,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -5369,7 +5540,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A document's metadata */
+        /**
+         * A document's metadata
+         * @description An applicant sees its enterprise’s documents; reviewers, experts, approvers, finance and administrators those of the applications they may see (a street office’s reviewer: its office’s; none without an organisation); a document not attached to an application yet is its applicant’s alone. Others: 404.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5466,7 +5640,119 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a document of yours not attached to an application (frees its place in the quota) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -5479,7 +5765,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The document itself, for viewing inline */
+        /**
+         * The document itself, for viewing inline
+         * @description An applicant sees its enterprise’s documents; reviewers, experts, approvers, finance and administrators those of the applications they may see (a street office’s reviewer: its office’s; none without an organisation); a document not attached to an application yet is its applicant’s alone. Others: 404.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5589,7 +5878,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read an enterprise (its applicant, or staff) */
+        /**
+         * Read an enterprise (its applicant, or staff who may see one of its applications)
+         * @description An applicant reads its own enterprise; experts, finance, administrators and the committee’s reviewers and approvers any registered enterprise; a street office’s reviewer those with an application routed to its office; a reviewer or approver without an organisation none. Others: 404.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5911,6 +6203,7 @@ export interface paths {
                                 decisions: string[];
                                 en: string;
                                 fourEyes: boolean;
+                                fourEyesBarredBy: string[];
                                 rejectReasons: string[];
                                 role: string;
                                 zh: string;
@@ -7284,7 +7577,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the tasks of your queues, oldest due first */
+        /**
+         * List the tasks of your queues, oldest due first
+         * @description Each role sees its queues; a task bound to an organisation (initial reviews of a street office or the committee, final approvals and objections of the committee) only its organisation’s staff; administrators every task, read-only; a reviewer or approver without an organisation none.
+         */
         get: {
             parameters: {
                 query?: {

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { Logger } from '../services/logger';
-import { metricsText, registry } from '../services/metrics';
+import type { Logger } from './logger';
+import { metricsText, registry } from './metrics';
 
 export interface MetricsServer {
   port: number;
@@ -8,10 +8,17 @@ export interface MetricsServer {
 }
 
 /**
- * `GET /metrics` of a worker started alone (`npm run worker`): process metrics, task slots and e-mail
- * delivery; `GET /healthz` for the container's health check. No authentication: keep the port inside the cluster.
+ * `GET /metrics` of a process (the API's figures and business gauges, a worker's task slots and e-mail
+ * delivery), on a listener of its own apart from the API's public port: METRICS_HOST (internal; 127.0.0.1 by
+ * default) and the process's metrics port. `GET /healthz` for a container's health check. It has no
+ * authentication: the port is never published (docker-compose.yml) and stays inside the cluster.
  */
-export async function startMetricsServer(port: number, host: string, logger: Logger): Promise<MetricsServer> {
+export async function startMetricsServer(
+  port: number,
+  host: string,
+  logger: Logger,
+  name: string,
+): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') {
@@ -37,7 +44,7 @@ export async function startMetricsServer(port: number, host: string, logger: Log
   });
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
-  logger.info({ port: bound }, 'worker metrics listening');
+  logger.info({ host, port: bound }, `${name} metrics listening`);
   return {
     port: bound,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
