@@ -7,6 +7,7 @@ import {
 } from '../../services/payee';
 import { secretBoxFor } from '../../services/secretBox';
 import { conflict, HttpError, notFound } from '../errors';
+import { PayeeChange, PayeeChangeList } from '../responses';
 import { defineRoute } from '../route';
 import { IdParam, Text } from '../schemas';
 import { BankAccount } from './enterprises';
@@ -37,6 +38,7 @@ export const payeeRoutes = [
     access: ['applicant', 'admin'],
     params: IdParam,
     body: ChangeBody,
+    response: PayeeChange,
     errors: [404, 409],
     async handler({ params, body, actor, deps }) {
       const app = await deps.db.application.findUnique({
@@ -66,6 +68,7 @@ export const payeeRoutes = [
     tag: 'payments',
     access: ['applicant', 'finance', 'admin', 'auditor'],
     params: IdParam,
+    response: PayeeChangeList,
     errors: [404],
     async handler({ params, actor, deps }) {
       const app = await deps.db.application.findUnique({
@@ -88,6 +91,7 @@ export const payeeRoutes = [
     tag: 'payments',
     access: ['finance', 'admin', 'auditor'],
     query: ListQuery,
+    response: PayeeChangeList,
     async handler({ query, deps }) {
       const rows = await deps.db.payeeChange.findMany({
         where: query.state ? { state: query.state } : {},
@@ -106,6 +110,7 @@ export const payeeRoutes = [
     access: ['finance'],
     params: IdParam,
     body: DecisionBody,
+    response: PayeeChange,
     errors: [404, 409],
     async handler({ params, body, actor, deps }) {
       try {
