@@ -22,6 +22,7 @@ export const routes: RouteRecordRaw[] = [
   page('/finance/budgets', () => import('@/finance/BudgetsPage.vue'), ['finance', 'admin']),
   page('/finance/payments', () => import('@/finance/PaymentsPage.vue'), ['finance', 'admin']),
   page('/bank', () => import('@/bank/ReferralsPage.vue'), ['bank']),
+  page('/audit', () => import('@/audit/AuditPage.vue'), ['auditor', 'admin']),
   page('/admin', () => import('@/admin/OperationsPage.vue'), ['admin']),
   page('/admin/search', () => import('@/admin/SearchPage.vue'), ['admin', 'approver', 'finance']),
   page('/admin/evaluation', () => import('@/admin/EvaluationPage.vue'), ['admin', 'finance', 'approver']),

@@ -59,6 +59,7 @@ export default {
     staff: 'Staff',
     campaigns: 'Outreach',
     calendar: 'Holidays',
+    audit: 'Audit trail',
     notices: 'Public notice',
     disclosures: 'Disclosures',
     calculator: 'Calculator',

@@ -60,6 +60,7 @@ export default {
     staff: '工作人员',
     campaigns: '主动匹配',
     calendar: '节假日',
+    audit: '审计日志',
     notices: '补贴公示',
     disclosures: '资金公开',
     calculator: '补贴测算',
