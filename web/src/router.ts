@@ -21,6 +21,7 @@ export const routes: RouteRecordRaw[] = [
   page('/tasks/:id', () => import('@/review/TaskPage.vue'), STAFF),
   page('/finance/budgets', () => import('@/finance/BudgetsPage.vue'), ['finance', 'admin']),
   page('/finance/payments', () => import('@/finance/PaymentsPage.vue'), ['finance', 'admin']),
+  page('/finance/payee-changes', () => import('@/finance/PayeeChangesPage.vue'), ['finance', 'admin']),
   page('/bank', () => import('@/bank/ReferralsPage.vue'), ['bank']),
   page('/audit', () => import('@/audit/AuditPage.vue'), ['auditor', 'admin']),
   page('/admin', () => import('@/admin/OperationsPage.vue'), ['admin']),

@@ -52,6 +52,7 @@ export default {
     search: 'Search',
     budgets: 'Budget',
     payments: 'Payment exceptions',
+    payeeChanges: 'Payee changes',
     evaluation: 'Evaluation',
     program: 'Programme',
     catalog: 'Catalog',

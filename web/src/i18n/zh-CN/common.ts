@@ -53,6 +53,7 @@ export default {
     search: '申请查询',
     budgets: '预算',
     payments: '拨付异常',
+    payeeChanges: '收款账户变更',
     evaluation: '评估',
     program: '项目配置',
     catalog: '产品目录',
