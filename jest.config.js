@@ -1,4 +1,10 @@
-/** @type {import('jest').Config} */
+/**
+ * One jest run, five projects. `unit` needs no server and starts none (`npm run test:unit`, the inner loop);
+ * the others share one stack started once by their common global setup (a real PostgreSQL, the Temporal dev
+ * server, the workflow bundle, the console's build, Chromium): `workflows` (time-skipping test server),
+ * `integration` (the API over a socket), `e2e` (the console in Chromium), `reliability` (real processes,
+ * killed and restarted). `npm test` runs them all; `--selectProjects` picks some.
+ */
 const swc = [
   '@swc/jest',
   {
@@ -8,15 +14,35 @@ const swc = [
   },
 ];
 
-module.exports = {
+const common = {
+  rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
   // jose is published as ES modules only; compile it like our own code.
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+};
+const withStack = {
+  ...common,
   globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
   globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
   testTimeout: 120_000,
+};
+const project = (name, extra = {}) => ({
+  ...(name === 'unit' ? { ...common, testTimeout: 30_000 } : withStack),
+  displayName: name,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...extra,
+});
+
+/** @type {import('jest').Config} */
+module.exports = {
   maxWorkers: 2,
   workerIdleMemoryLimit: '1GB',
+  projects: [
+    project('unit'),
+    project('workflows'),
+    project('integration'),
+    project('e2e'),
+    project('reliability'),
+  ],
 };

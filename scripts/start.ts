@@ -48,6 +48,7 @@ async function main() {
         dir: path.join(config.dataDir, 'postgres'),
         port: config.database.embedded.port,
         password: config.database.embedded.password,
+        onNotice: (line) => logger.warn(line),
       });
       stops.push({ name: 'PostgreSQL', stop: () => pg.stop() });
       await pg.createDatabase('subsidy');

@@ -124,13 +124,18 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   password: string;
   onLog?: (line: string) => void;
+  /** What the person starting it should know (where the data went when the checkout is out of reach). */
+  onNotice?: (line: string) => void;
   /** The server's binaries (default: the package's); tests point it elsewhere. */
   nativeDir?: string;
 }): Promise<EmbeddedPg> {
   const log = opts.onLog ?? (() => undefined);
   const user = runAs();
   const native = reachableNative(opts.nativeDir ?? packagedNative(), user);
-  const dir = reachableData(path.resolve(opts.dir), user, log);
+  const dir = reachableData(path.resolve(opts.dir), user, (line) => {
+    log(line);
+    opts.onNotice?.(line);
+  });
   const bin = (name: string) => path.join(native, 'bin', name);
 
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {

@@ -509,7 +509,7 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
         ),
       ),
     fc.oneof(
-      { weight: 4, arbitrary: fc.constant(cmd('quiet', checkQuiet)) },
+      { weight: 9, arbitrary: fc.constant(cmd('quiet', checkQuiet)) },
       {
         weight: 1,
         arbitrary: fc.constant(
