@@ -25,10 +25,9 @@ const withStack = {
   ...common,
   globalSetup: '<rootDir>/test/helpers/globalSetup.ts',
   globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
-  testTimeout: 120_000,
 };
 const project = (name, extra = {}) => ({
-  ...(name === 'unit' ? { ...common, testTimeout: 30_000 } : withStack),
+  ...(name === 'unit' ? common : withStack),
   displayName: name,
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
   ...extra,
@@ -36,6 +35,8 @@ const project = (name, extra = {}) => ({
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option: Jest ignores `testTimeout` inside a project (its hooks and tests would get 5 s).
+  testTimeout: 120_000,
   maxWorkers: 2,
   workerIdleMemoryLimit: '1GB',
   projects: [
