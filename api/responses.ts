@@ -49,6 +49,13 @@ export const DocumentList = Paged(DocumentView).extend({
     .optional(),
 });
 
+/** A bank account as most roles see it: the number masked but for its last four digits. */
+export const BankAccountView = z.object({
+  bankName: z.string(),
+  accountName: z.string(),
+  accountNumber: z.string(),
+});
+
 export const EnterpriseView = z.object({
   creditCode: z.string(),
   name: z.string(),
@@ -63,9 +70,7 @@ export const EnterpriseView = z.object({
   srdiLevel: z.string().nullable(),
   srdiValidUntil: Day.nullable(),
   contactEmail: z.string(),
-  bankAccount: z
-    .object({ bankName: z.string(), accountName: z.string(), accountNumber: z.string() })
-    .nullable(),
+  bankAccount: BankAccountView.nullable(),
   updatedAt: Instant,
 });
 
@@ -129,6 +134,9 @@ export const ApplicationView = z.object({
   ),
   approvedAt: Instant.nullable(),
   disbursedAt: Instant.nullable(),
+  /** Who is paid, fixed at final approval (an application paid to its insurer has none). */
+  payeeAccount: BankAccountView.nullable(),
+  payeeFixedAt: Instant.nullable(),
   currentTask: z
     .object({
       id: z.string(),
@@ -371,3 +379,46 @@ export const StaffView = z.object({
   updatedAt: Instant,
 });
 export const StaffList = z.object({ items: z.array(StaffView) });
+
+/** A change of payee (services/payee.ts), account numbers masked. */
+export const PayeeChange = z.object({
+  id: z.string(),
+  applicationId: z.string(),
+  state: z.enum(['PENDING', 'APPROVED', 'REJECTED']),
+  from: BankAccountView.nullable(),
+  to: BankAccountView.nullable(),
+  reason: z.string(),
+  requestedBy: z.string(),
+  requestedAt: Instant,
+  decidedBy: z.string().nullable(),
+  decidedAt: Instant.nullable(),
+  comment: z.string().nullable(),
+});
+export const PayeeChangeList = z.object({ items: z.array(PayeeChange) });
+
+/** The audit trail, newest first (services/audit.ts); `data` holds `before`/`after` of a change. */
+export const AuditList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      at: Instant,
+      actor: z.string(),
+      actorRole: z.string(),
+      action: z.string(),
+      entity: z.string().nullable(),
+      entityId: z.string().nullable(),
+      applicationId: z.string().nullable(),
+      fromStatus: z.string().nullable(),
+      toStatus: z.string().nullable(),
+      note: z.string().nullable(),
+      data: z.unknown(),
+    }),
+  ),
+  nextBefore: z.string().nullable(),
+});
+
+export const WakeResult = z.object({
+  id: z.string(),
+  outcome: z.enum(['WOKEN', 'GAVE_UP_PLACE', 'NOT_WAITING']),
+  reservation: z.string().nullable(),
+});

@@ -2,6 +2,7 @@
  * The names people read for the domain's codes, Chinese and English. `GET /api/v1/meta` serves them, so
  * the console (and any other client) takes every list from one place, never copies it.
  */
+import { AUDITED_ENTITIES, type AuditedEntity } from './audit';
 import { DOCUMENT_TYPES, REQUIRED_DOCUMENTS } from './documents';
 import { FIELDS, FIELD_NAMES, type Field } from './fields';
 import { REASONS } from './rules/reasons';
@@ -21,6 +22,7 @@ import {
   CANCELLABLE_STATUSES,
   FINAL_STATUSES,
   GRANT_HOLDING_STATUSES,
+  PAYEE_CHANGEABLE_STATUSES,
   TRACKS,
   WITHDRAWABLE_STATUSES,
   type ApplicationStatus,
@@ -147,6 +149,42 @@ export const STEP_LABELS: Record<string, Label> = {
   BANK_RESPONSE: { zh: '银行答复', en: 'Bank answered' },
   BANK_OFFERS_SENT: { zh: '向企业发送银行意向', en: 'Offers sent to the enterprise' },
   BANK_REFERRALS_EXPIRED: { zh: '银行答复期满', en: 'Bank deadline passed' },
+  PAYEE_CHANGE_REQUESTED: { zh: '申请更换收款账户', en: 'Change of payee requested' },
+  PAYEE_CHANGED: { zh: '收款账户变更生效', en: 'Payee changed' },
+  PAYEE_CHANGE_REJECTED: { zh: '驳回收款账户变更', en: 'Change of payee rejected' },
+};
+
+/** The audit trail's other entries: profile and configuration changes (services/audit.ts). */
+export const CHANGE_LABELS: Record<string, Label> = {
+  ENTERPRISE_CREATED: { zh: '登记企业信息', en: 'Enterprise registered' },
+  ENTERPRISE_UPDATED: { zh: '修改企业信息', en: 'Enterprise profile changed' },
+  STAFF_CREATED: { zh: '新增工作人员', en: 'Staff member added' },
+  STAFF_UPDATED: { zh: '修改工作人员', en: 'Staff member changed' },
+  BANK_CREATED: { zh: '新增合作银行', en: 'Partner bank added' },
+  BANK_UPDATED: { zh: '修改合作银行', en: 'Partner bank changed' },
+  PROGRAM_CREATED: { zh: '设置年度项目配置', en: 'Programme configured' },
+  PROGRAM_UPDATED: { zh: '修改年度项目配置', en: 'Programme changed' },
+  CATALOG_PRODUCT_CREATED: { zh: '新增目录产品', en: 'Catalog product added' },
+  BUDGET_CREATED: { zh: '设置年度预算', en: 'Budget set' },
+  BUDGET_UPDATED: { zh: '调整年度预算', en: 'Budget changed' },
+  CALENDAR_LOADED: { zh: '载入节假日安排', en: 'Holiday calendar loaded' },
+};
+
+export const AUDIT_ENTITY_LABELS: Record<AuditedEntity, Label> = {
+  enterprise: { zh: '企业', en: 'Enterprise' },
+  staff: { zh: '工作人员', en: 'Staff member' },
+  bank: { zh: '合作银行', en: 'Partner bank' },
+  program: { zh: '年度项目配置', en: 'Programme' },
+  catalog: { zh: '产品目录', en: 'Catalog' },
+  budget: { zh: '年度预算', en: 'Budget' },
+  calendar: { zh: '节假日安排', en: 'Holiday calendar' },
+  application: { zh: '申请', en: 'Application' },
+};
+
+export const PAYEE_CHANGE_STATE_LABELS: Record<'PENDING' | 'APPROVED' | 'REJECTED', Label> = {
+  PENDING: { zh: '待区财政局审批', en: 'Waiting for finance' },
+  APPROVED: { zh: '已批准，已生效', en: 'Approved, in effect' },
+  REJECTED: { zh: '已驳回', en: 'Rejected' },
 };
 
 /** Reason codes a person may give for a rejection, per queue (the review queues share one list). */
@@ -221,6 +259,7 @@ export function buildMeta() {
       withdrawable: WITHDRAWABLE_STATUSES.includes(code),
       cancellable: CANCELLABLE_STATUSES.includes(code),
       grantHolding: GRANT_HOLDING_STATUSES.includes(code),
+      payeeChangeable: PAYEE_CHANGEABLE_STATUSES.includes(code),
     })),
     tracks: TRACKS.map((code) => ({
       code,
@@ -247,6 +286,10 @@ export function buildMeta() {
     productCategories: entries(['R_AND_D', 'TRANSFER', 'OTHER'] as const, PRODUCT_CATEGORY_LABELS),
     productKinds: entries(['CATALOG', 'GROUP_INCLUSIVE'] as const, PRODUCT_KIND_LABELS),
     steps: Object.entries(STEP_LABELS).map(([code, l]) => ({ code, ...l })),
+    // Every action of the audit trail: the timeline's steps and the profile and configuration changes.
+    auditActions: Object.entries({ ...STEP_LABELS, ...CHANGE_LABELS }).map(([code, l]) => ({ code, ...l })),
+    auditEntities: entries(AUDITED_ENTITIES, AUDIT_ENTITY_LABELS),
+    payeeChangeStates: entries(['PENDING', 'APPROVED', 'REJECTED'] as const, PAYEE_CHANGE_STATE_LABELS),
     decisionReasons: Object.entries(DECISION_REASON_LABELS).map(([code, l]) => ({ code, ...l })),
     ruleReasons: Object.entries(REASONS).map(([code, spec]) => ({ code, blocking: spec.blocking })),
     fourEyesQueues: FOUR_EYES.decidedIn,

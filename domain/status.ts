@@ -47,6 +47,15 @@ export const CANCELLABLE_STATUSES: readonly ApplicationStatus[] = [
   'PAYMENT_FAILED',
 ];
 
+/** Fixed at final approval and not yet paid: the payee may be changed (by a request finance approves). */
+export const PAYEE_CHANGEABLE_STATUSES: readonly ApplicationStatus[] = [
+  'AWAITING_BUDGET',
+  'APPROVED',
+  'IN_PUBLIC_NOTICE',
+  'DISBURSING',
+  'PAYMENT_FAILED',
+];
+
 export const isFinal = (s: ApplicationStatus): boolean => FINAL_STATUSES.includes(s);
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AUDITED_ENTITIES, type AuditedEntity } from '../domain/audit';
 import type { Actor } from '../domain/roles';
 import { type Prisma, type Db, type Tx } from './db';
 
@@ -8,17 +9,7 @@ import { type Prisma, type Db, type Tx } from './db';
  * as the change, with who, when, and the entity before and after (as an administrator sees it: account numbers
  * masked). Workflow steps are audited by the `record` activity; both are read with `listAudit`.
  */
-export const AUDITED_ENTITIES = [
-  'enterprise',
-  'staff',
-  'bank',
-  'program',
-  'catalog',
-  'budget',
-  'calendar',
-  'application',
-] as const;
-export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
+export { AUDITED_ENTITIES, type AuditedEntity };
 
 export interface Change<T> {
   actor: Actor;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/roles';
-import type { ApplicationStatus } from '../domain/status';
+import { PAYEE_CHANGEABLE_STATUSES } from '../domain/status';
 import { renderEmail } from '../domain/emails';
 import { Prisma, type Db, type Tx } from './db';
 import { maskedBankAccount, sealBankAccount, type BankAccount, type SecretBox } from './secretBox';
@@ -13,13 +13,7 @@ import { maskedBankAccount, sealBankAccount, type BankAccount, type SecretBox } 
  */
 
 /** Statuses in which the grant is fixed and not yet paid: the payee may be changed (by request). */
-export const PAYEE_CHANGEABLE: readonly ApplicationStatus[] = [
-  'AWAITING_BUDGET',
-  'APPROVED',
-  'IN_PUBLIC_NOTICE',
-  'DISBURSING',
-  'PAYMENT_FAILED',
-];
+export const PAYEE_CHANGEABLE = PAYEE_CHANGEABLE_STATUSES;
 
 /** Fixes the payee of an application paid to the enterprise, once (an application paid to its insurer has it). */
 export async function fixPayee(tx: Tx, applicationId: string, at: Date): Promise<void> {

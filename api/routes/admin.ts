@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeStuck } from '../../domain/stuckText';
 import { wakeApplication } from '../../services/budgetWaiters';
-import { AdminActionResult, StuckList } from '../responses';
+import { AdminActionResult, StuckList, WakeResult } from '../responses';
 import { findStuck, STUCK_KINDS } from '../../services/stuck';
 import { adminActionUpdate, type AdminAction } from '../../workflows/application/contract';
 import { notFound } from '../errors';
@@ -80,6 +80,7 @@ export const adminRoutes = [
     tag: 'administration',
     access: ['admin'],
     params: IdParam,
+    response: WakeResult,
     errors: [404],
     async handler({ params, actor, deps }) {
       const app = await deps.db.application.findUnique({ where: { id: params.id }, select: { id: true } });

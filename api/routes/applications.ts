@@ -16,6 +16,7 @@ import { APPLICATION_STATUSES, TRACKS } from '../../domain/status';
 import type { Prisma } from '../../prisma/generated/client';
 import { startApplicationWorkflow } from '../../services/applicationWorkflows';
 import { programFor } from '../../services/programs';
+import { maskedBankAccount } from '../../services/secretBox';
 import { presentDocument } from './documents';
 import {
   applicationWorkflowId,
@@ -157,6 +158,8 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
     })),
     approvedAt: app.approvedAt?.toISOString() ?? null,
     disbursedAt: app.disbursedAt?.toISOString() ?? null,
+    payeeAccount: maskedBankAccount(app.payeeAccount),
+    payeeFixedAt: app.payeeFixedAt?.toISOString() ?? null,
     currentTask: task
       ? {
           id: task.id,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AUDITED_ENTITIES, listAudit } from '../../services/audit';
+import { AuditList } from '../responses';
 import { defineRoute } from '../route';
 
 const AuditQuery = z.object({
@@ -26,6 +27,7 @@ export const auditRoutes = [
     tag: 'administration',
     access: ['auditor', 'admin'],
     query: AuditQuery,
+    response: AuditList,
     async handler({ query, deps }) {
       return {
         body: await listAudit(deps.db, {

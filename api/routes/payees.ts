@@ -7,6 +7,7 @@ import {
 } from '../../services/payee';
 import { secretBoxFor } from '../../services/secretBox';
 import { conflict, HttpError, notFound } from '../errors';
+import { PayeeChange, PayeeChangeList } from '../responses';
 import { defineRoute } from '../route';
 import { applicationScope } from '../scope';
 import { IdParam, Text } from '../schemas';
@@ -38,6 +39,7 @@ export const payeeRoutes = [
     access: ['applicant', 'admin'],
     params: IdParam,
     body: ChangeBody,
+    response: PayeeChange,
     errors: [404, 409],
     async handler({ params, body, actor, deps }) {
       const app = await deps.db.application.findFirst({
@@ -66,6 +68,7 @@ export const payeeRoutes = [
     tag: 'payments',
     access: ['applicant', 'finance', 'admin', 'auditor'],
     params: IdParam,
+    response: PayeeChangeList,
     errors: [404],
     async handler({ params, actor, deps }) {
       const app = await deps.db.application.findFirst({
@@ -87,6 +90,7 @@ export const payeeRoutes = [
     tag: 'payments',
     access: ['finance', 'admin', 'auditor'],
     query: ListQuery,
+    response: PayeeChangeList,
     async handler({ query, deps }) {
       const rows = await deps.db.payeeChange.findMany({
         where: query.state ? { state: query.state } : {},
@@ -105,6 +109,7 @@ export const payeeRoutes = [
     access: ['finance'],
     params: IdParam,
     body: DecisionBody,
+    response: PayeeChange,
     errors: [404, 409],
     async handler({ params, body, actor, deps }) {
       try {

@@ -176,6 +176,7 @@ const ROLE_NAMES: Record<string, string> = {
   finance: '区财政局',
   bank: '合作银行',
   admin: '系统管理员',
+  auditor: '审计人员',
 };
 
 /** Fills the dev sign-in form of the page (at #/signin) and waits to leave it. */

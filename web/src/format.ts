@@ -62,3 +62,8 @@ export const isZh = () => locale.value === 'zh';
 /** The current year in Beijing. */
 export const beijingYear = (): number =>
   Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+
+/** A bank account as one line: bank · holder · number (masked by the API for most roles). */
+export const account = (
+  a: { bankName: string; accountName: string; accountNumber: string } | null | undefined,
+): string => (a ? `${a.bankName} · ${a.accountName} · ${a.accountNumber}` : '—');

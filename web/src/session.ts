@@ -70,4 +70,5 @@ export const HOME: Record<string, string> = {
   finance: '/queues',
   bank: '/bank',
   admin: '/admin',
+  auditor: '/audit',
 };

@@ -419,7 +419,12 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            outcome: "WOKEN" | "GAVE_UP_PLACE" | "NOT_WAITING";
+                            reservation: string | null;
+                        };
                     };
                 };
                 /** @description Error */
@@ -2916,6 +2921,12 @@ export interface paths {
                                 termMonths: number;
                             } | null;
                             needsAttention: boolean;
+                            payeeAccount: {
+                                accountName: string;
+                                accountNumber: string;
+                                bankName: string;
+                            } | null;
+                            payeeFixedAt: string | null;
                             payments: {
                                 amountFen: number;
                                 attempt: number;
@@ -3226,7 +3237,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                applicationId: string;
+                                comment: string | null;
+                                decidedAt: string | null;
+                                decidedBy: string | null;
+                                from: {
+                                    accountName: string;
+                                    accountNumber: string;
+                                    bankName: string;
+                                } | null;
+                                id: string;
+                                reason: string;
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                requestedBy: string;
+                                /** @enum {string} */
+                                state: "PENDING" | "APPROVED" | "REJECTED";
+                                to: {
+                                    accountName: string;
+                                    accountNumber: string;
+                                    bankName: string;
+                                } | null;
+                            }[];
+                        };
                     };
                 };
                 /** @description Error */
@@ -3333,7 +3368,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string;
+                            comment: string | null;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            from: {
+                                accountName: string;
+                                accountNumber: string;
+                                bankName: string;
+                            } | null;
+                            id: string;
+                            reason: string;
+                            /** @description ISO-8601 instant */
+                            requestedAt: string;
+                            requestedBy: string;
+                            /** @enum {string} */
+                            state: "PENDING" | "APPROVED" | "REJECTED";
+                            to: {
+                                accountName: string;
+                                accountNumber: string;
+                                bankName: string;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Error */
@@ -3760,7 +3817,24 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                action: string;
+                                actor: string;
+                                actorRole: string;
+                                applicationId: string | null;
+                                /** @description ISO-8601 instant */
+                                at: string;
+                                data: unknown;
+                                entity: string | null;
+                                entityId: string | null;
+                                fromStatus: string | null;
+                                id: string;
+                                note: string | null;
+                                toStatus: string | null;
+                            }[];
+                            nextBefore: string | null;
+                        };
                     };
                 };
                 /** @description Error */
@@ -6159,6 +6233,16 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            auditActions: {
+                                code: string;
+                                en: string;
+                                zh: string;
+                            }[];
+                            auditEntities: {
+                                code: string;
+                                en: string;
+                                zh: string;
+                            }[];
                             campaignStatuses: {
                                 code: string;
                                 en: string;
@@ -6183,6 +6267,11 @@ export interface paths {
                             limits: {
                                 documentMaxBytes: number;
                             };
+                            payeeChangeStates: {
+                                code: string;
+                                en: string;
+                                zh: string;
+                            }[];
                             paymentFailures: {
                                 code: string;
                                 en: string;
@@ -6233,6 +6322,7 @@ export interface paths {
                                 en: string;
                                 final: boolean;
                                 grantHolding: boolean;
+                                payeeChangeable: boolean;
                                 withdrawable: boolean;
                                 zh: string;
                             }[];
@@ -6804,7 +6894,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            items: {
+                                applicationId: string;
+                                comment: string | null;
+                                decidedAt: string | null;
+                                decidedBy: string | null;
+                                from: {
+                                    accountName: string;
+                                    accountNumber: string;
+                                    bankName: string;
+                                } | null;
+                                id: string;
+                                reason: string;
+                                /** @description ISO-8601 instant */
+                                requestedAt: string;
+                                requestedBy: string;
+                                /** @enum {string} */
+                                state: "PENDING" | "APPROVED" | "REJECTED";
+                                to: {
+                                    accountName: string;
+                                    accountNumber: string;
+                                    bankName: string;
+                                } | null;
+                            }[];
+                        };
                     };
                 };
                 /** @description Error */
@@ -6906,7 +7020,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            applicationId: string;
+                            comment: string | null;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            from: {
+                                accountName: string;
+                                accountNumber: string;
+                                bankName: string;
+                            } | null;
+                            id: string;
+                            reason: string;
+                            /** @description ISO-8601 instant */
+                            requestedAt: string;
+                            requestedBy: string;
+                            /** @enum {string} */
+                            state: "PENDING" | "APPROVED" | "REJECTED";
+                            to: {
+                                accountName: string;
+                                accountNumber: string;
+                                bankName: string;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Error */

@@ -222,6 +222,23 @@ export default {
     confirmCancel: 'Cancel it',
     retried: 'Payment requested again: {id}',
     cancelled: 'Application {id} cancelled; now: {status}',
+    wake: 'Wake',
+    wakeTitle: 'Wake: {id}',
+    wakeConfirm:
+      'The year’s budget queue runs again in order and the workflow of {id} is told to look at the budget again; one whose workflow no longer runs gives up its place. Wake it?',
+    woken: {
+      WOKEN: '{id} is woken: the budget queue ran again and its workflow was told.',
+      GAVE_UP_PLACE: 'The workflow of {id} no longer runs: it gave up its place in the budget queue.',
+      NOT_WAITING: '{id} is not waiting in the budget queue: nothing to wake.',
+    },
+    reservationNow: ' Now: {now}.',
+    reservation: {
+      WAITING: 'still waiting for budget',
+      RESERVED: 'the grant is reserved',
+      SPENT: 'the grant is paid',
+      REFUSED: 'the annual cap is used up, no grant',
+      RELEASED: 'the reservation is released',
+    },
     scanned: '{n} running workflows inspected',
   },
 };

@@ -25,4 +25,32 @@ export default {
     attempt: 'attempt {n}',
     open: 'Handle the task',
   },
+  payee: {
+    title: 'Changes of payee account',
+    intro:
+      'An enterprise or an administrator asks to pay an approved grant to another account; it takes effect once the finance bureau approves it, never by the person who asked. Account numbers show their last four digits.',
+    none: 'No change of payee account is waiting.',
+    from: 'From',
+    to: 'To',
+    askedBy: 'Asked by, on (Beijing time)',
+    reason: 'Reason',
+    ownTag: 'Asked by you: someone else decides',
+    ownWarning: 'You asked for this change. Four-eyes: another member of the finance bureau must decide it.',
+    comment: 'Comment',
+    next: 'Continue',
+    approve: {
+      open: 'Approve',
+      title: 'Approve the change of payee: {id}',
+      confirm: 'Approve? Every later payment of {id} goes to “{account}”; the enterprise is told.',
+      sure: 'Approve the change',
+      done: 'The change of payee of {id} is approved: later payments go to “{account}”.',
+    },
+    reject: {
+      open: 'Reject',
+      title: 'Reject the change of payee: {id}',
+      confirm: 'Reject? {id} is still paid to its account; the enterprise is told.',
+      sure: 'Reject the change',
+      done: 'The change of payee of {id} is rejected.',
+    },
+  },
 };

@@ -218,6 +218,23 @@ export default {
     confirmCancel: '确认撤销',
     retried: '已重新发起拨付：{id}',
     cancelled: '已撤销申请 {id}，当前状态：{status}',
+    wake: '唤醒',
+    wakeTitle: '唤醒：{id}',
+    wakeConfirm:
+      '将按顺序重新处理该年度的预算队列，并通知申请 {id} 的流程重新查看预算；流程已不在运行的，将让出其排队位置。确定唤醒吗？',
+    woken: {
+      WOKEN: '已唤醒申请 {id}：预算队列已重新处理，流程已收到通知。',
+      GAVE_UP_PLACE: '申请 {id} 的流程已不在运行，已让出其在预算队列中的位置。',
+      NOT_WAITING: '申请 {id} 没有在预算队列中等待，无需唤醒。',
+    },
+    reservationNow: '当前：{now}。',
+    reservation: {
+      WAITING: '仍在排队等待预算',
+      RESERVED: '补贴资金已预留',
+      SPENT: '补贴已拨付',
+      REFUSED: '年度补贴上限已用完，未获资金',
+      RELEASED: '预留已释放',
+    },
     scanned: '已检查 {n} 个运行中的流程',
   },
 };
