@@ -15,6 +15,7 @@ import { SEED_PRODUCTS } from '../../prisma/seed';
 import { SEED_ENTERPRISES, syntheticEnterprises } from '../../services/simulators/seed';
 import { campaignWorkflowId } from '../../workflows/outreach/contract';
 import { enterpriseBody } from '../helpers/fixtures';
+import { TEST_PAYLOAD_KEYS } from '../helpers/payloadKeys';
 import { spawnEntry, waitForWorker, type NodeProcess } from '../helpers/processes';
 import type { CapturedMail } from '../helpers/smtp';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
@@ -373,6 +374,7 @@ describe('an inclusive campaign over 5,000 registry entries', () => {
       PAYMENT_CALLBACK_SECRET: config.services.paymentCallbackSecret,
       LINK_SECRET: config.linkSecret,
       DATA_ENCRYPTION_KEY: config.dataKey,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       NOTICE_SCHEDULE: 'off',
       LOOKUP_ATTEMPTS: '2',
       SERVICE_TIMEOUT_MS: '3000',
