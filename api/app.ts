@@ -28,6 +28,7 @@ import { budgetRoutes } from './routes/budgets';
 import { calculatorRoutes } from './routes/calculator';
 import { calendarRoutes } from './routes/calendar';
 import { codecRoutes, mountCodecCors } from './routes/codec';
+import { campaignLinkRoutes } from './routes/campaignLinks';
 import { campaignRoutes } from './routes/campaigns';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
@@ -59,6 +60,7 @@ export const ROUTES: AnyRoute[] = [
   ...calculatorRoutes,
   ...calendarRoutes,
   ...campaignRoutes,
+  ...campaignLinkRoutes,
   ...searchRoutes,
   ...codecRoutes,
 ];

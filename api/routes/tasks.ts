@@ -41,6 +41,32 @@ async function findVisibleTask(deps: ApiDeps, id: string, actor: Actor) {
 
 const STAFF_WORKERS = ['reviewer', 'expert', 'approver', 'finance'] as const;
 
+/** Claiming or giving back a task the caller may see: one workflow update, the task's new state. */
+function taskMoveRoute(
+  action: 'claim' | 'unclaim',
+  summary: string,
+  update: typeof claimUpdate,
+  state: 'claimed' | 'open',
+) {
+  return defineRoute({
+    method: 'post',
+    path: `/api/v1/tasks/{id}/${action}`,
+    summary,
+    tag: 'tasks',
+    response: TaskChange,
+    access: STAFF_WORKERS,
+    params: IdParam,
+    errors: [404, 409],
+    async handler({ params, actor, deps }) {
+      const task = await findVisibleTask(deps, params.id, actor!);
+      const view = await updateApplication(deps.temporal, task.applicationId, update, [
+        { taskId: task.id, actor: actor! },
+      ]);
+      return { body: { ...view, applicationId: task.applicationId, state } };
+    },
+  });
+}
+
 export const taskRoutes = [
   defineRoute({
     method: 'get',
@@ -180,40 +206,13 @@ export const taskRoutes = [
       };
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/api/v1/tasks/{id}/claim',
-    summary: 'Claim a task',
-    tag: 'tasks',
-    response: TaskChange,
-    access: STAFF_WORKERS,
-    params: IdParam,
-    errors: [404, 409],
-    async handler({ params, actor, deps }) {
-      const task = await findVisibleTask(deps, params.id, actor!);
-      const view = await updateApplication(deps.temporal, task.applicationId, claimUpdate, [
-        { taskId: task.id, actor: actor! },
-      ]);
-      return { body: { ...view, applicationId: task.applicationId, state: 'claimed' } };
-    },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/api/v1/tasks/{id}/unclaim',
-    summary: 'Give a claimed task back to its queue (the claimer or a supervisor)',
-    tag: 'tasks',
-    response: TaskChange,
-    access: STAFF_WORKERS,
-    params: IdParam,
-    errors: [404, 409],
-    async handler({ params, actor, deps }) {
-      const task = await findVisibleTask(deps, params.id, actor!);
-      const view = await updateApplication(deps.temporal, task.applicationId, unclaimUpdate, [
-        { taskId: task.id, actor: actor! },
-      ]);
-      return { body: { ...view, applicationId: task.applicationId, state: 'open' } };
-    },
-  }),
+  taskMoveRoute('claim', 'Claim a task', claimUpdate, 'claimed'),
+  taskMoveRoute(
+    'unclaim',
+    'Give a claimed task back to its queue (the claimer or a supervisor)',
+    unclaimUpdate,
+    'open',
+  ),
   defineRoute({
     method: 'post',
     path: '/api/v1/tasks/{id}/assign',
