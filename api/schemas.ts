@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDay } from '../domain/calendar';
 import { CREDIT_CODE_MESSAGES, creditCodeProblem } from '../domain/creditCode';
 import { FIELDS } from '../domain/fields';
 
@@ -18,10 +19,7 @@ export const CreditCode = z.string().superRefine((value, ctx) => {
 export const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'is not a calendar date');
+  .refine(isCalendarDay, 'is not a calendar date');
 
 /** An instant with an explicit offset (or a date, taken as 00:00 Asia/Shanghai). */
 export const IsoDateTime = z.union([

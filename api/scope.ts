@@ -1,6 +1,7 @@
 import { COMMITTEE_ORG, ORG_SCOPED_ROLES, queuesOf, type Actor } from '../domain/roles';
 import type { Prisma } from '../prisma/generated/client';
-import { forbidden } from './errors';
+import type { Db } from '../data/db';
+import { forbidden, notFound } from './errors';
 
 /**
  * What a caller may read, decided here and nowhere else (docs/ACCESS.md): applications, and through them
@@ -58,6 +59,16 @@ export function applicationScope(actor: Actor): Prisma.ApplicationWhereInput {
  * The documents the caller may see: an applicant its enterprise's; staff those of the applications they may
  * see (a document not attached to an application yet is its applicant's alone).
  */
+/** The application `id` if the caller may see it, or 404 (no existence leak). */
+export async function visibleApplication(db: Db, id: string, actor: Actor) {
+  const app = await db.application.findFirst({
+    where: { id, ...applicationScope(actor) },
+    select: { id: true, creditCode: true },
+  });
+  if (!app) throw notFound('application');
+  return app;
+}
+
 export function documentScope(actor: Actor): Prisma.DocumentWhereInput {
   const scope = readScope(actor);
   if (scope.kind === 'enterprise') return { creditCode: scope.creditCode };

@@ -6,6 +6,7 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../domain/creditCode';
 import { REQUIRED_DOCUMENTS } from '../domain/documents';
+import { SEED_POLICIES } from '../dev/simulators/seed';
 import { pool } from './log';
 import type { Stack } from './stack';
 
@@ -31,17 +32,9 @@ export const policyNumber = () => `PB${Date.now()}${++serial}${randomInt(1e6)}`;
 
 /** The policy as the applicant declares it (and the insurer records it). */
 export function policyBody(number: string) {
-  return {
-    insurerCode: 'PICC',
-    policyNumber: number,
-    productCode: 'HD-GROUP-2026',
-    startDate: '2026-03-01',
-    endDate: '2027-02-28',
-    premiumFen: 250_000,
-    paidPremiumFen: 250_000,
-    paidAt: '2026-02-20T10:00:00+08:00',
-    sumInsuredFen: 500_000_000,
-  };
+  // The simulator's first seeded policy (an inclusive group policy), under another number.
+  const { creditCode: _holder, ...policy } = SEED_POLICIES[0]!;
+  return { ...policy, policyNumber: number };
 }
 
 async function simPut(stack: Stack, path: string, body: unknown): Promise<void> {

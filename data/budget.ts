@@ -9,6 +9,7 @@ import {
   promoteQueue,
   readBudget,
   type BudgetRow,
+  type QueuePlace,
 } from './budgetQueue';
 import type { Actor } from '../domain/roles';
 import { writeAudit } from './audit';
@@ -25,15 +26,8 @@ export { ALL_TRACKS };
 /** Reservations queue on the year's budget lock: allow a queue to form rather than fail fast. */
 const QUEUE_UP = { maxWait: 30_000, timeout: 30_000 };
 
-export interface ReservationRequest {
-  applicationId: string;
-  budgetYear: number;
-  track: Track;
-  creditCode: string;
-  subsidyYear: number;
-  computedFen: number;
-  annualCapFen: number;
-}
+/** What a reservation asks for: also its place in the queue, should it have to wait. */
+export type ReservationRequest = QueuePlace;
 
 export type ReservationOutcome =
   | { kind: 'RESERVED'; grantFen: number; capped: boolean; remainingCapFen: number }

@@ -37,16 +37,8 @@ const yearRange = (year: number) => ({
 const INSURED = Prisma.sql`a."approvedAt" IS NOT NULL AND a.status = ANY(${[...INSURED_STATUSES]}::"ApplicationStatus"[])`;
 const SUCCEEDED = Prisma.sql`p.status = 'SUCCEEDED'::"PaymentStatus"`;
 
-interface InsuredRow {
-  programYear: number;
-  month: number;
-  track: Track;
-  field: string;
-  applications: number;
-  newEnterprises: number;
-  premiumFen: bigint;
-  riskCoverageFen: bigint;
-}
+/** A cell of `InsuredCell` with the programme year it belongs to (this year or the year before). */
+type InsuredRow = InsuredCell & { programYear: number };
 
 /**
  * Insured applications of a programme year and the year before, per submission month, track and main field

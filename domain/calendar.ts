@@ -16,6 +16,12 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** An instant in ISO-8601 with its offset (`Z` or `±hh:mm`): without one its day would depend on the machine. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
+/** A `YYYY-MM-DD` that names a day that exists (no 2026-02-30). */
+export function isCalendarDay(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}
+
 /**
  * The Beijing (Asia/Shanghai) calendar day, `YYYY-MM-DD`, of a day or an instant: the one helper for
  * everything the policy states as a day (payment date, policy dates, certificate validity), whatever form it

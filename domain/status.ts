@@ -29,17 +29,10 @@ export const FINAL_STATUSES: readonly ApplicationStatus[] = ['CLOSED', 'REJECTED
 export const DEAD_STATUSES: readonly ApplicationStatus[] = ['REJECTED', 'WITHDRAWN'];
 
 /** The applicant may withdraw until disbursement starts. */
-export const WITHDRAWABLE_STATUSES: readonly ApplicationStatus[] = [
-  'SUBMITTED',
-  'PRECHECK',
-  'INITIAL_REVIEW',
-  'NEEDS_INFO',
-  'EXPERT_REVIEW',
-  'FINAL_APPROVAL',
-  'AWAITING_BUDGET',
-  'APPROVED',
-  'IN_PUBLIC_NOTICE',
-];
+export const WITHDRAWABLE_STATUSES: readonly ApplicationStatus[] = APPLICATION_STATUSES.slice(
+  0,
+  APPLICATION_STATUSES.indexOf('IN_PUBLIC_NOTICE') + 1,
+);
 
 /** An administrator may cancel until money is on its way (a payment in flight must settle first). */
 export const CANCELLABLE_STATUSES: readonly ApplicationStatus[] = [

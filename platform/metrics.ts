@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../data/db';
 import type { Logger } from './logger';
+import { withTimeout } from './timeout';
 
 /**
  * The process's one Prometheus registry (`GET /metrics` on the API, `WORKER_METRICS_PORT` on a worker):
@@ -63,18 +64,6 @@ export function observeDatabase(db: Db, logger: Logger, timeoutMs = 3000): () =>
   return () => {
     if (source === mine) source = previous;
   };
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

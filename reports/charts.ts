@@ -55,6 +55,22 @@ interface Bar {
 }
 
 /** Horizontal bars with their exact value written next to each. */
+/** A chart of horizontal bars under its title in Chinese and English (also its description). */
+function barChart(
+  id: string,
+  title: { zh: string; en: string; extra?: string },
+  bars: Bar[],
+  axisTitle: string,
+  counts = false,
+): ChartDef {
+  return {
+    id,
+    titleZh: title.zh,
+    titleEn: title.en,
+    spec: horizontalBars(title, bars, axisTitle, `${title.zh} ${title.en}`, counts),
+  };
+}
+
 function horizontalBars(
   title: { zh: string; en: string; extra?: string },
   bars: Bar[],
@@ -139,25 +155,20 @@ function highTechCoverage(r: EvaluationReport): ChartDef {
   const titleZh = '高新技术企业覆盖率与目标（%）';
   const titleEn = 'High-tech enterprise coverage against the target (%)';
   const achieved = p.achievedPct === null ? '—' : pct(p.achievedPct);
-  return {
-    id: 'chart-high-tech-coverage',
-    titleZh,
-    titleEn,
-    spec: horizontalBars(
-      { zh: titleZh, en: titleEn, extra: `完成 Achieved: ${achieved}` },
-      [
-        {
-          label: '实际 Actual',
-          value: p.actual ?? 0,
-          text: p.actual === null ? '—' : pct(p.actual),
-          color: BLUE,
-        },
-        { label: '目标 Target', value: p.target, text: pct(p.target), color: GREY },
-      ],
-      '覆盖率 Coverage (%)',
-      `${titleZh} ${titleEn}`,
-    ),
-  };
+  return barChart(
+    'chart-high-tech-coverage',
+    { zh: titleZh, en: titleEn, extra: `完成 Achieved: ${achieved}` },
+    [
+      {
+        label: '实际 Actual',
+        value: p.actual ?? 0,
+        text: p.actual === null ? '—' : pct(p.actual),
+        color: BLUE,
+      },
+      { label: '目标 Target', value: p.target, text: pct(p.target), color: GREY },
+    ],
+    '覆盖率 Coverage (%)',
+  );
 }
 
 function riskCoverage(r: EvaluationReport): ChartDef {
@@ -167,111 +178,81 @@ function riskCoverage(r: EvaluationReport): ChartDef {
   const titleZh = `风险保额与目标（${unit.zh}）`;
   const titleEn = `Risk coverage against the target (${unit.en})`;
   const achieved = p.achievedPct === null ? '—' : pct(p.achievedPct);
-  return {
-    id: 'chart-risk-coverage',
-    titleZh,
-    titleEn,
-    spec: horizontalBars(
-      { zh: titleZh, en: titleEn, extra: `完成 Achieved: ${achieved}` },
-      [
-        { label: '实际 Actual', value: actual / unit.fen, text: inUnit(actual, unit), color: BLUE },
-        { label: '目标 Target', value: p.target / unit.fen, text: inUnit(p.target, unit), color: GREY },
-      ],
-      `风险保额 Risk coverage (${unit.zh})`,
-      `${titleZh} ${titleEn}`,
-    ),
-  };
+  return barChart(
+    'chart-risk-coverage',
+    { zh: titleZh, en: titleEn, extra: `完成 Achieved: ${achieved}` },
+    [
+      { label: '实际 Actual', value: actual / unit.fen, text: inUnit(actual, unit), color: BLUE },
+      { label: '目标 Target', value: p.target / unit.fen, text: inUnit(p.target, unit), color: GREY },
+    ],
+    `风险保额 Risk coverage (${unit.zh})`,
+  );
 }
 
-function subsidiesByTrack(r: EvaluationReport): ChartDef {
-  const titleZh = '各支持方向已拨付补贴（万元）';
-  const titleEn = 'Subsidies paid by track (10,000 CNY)';
-  return {
-    id: 'chart-subsidies-by-track',
-    titleZh,
-    titleEn,
-    spec: horizontalBars(
-      { zh: titleZh, en: titleEn },
-      r.byTrack.map((t) => ({
-        label: TRACK_NAMES[t.track].zh,
-        value: t.subsidiesPaidFen / WAN.fen,
-        text: inUnit(t.subsidiesPaidFen, WAN),
-      })),
-      '已拨付补贴 Subsidies paid (万元)',
-      `${titleZh} ${titleEn}`,
-    ),
-  };
+/** Subsidies paid per row (a track, a field), in 万元. */
+function subsidiesPaid(
+  id: string,
+  title: { zh: string; en: string },
+  rows: { label: string; fen: number }[],
+  color?: string,
+): ChartDef {
+  const bars = rows.map((x) => ({ label: x.label, value: x.fen / WAN.fen, text: inUnit(x.fen, WAN), color }));
+  return barChart(id, title, bars, '已拨付补贴 Subsidies paid (万元)');
 }
 
-function subsidiesByField(r: EvaluationReport): ChartDef {
-  const titleZh = '各领域已拨付补贴（万元）';
-  const titleEn = 'Subsidies paid by field (10,000 CNY)';
-  return {
-    id: 'chart-subsidies-by-field',
-    titleZh,
-    titleEn,
-    spec: horizontalBars(
-      { zh: titleZh, en: titleEn },
-      r.byField.map((f) => ({
-        label: FIELD_NAMES[f.field as Field] ?? f.field,
-        value: f.subsidiesPaidFen / WAN.fen,
-        text: inUnit(f.subsidiesPaidFen, WAN),
-        color: GREEN,
-      })),
-      '已拨付补贴 Subsidies paid (万元)',
-      `${titleZh} ${titleEn}`,
-    ),
-  };
-}
+const subsidiesByTrack = (r: EvaluationReport): ChartDef =>
+  subsidiesPaid(
+    'chart-subsidies-by-track',
+    { zh: '各支持方向已拨付补贴（万元）', en: 'Subsidies paid by track (10,000 CNY)' },
+    r.byTrack.map((t) => ({ label: TRACK_NAMES[t.track].zh, fen: t.subsidiesPaidFen })),
+  );
+
+const subsidiesByField = (r: EvaluationReport): ChartDef =>
+  subsidiesPaid(
+    'chart-subsidies-by-field',
+    { zh: '各领域已拨付补贴（万元）', en: 'Subsidies paid by field (10,000 CNY)' },
+    r.byField.map((f) => ({ label: FIELD_NAMES[f.field as Field] ?? f.field, fen: f.subsidiesPaidFen })),
+    GREEN,
+  );
 
 function bankMatching(r: EvaluationReport): ChartDef {
   const b = r.bankMatching;
   const titleZh = '保贷联动结果（次）';
   const titleEn = 'Bank-matching outcomes (referrals)';
-  return {
-    id: 'chart-bank-matching',
-    titleZh,
-    titleEn,
-    spec: horizontalBars(
-      { zh: titleZh, en: titleEn, extra: `推荐 Referrals: ${formatNumber(b.referrals)}` },
-      [
-        { label: '获得授信 Granted', value: b.granted, text: formatNumber(b.granted), color: GREEN },
-        { label: '银行拒绝 Declined', value: b.declined, text: formatNumber(b.declined), color: '#b83232' },
-        { label: '逾期未答复 Expired', value: b.expired, text: formatNumber(b.expired), color: GREY },
-        { label: '待答复 Pending', value: b.pending, text: formatNumber(b.pending), color: BLUE },
-      ],
-      '次数 Referrals',
-      `${titleZh} ${titleEn}`,
-      true,
-    ),
-  };
+  return barChart(
+    'chart-bank-matching',
+    { zh: titleZh, en: titleEn, extra: `推荐 Referrals: ${formatNumber(b.referrals)}` },
+    [
+      { label: '获得授信 Granted', value: b.granted, text: formatNumber(b.granted), color: GREEN },
+      { label: '银行拒绝 Declined', value: b.declined, text: formatNumber(b.declined), color: '#b83232' },
+      { label: '逾期未答复 Expired', value: b.expired, text: formatNumber(b.expired), color: GREY },
+      { label: '待答复 Pending', value: b.pending, text: formatNumber(b.pending), color: BLUE },
+    ],
+    '次数 Referrals',
+    true,
+  );
 }
 
 function surveys(r: EvaluationReport): ChartDef {
   const s = r.surveys;
   const titleZh = '跟踪问卷结果（份数与次数）';
   const titleEn = 'Follow-up survey findings (counts)';
-  return {
-    id: 'chart-surveys',
-    titleZh,
-    titleEn,
-    spec: horizontalBars(
-      { zh: titleZh, en: titleEn },
-      [
-        { label: '已发送问卷 Sent', value: s.sent, text: formatNumber(s.sent), color: GREY },
-        { label: '已回复问卷 Answered', value: s.answered, text: formatNumber(s.answered), color: BLUE },
-        {
-          label: '理赔申请 Claims filed',
-          value: s.claimsFiled,
-          text: formatNumber(s.claimsFiled),
-          color: GREEN,
-        },
-      ],
-      '数量 Count',
-      `${titleZh} ${titleEn}`,
-      true,
-    ),
-  };
+  return barChart(
+    'chart-surveys',
+    { zh: titleZh, en: titleEn },
+    [
+      { label: '已发送问卷 Sent', value: s.sent, text: formatNumber(s.sent), color: GREY },
+      { label: '已回复问卷 Answered', value: s.answered, text: formatNumber(s.answered), color: BLUE },
+      {
+        label: '理赔申请 Claims filed',
+        value: s.claimsFiled,
+        text: formatNumber(s.claimsFiled),
+        color: GREEN,
+      },
+    ],
+    '数量 Count',
+    true,
+  );
 }
 
 /** Every chart of the report, in the order of the report. */

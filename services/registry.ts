@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDay } from '../domain/calendar';
 import { FIELDS } from '../domain/fields';
 import type { EnterpriseFacts } from '../domain/rules/facts';
 import { getJson, ServiceError } from './serviceErrors';
@@ -9,10 +10,7 @@ const SERVICE = 'registry';
 export const CalendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'is not a calendar date');
+  .refine(isCalendarDay, 'is not a calendar date');
 
 /** An amount of money in fen: a non-negative integer. */
 export const Fen = z

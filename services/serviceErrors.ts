@@ -7,9 +7,8 @@ interface ServiceErrorOptions {
   cause?: unknown;
 }
 
-/** A transient failure of an outside service (timeout, unreachable, HTTP 5xx or 429): try again later. */
-export class RetryableServiceError extends Error {
-  override readonly name = 'RetryableServiceError';
+/** A failed call to an outside service: which service, its HTTP status and its own error code if any. */
+abstract class OutsideServiceError extends Error {
   readonly service: string;
   readonly status?: number;
   /** The `error.code` of the service's answer, e.g. `IDEMPOTENCY_CONFLICT`. */
@@ -23,20 +22,14 @@ export class RetryableServiceError extends Error {
   }
 }
 
-/** A definitive failure of an outside service (a 4xx other than 404, a malformed answer): retrying won't help. */
-export class ServiceError extends Error {
-  override readonly name = 'ServiceError';
-  readonly service: string;
-  readonly status?: number;
-  /** The `error.code` of the service's answer, e.g. `IDEMPOTENCY_CONFLICT`. */
-  readonly code?: string;
+/** A transient failure of an outside service (timeout, unreachable, HTTP 5xx or 429): try again later. */
+export class RetryableServiceError extends OutsideServiceError {
+  override readonly name = 'RetryableServiceError';
+}
 
-  constructor(service: string, message: string, options: ServiceErrorOptions = {}) {
-    super(`${service}: ${message}`, { cause: options.cause });
-    this.service = service;
-    if (options.status !== undefined) this.status = options.status;
-    if (options.code !== undefined) this.code = options.code;
-  }
+/** A definitive failure of an outside service (a 4xx other than 404, a malformed answer): retrying won't help. */
+export class ServiceError extends OutsideServiceError {
+  override readonly name = 'ServiceError';
 }
 
 interface ErrorLike {

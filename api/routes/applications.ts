@@ -30,7 +30,7 @@ import { defineRoute } from '../route';
 import { ApplicationList, ApplicationView, StatusChange } from '../responses';
 import { CreditCode, Fen, IdParam, IsoDate, IsoDateTime, Page, Text } from '../schemas';
 import type { Actor } from '../../domain/roles';
-import { APPLICATION_SCOPE_RULE, applicationScope } from '../scope';
+import { APPLICATION_SCOPE_RULE, applicationScope, visibleApplication } from '../scope';
 
 const Policy = z
   .object({
@@ -210,16 +210,6 @@ const SupplementBody = z.object({
 });
 const WithdrawBody = z.object({ reason: Text(2000) });
 
-/** The caller's application, or 404 (no existence leak). */
-async function ownApplication(deps: ApiDeps, id: string, actor: Actor) {
-  const app = await deps.db.application.findFirst({
-    where: { id, ...applicationScope(actor) },
-    select: { id: true, creditCode: true },
-  });
-  if (!app) throw notFound('application');
-  return app;
-}
-
 export const applicationRoutes = [
   defineRoute({
     method: 'post',
@@ -320,7 +310,7 @@ export const applicationRoutes = [
     body: SupplementBody,
     errors: [404, 409, 422],
     async handler({ params, body, actor, deps }) {
-      const app = await ownApplication(deps, params.id, actor!);
+      const app = await visibleApplication(deps.db, params.id, actor!);
       const usable = await deps.db.document.count({
         where: { id: { in: body.documents }, creditCode: app.creditCode, applicationId: null },
       });
@@ -353,7 +343,7 @@ export const applicationRoutes = [
     body: WithdrawBody,
     errors: [404, 409],
     async handler({ params, body, actor, deps }) {
-      const app = await ownApplication(deps, params.id, actor!);
+      const app = await visibleApplication(deps.db, params.id, actor!);
       const result = await updateApplication(deps.temporal, app.id, withdrawUpdate, [
         { actor: actor!, reason: body.reason },
       ]);

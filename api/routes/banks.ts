@@ -9,7 +9,7 @@ import { defineRoute } from '../route';
 import { BankList, BankView, ReferralList } from '../responses';
 import { Email, Fen, IdParam, Text } from '../schemas';
 import { updateApplication, updateWorkflow } from '../workflowUpdates';
-import { applicationScope } from '../scope';
+import { visibleApplication } from '../scope';
 
 const BankCodeParam = z.object({
   bankCode: z.string().regex(/^[A-Za-z0-9_-]{2,32}$/, 'must be 2-32 letters, digits, _ or -'),
@@ -212,11 +212,7 @@ export const bankRoutes = [
     body: LoanInterestBody,
     errors: [404, 409],
     async handler({ params, body, actor, deps }) {
-      const app = await deps.db.application.findFirst({
-        where: { id: params.id, ...applicationScope(actor!) },
-        select: { id: true },
-      });
-      if (!app) throw notFound('application');
+      const app = await visibleApplication(deps.db, params.id, actor!);
       const result = await updateApplication(deps.temporal, app.id, loanInterestUpdate, [
         { actor: actor!, loanInterest: body.loanInterest },
       ]);

@@ -1,19 +1,8 @@
 import type { Express } from 'express';
 import { calendarReadiness } from '../../data/calendarStore';
 import { observeDatabase } from '../../platform/metrics';
+import { withTimeout } from '../../platform/timeout';
 import type { ApiDeps } from '../deps';
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * `/healthz`: the process is up. `/readyz`: the database and Temporal answer (with warnings that do not make it

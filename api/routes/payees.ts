@@ -9,7 +9,7 @@ import { secretBoxFor } from '../../platform/secretBox';
 import { conflict, HttpError, notFound } from '../errors';
 import { PayeeChange, PayeeChangeList } from '../responses';
 import { defineRoute } from '../route';
-import { applicationScope } from '../scope';
+import { visibleApplication } from '../scope';
 import { IdParam, Text } from '../schemas';
 import { BankAccount } from './enterprises';
 
@@ -42,11 +42,7 @@ export const payeeRoutes = [
     response: PayeeChange,
     errors: [404, 409],
     async handler({ params, body, actor, deps }) {
-      const app = await deps.db.application.findFirst({
-        where: { id: params.id, ...applicationScope(actor!) },
-        select: { id: true },
-      });
-      if (!app) throw notFound('application');
+      await visibleApplication(deps.db, params.id, actor!);
       try {
         const change = await requestPayeeChange(deps.db, secretBoxFor(deps.config.dataKey), {
           applicationId: params.id,
@@ -71,11 +67,7 @@ export const payeeRoutes = [
     response: PayeeChangeList,
     errors: [404],
     async handler({ params, actor, deps }) {
-      const app = await deps.db.application.findFirst({
-        where: { id: params.id, ...applicationScope(actor!) },
-        select: { id: true },
-      });
-      if (!app) throw notFound('application');
+      await visibleApplication(deps.db, params.id, actor!);
       const rows = await deps.db.payeeChange.findMany({
         where: { applicationId: params.id },
         orderBy: { requestedAt: 'desc' },
