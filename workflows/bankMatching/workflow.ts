@@ -13,6 +13,7 @@ import type { StepRecord } from '../../activities/records';
 import { formatFen } from '../../domain/money';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/roles';
 import { NeedsAttentionKey } from '../searchAttributes';
+import { DATABASE } from '../activityOptions';
 import {
   referralsQuery,
   respondUpdate,
@@ -21,10 +22,7 @@ import {
   type ReferralView,
 } from './contract';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const acts = proxyActivities<Activities>(DATABASE);
 
 interface Offer extends ReferralView {
   creditLineFen?: number;
