@@ -19,7 +19,8 @@ import { campaignProgress } from '../services/outreach';
 import type { RegistryClient, RegistryPage } from '../services/registry';
 import { RetryableServiceError } from '../services/serviceErrors';
 import { signedLinks } from '../services/signedLinks';
-import type { PageRequest, PageResult } from '../workflows/outreach/contract';
+import { ServiceFailures } from '../workflows/contract';
+import { OutreachFailures, type PageRequest, type PageResult } from '../workflows/outreach/contract';
 
 export interface OutreachDeps {
   db: Db;
@@ -48,8 +49,8 @@ async function listing(deps: OutreachDeps, cursor: string | null, limit: number)
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof RetryableServiceError)
-      throw ApplicationFailure.retryable(message, 'ServiceUnavailable');
-    throw ApplicationFailure.nonRetryable(message, 'ServiceError');
+      throw ApplicationFailure.retryable(message, ServiceFailures.SERVICE_UNAVAILABLE);
+    throw ApplicationFailure.nonRetryable(message, ServiceFailures.SERVICE_ERROR);
   }
 }
 
@@ -76,7 +77,11 @@ export function createOutreachActivities(deps: OutreachDeps) {
       const recorded = await db.campaignPage.findUnique({ where: key });
       if (recorded) return result(campaignId, page, recorded.nextCursor);
       const campaign = await db.campaign.findUnique({ where: { id: campaignId } });
-      if (!campaign) throw ApplicationFailure.nonRetryable(`no campaign ${campaignId}`, 'CampaignNotFound');
+      if (!campaign)
+        throw ApplicationFailure.nonRetryable(
+          `no campaign ${campaignId}`,
+          OutreachFailures.CAMPAIGN_NOT_FOUND,
+        );
       const rules = campaign.rules as unknown as CampaignRules;
       const ctx = Context.current();
       ctx.heartbeat(page);

@@ -15,6 +15,7 @@ import { SYSTEM_ACTOR, type Actor } from '../../domain/roles';
 import { NeedsAttentionKey } from '../searchAttributes';
 import { DATABASE } from '../activityOptions';
 import {
+  BankMatchingErrors,
   referralsQuery,
   respondUpdate,
   type BankMatchingInput,
@@ -125,13 +126,13 @@ export async function bankMatchingWorkflow(input: BankMatchingInput): Promise<Re
         const offer = offers.find((o) => o.id === r.referralId);
         if (!offer || offer.bankCode !== r.bankCode)
           throw ApplicationFailure.create({
-            type: 'NOT_YOURS',
+            type: BankMatchingErrors.NOT_YOURS,
             message: 'no such referral for this bank',
             nonRetryable: true,
           });
         if (offer.status === 'GRANTED' || offer.status === 'DECLINED') {
           throw ApplicationFailure.create({
-            type: 'ALREADY_ANSWERED',
+            type: BankMatchingErrors.ALREADY_ANSWERED,
             message: 'this referral has already been answered',
             nonRetryable: true,
           });
