@@ -33,7 +33,8 @@ export interface Refusal {
 export type Verdict = Refusal | null;
 export const OK: Verdict = null;
 
-const refusal = (type: WorkflowErrorType, message: string): Refusal => ({ type, message });
+/** The refusal of an update: its failure type and why. */
+const refuse = (type: WorkflowErrorType, message: string): Refusal => ({ type, message });
 
 /** The open task as the validators see it. */
 export interface TaskState extends TaskView {
@@ -75,8 +76,8 @@ export const DECISIONS_BY_QUEUE: Partial<Record<Queue, readonly DecisionInput['d
 export function validateCurrentTask(s: ApplicationState, taskId: string): Verdict {
   const t = s.task;
   if (!t || t.id !== taskId)
-    return refusal(WorkflowErrors.TASK_NOT_CURRENT, `task ${taskId} is not open on this application`);
-  if (t.deciding) return refusal(WorkflowErrors.INVALID_STATE, 'a decision on this task is being recorded');
+    return refuse(WorkflowErrors.TASK_NOT_CURRENT, `task ${taskId} is not open on this application`);
+  if (t.deciding) return refuse(WorkflowErrors.INVALID_STATE, 'a decision on this task is being recorded');
   return OK;
 }
 
@@ -86,7 +87,7 @@ function validateWorkable(s: ApplicationState, taskId: string, actor: Actor): Ve
   if (current) return current;
   const t = s.task!;
   if (!mayWork(actor, t.queue, t.org))
-    return refusal(WorkflowErrors.WRONG_ROLE, `${actor.role} cannot work ${t.queue} tasks here`);
+    return refuse(WorkflowErrors.WRONG_ROLE, `${actor.role} cannot work ${t.queue} tasks here`);
   return OK;
 }
 
@@ -95,16 +96,16 @@ function validateFourEyes(s: ApplicationState, actor: Actor, queue: Queue, who =
   const earlier = (FOUR_EYES_BARRED[queue] ?? []).find((q) => s.deciders.get(q)?.has(actor.subject));
   if (!earlier) return OK;
   if (earlier === 'final-approval')
-    return refusal(
+    return refuse(
       WorkflowErrors.FOUR_EYES,
       `${who} gave the final approval of this application and may not judge the objections to it`,
     );
   if (queue === 'final-approval')
-    return refusal(
+    return refuse(
       WorkflowErrors.FOUR_EYES,
       `${who} reviewed this application earlier and may not give the final approval`,
     );
-  return refusal(
+  return refuse(
     WorkflowErrors.FOUR_EYES,
     `${who} reviewed this application earlier and may not judge the objections to it`,
   );
@@ -112,7 +113,7 @@ function validateFourEyes(s: ApplicationState, actor: Actor, queue: Queue, who =
 
 function validateOwnApplicant(s: ApplicationState, actor: Actor): Verdict {
   if (actor.role !== 'applicant' || actor.creditCode !== s.input.creditCode)
-    return refusal(WorkflowErrors.NOT_YOURS, 'only the applying enterprise may do this');
+    return refuse(WorkflowErrors.NOT_YOURS, 'only the applying enterprise may do this');
   return OK;
 }
 
@@ -121,7 +122,7 @@ export function validateClaim(s: ApplicationState, { taskId, actor }: ClaimInput
   if (workable) return workable;
   const t = s.task!;
   if (t.assignee && t.assignee !== actor.subject)
-    return refusal(WorkflowErrors.ALREADY_CLAIMED, 'task is claimed by someone else');
+    return refuse(WorkflowErrors.ALREADY_CLAIMED, 'task is claimed by someone else');
   return validateFourEyes(s, actor, t.queue);
 }
 
@@ -130,14 +131,14 @@ export function validateUnclaim(s: ApplicationState, { taskId, actor }: ClaimInp
   if (workable) return workable;
   const t = s.task!;
   if (t.assignee && t.assignee !== actor.subject && !actor.supervisor)
-    return refusal(WorkflowErrors.NOT_CLAIMED_BY_CALLER, 'only the claimer or a supervisor may unclaim');
+    return refuse(WorkflowErrors.NOT_CLAIMED_BY_CALLER, 'only the claimer or a supervisor may unclaim');
   return OK;
 }
 
 export function validateAssign(s: ApplicationState, { taskId, actor, assignee }: AssignInput): Verdict {
   const workable = validateWorkable(s, taskId, actor);
   if (workable) return workable;
-  if (!actor.supervisor) return refusal(WorkflowErrors.NOT_SUPERVISOR, 'only a supervisor may assign tasks');
+  if (!actor.supervisor) return refuse(WorkflowErrors.NOT_SUPERVISOR, 'only a supervisor may assign tasks');
   return validateFourEyes(s, { ...actor, subject: assignee }, s.task!.queue, assignee);
 }
 
@@ -146,21 +147,21 @@ export function validateDecision(s: ApplicationState, d: DecisionInput): Verdict
   if (workable) return workable;
   const t = s.task!;
   if (t.assignee !== d.actor.subject)
-    return refusal(WorkflowErrors.NOT_CLAIMED_BY_CALLER, 'claim the task before deciding');
+    return refuse(WorkflowErrors.NOT_CLAIMED_BY_CALLER, 'claim the task before deciding');
   if (!DECISIONS_BY_QUEUE[t.queue]?.includes(d.decision))
-    return refusal(
+    return refuse(
       WorkflowErrors.INVALID_DECISION,
       `"${d.decision}" is not a decision of the ${t.queue} queue`,
     );
   if (d.decision === 'request_info' && !d.infoRequest?.message)
-    return refusal(WorkflowErrors.INVALID_DECISION, 'a request for information needs infoRequest.message');
+    return refuse(WorkflowErrors.INVALID_DECISION, 'a request for information needs infoRequest.message');
   if (d.decision === 'reject' && !d.reasonCode && !d.comment)
-    return refusal(
+    return refuse(
       WorkflowErrors.INVALID_DECISION,
       'a rejection needs a reasonCode or a comment for the applicant',
     );
   if (t.queue === 'expert-review' && !d.appraisal)
-    return refusal(
+    return refuse(
       WorkflowErrors.INVALID_DECISION,
       'an expert decision needs an appraisal (grade and opinion)',
     );
@@ -171,7 +172,7 @@ export function validateSupplement(s: ApplicationState, { actor }: SupplementInp
   const own = validateOwnApplicant(s, actor);
   if (own) return own;
   if (s.status !== 'NEEDS_INFO' || s.supplement || s.ending)
-    return refusal(
+    return refuse(
       WorkflowErrors.INVALID_STATE,
       `supplements are accepted only while information is requested (now ${s.status})`,
     );
@@ -183,7 +184,7 @@ export function validateObjection(s: ApplicationState, { batchId }: ObjectionInp
   const open =
     s.status === 'IN_PUBLIC_NOTICE' && n?.batchId === batchId && !n.ended && s.now < Date.parse(n.endsAt);
   if (!open)
-    return refusal(WorkflowErrors.INVALID_STATE, 'objections are taken only while the notice is open');
+    return refuse(WorkflowErrors.INVALID_STATE, 'objections are taken only while the notice is open');
   return OK;
 }
 
@@ -191,7 +192,7 @@ export function validateLoanInterest(s: ApplicationState, { actor }: LoanInteres
   const own = validateOwnApplicant(s, actor);
   if (own) return own;
   if (s.handOffStarted || isFinal(s.status))
-    return refusal(
+    return refuse(
       WorkflowErrors.INVALID_STATE,
       'the loan request can no longer change: the bank hand-off has started',
     );
@@ -202,20 +203,20 @@ export function validateAdminAction(
   s: ApplicationState,
   { actor, action, reason }: AdminActionInput,
 ): Verdict {
-  if (actor.role !== 'admin') return refusal(WorkflowErrors.WRONG_ROLE, 'only an administrator may do this');
-  if (!reason.trim()) return refusal(WorkflowErrors.INVALID_DECISION, 'give the reason for the record');
-  if (s.ending) return refusal(WorkflowErrors.INVALID_STATE, 'the application is already ending');
+  if (actor.role !== 'admin') return refuse(WorkflowErrors.WRONG_ROLE, 'only an administrator may do this');
+  if (!reason.trim()) return refuse(WorkflowErrors.INVALID_DECISION, 'give the reason for the record');
+  if (s.ending) return refuse(WorkflowErrors.INVALID_STATE, 'the application is already ending');
   if (action === 'cancel' && !CANCELLABLE_STATUSES.includes(s.status))
-    return refusal(
+    return refuse(
       WorkflowErrors.INVALID_STATE,
       `the application can no longer be cancelled (now ${s.status})`,
     );
   if (action === 'retry-payment') {
     const t = s.task;
     if (s.status !== 'PAYMENT_FAILED' || t?.queue !== 'payment-exception' || !t.ready)
-      return refusal(WorkflowErrors.INVALID_STATE, `no failed payment to retry (now ${s.status})`);
+      return refuse(WorkflowErrors.INVALID_STATE, `no failed payment to retry (now ${s.status})`);
     if (t.deciding)
-      return refusal(WorkflowErrors.INVALID_STATE, 'a decision on this payment is being recorded');
+      return refuse(WorkflowErrors.INVALID_STATE, 'a decision on this payment is being recorded');
   }
   return OK;
 }
@@ -224,7 +225,7 @@ export function validateWithdrawal(s: ApplicationState, { actor }: WithdrawInput
   const own = validateOwnApplicant(s, actor);
   if (own) return own;
   if (s.ending || isFinal(s.status) || !WITHDRAWABLE_STATUSES.includes(s.status))
-    return refusal(
+    return refuse(
       WorkflowErrors.INVALID_STATE,
       `the application can no longer be withdrawn (now ${s.status})`,
     );
