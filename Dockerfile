@@ -8,7 +8,10 @@ COPY prisma/schema.prisma prisma/
 RUN npm ci --no-audit --no-fund
 COPY . .
 # The workflow bundle is built here once: workers start polling in seconds instead of bundling at start.
-RUN npm run typecheck && npm run build:web && npm run build:workflows && npm prune --omit=dev
+# What only `npm start`, the tests and the bench run (dev/: embedded servers and simulators) stays out of the
+# image: no production entry point imports it (test/unit/layers.test.ts).
+RUN npm run typecheck && npm run build:web && npm run build:workflows && npm prune --omit=dev \
+  && rm -rf dev test bench
 
 FROM node:20.19-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
@@ -17,7 +20,7 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 WORKFLOW_BUNDLE_PATH=/app/dist/wo
 # libraries it links beyond glibc and libgcc (libnss3, libnspr4, libexpat: traced, it opens nothing else of
 # the system's) and a last-resort font from the same package; the pages carry Noto Sans SC from
 # @fontsource/noto-sans-sc. So /tmp must be writable and have the room. As user node, where the container
-# allows no user namespace for Chromium's sandbox, it runs without (services/chromium.ts).
+# allows no user namespace for Chromium's sandbox, it runs without (reports/chromium.ts).
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node

@@ -1,6 +1,7 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import { layerRules } from './eslint.layers.mjs';
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
@@ -29,6 +30,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
+  // Who may import whom (docs/ARCHITECTURE.md, "Layers").
+  ...layerRules(),
   {
     // Workflow code runs in Temporal's deterministic sandbox: no I/O, no clients, activities by type only.
     files: ['workflows/**/*.ts'],
@@ -48,9 +51,15 @@ export default tseslint.config(
               message: 'Not available inside workflows.',
             },
             {
-              group: ['**/activities', '**/activities/*', '**/services/*', '**/api/*'],
+              group: ['**/activities', '**/activities/*'],
               allowTypeImports: true,
               message: 'Workflows import activity types only.',
+            },
+            {
+              regex: '^(\\.\\.?/)+(.*/)?(config|platform|data|services|reports|temporal|api|worker|dev)(/|$)',
+              allowTypeImports: true,
+              message:
+                'Workflow code imports no I/O module, only its types (docs/ARCHITECTURE.md, "Layers").',
             },
           ],
         },

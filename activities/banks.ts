@@ -2,7 +2,7 @@ import type { LoanInterest, PartnerBank } from '../domain/bankMatching';
 import { matchBanks } from '../domain/bankMatching';
 import { fromDbFen } from '../domain/money';
 import type { Track } from '../domain/status';
-import type { Db } from '../services/db';
+import type { Db } from '../data/db';
 
 export interface Referral {
   id: string;

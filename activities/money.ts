@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { maskNumber, openBankAccount, secretBoxFor } from '../services/secretBox';
+import { maskNumber, openBankAccount, secretBoxFor } from '../platform/secretBox';
 import type { Client } from '@temporalio/client';
 import { fromDbFen } from '../domain/money';
 import { GRANT_HOLDING_STATUSES } from '../domain/status';
@@ -10,10 +10,10 @@ import {
   spendGrant,
   type ReservationOutcome,
   type ReservationRequest,
-} from '../services/budget';
-import { flushWakes } from '../services/budgetWaiters';
-import type { Db } from '../services/db';
-import { fixPayee } from '../services/payee';
+} from '../data/budget';
+import { flushWakes } from '../temporal/budgetWaiters';
+import type { Db } from '../data/db';
+import { fixPayee } from '../data/payee';
 import type { Payee, PaymentClient } from '../services/payment';
 import { RetryableServiceError } from '../services/serviceErrors';
 import { ApplicationActivityFailures } from '../workflows/application/contract';
@@ -64,7 +64,7 @@ function maskPayee(p: Payee): Payee {
 export function createMoneyActivities(deps: MoneyDeps) {
   const { db } = deps;
 
-  /** Who is paid: the payee fixed at final approval (services/payee.ts), never the live profile. */
+  /** Who is paid: the payee fixed at final approval (data/payee.ts), never the live profile. */
   async function payee(applicationId: string): Promise<Payee> {
     let app = await db.application.findUniqueOrThrow({ where: { id: applicationId } });
     if (app.payee === 'INSURER')
@@ -80,7 +80,7 @@ export function createMoneyActivities(deps: MoneyDeps) {
 
   return {
     /**
-     * The binding reservation of budget and annual cap, or a place in the budget queue (services/budget.ts).
+     * The binding reservation of budget and annual cap, or a place in the budget queue (data/budget.ts).
      * `wasWaiting` is what older workflows send; the queue keeps its own state.
      */
     async reserveGrant(req: ReservationRequest & { wasWaiting?: boolean }): Promise<ReservationOutcome> {

@@ -1,6 +1,6 @@
 import { shanghaiDate, type WorkingCalendar } from '../domain/calendar';
-import type { Db } from '../services/db';
-import { programFor } from '../services/programs';
+import type { Db } from '../data/db';
+import { programFor } from '../data/programs';
 import { createCalendarActivities } from './calendar';
 
 export interface PublishedBatch {

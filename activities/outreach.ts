@@ -12,15 +12,19 @@ import {
   UNSUBSCRIBE_VALID_DAYS,
   type CampaignStatus,
 } from '../domain/outreach';
-import type { ProgramConfig } from '../domain/program';
-import type { CatalogProduct, PriorApplication } from '../domain/rules';
-import type { Db } from '../services/db';
-import { campaignProgress } from '../services/outreach';
+import type { PriorApplication } from '../domain/rules';
+import type { Db } from '../data/db';
+import { campaignProgress } from '../data/outreach';
 import type { RegistryClient, RegistryPage } from '../services/registry';
 import { RetryableServiceError } from '../services/serviceErrors';
-import { signedLinks } from '../services/signedLinks';
+import { signedLinks } from '../platform/signedLinks';
 import { ServiceFailures } from '../workflows/contract';
-import { OutreachFailures, type PageRequest, type PageResult } from '../workflows/outreach/contract';
+import {
+  OutreachFailures,
+  type CampaignRules,
+  type PageRequest,
+  type PageResult,
+} from '../workflows/outreach/contract';
 
 export interface OutreachDeps {
   db: Db;
@@ -28,12 +32,6 @@ export interface OutreachDeps {
   publicBaseUrl: string;
   linkSecret: string;
   onEmailQueued?: () => void;
-}
-
-/** What a campaign judges by, fixed when it is created (Campaign.rules). */
-export interface CampaignRules {
-  program: ProgramConfig;
-  products: CatalogProduct[];
 }
 
 /** The signed links of an invitation e-mail. */

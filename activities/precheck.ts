@@ -7,14 +7,14 @@ import {
   type PolicyFacts,
   type PriorApplication,
 } from '../domain/rules';
-import type { Db } from '../services/db';
+import type { Db } from '../data/db';
 import type { InsurerClient } from '../services/insurer';
 import {
   catalogProduct,
   declaredEnterpriseFacts,
   declaredPolicyFacts,
   priorApplications,
-} from '../services/eligibility';
+} from '../data/eligibility';
 import type { RegistryClient } from '../services/registry';
 import { RetryableServiceError } from '../services/serviceErrors';
 import { ServiceFailures } from '../workflows/contract';

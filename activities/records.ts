@@ -3,9 +3,9 @@ import { fromDbFen } from '../domain/money';
 import type { Actor, Queue, Role } from '../domain/roles';
 import type { Reason } from '../domain/rules';
 import type { ApplicationStatus } from '../domain/status';
-import { Prisma, type Db, type Tx } from '../services/db';
-import { fixPayee } from '../services/payee';
-import { signedLinks, surveyLink } from '../services/signedLinks';
+import { Prisma, type Db, type Tx } from '../data/db';
+import { fixPayee } from '../data/payee';
+import { signedLinks, surveyLink } from '../platform/signedLinks';
 import type { TaskView } from '../workflows/application/contract';
 
 export type TaskChange =

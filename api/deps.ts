@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
-import type { Db } from '../services/db';
-import type { Logger } from '../services/logger';
-import type { PdfPrinter } from '../services/report';
+import type { Db } from '../data/db';
+import type { Logger } from '../platform/logger';
+import type { PdfPrinter } from '../reports';
 import type { TokenService } from './auth';
 
 /** What the HTTP layer needs, created once per process and injected. */

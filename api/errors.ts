@@ -2,8 +2,8 @@ import { isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { Prisma } from '../services/db';
-import type { Logger } from '../services/logger';
+import { Prisma } from '../data/db';
+import type { Logger } from '../platform/logger';
 import { localize, requestLang } from './i18n';
 
 export interface ErrorDetail {

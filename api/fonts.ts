@@ -1,10 +1,10 @@
 import express, { type Express } from 'express';
-import { FONT_FILES_DIR, FONT_VERSION, fontStylesheet } from '../services/fonts';
+import { FONT_FILES_DIR, FONT_VERSION, fontStylesheet } from '../reports/fonts';
 
 /** Where the fonts are served: the package version is part of the URL, so a year of caching is safe. */
 const FONT_BASE = `/fonts/${FONT_VERSION}/`;
 
-/** The style sheet that declares Noto Sans SC (family name `FONT_FAMILY` of services/fonts.ts). */
+/** The style sheet that declares Noto Sans SC (family name `FONT_FAMILY` of reports/fonts.ts). */
 export const FONT_STYLESHEET_URL = `${FONT_BASE}noto-sans-sc.css`;
 
 const YEAR = 'public, max-age=31536000, immutable';

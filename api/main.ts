@@ -1,7 +1,7 @@
 /** `npm run api`: one API process (any number may run behind a load balancer). */
 import { ConfigError } from '../config';
 import { loadProcessConfig } from '../config/devSecrets';
-import { createLogger } from '../services/logger';
+import { createLogger } from '../platform/logger';
 import { startApi } from './server';
 
 async function main() {

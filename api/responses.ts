@@ -380,7 +380,7 @@ export const StaffView = z.object({
 });
 export const StaffList = z.object({ items: z.array(StaffView) });
 
-/** A change of payee (services/payee.ts), account numbers masked. */
+/** A change of payee (data/payee.ts), account numbers masked. */
 export const PayeeChange = z.object({
   id: z.string(),
   applicationId: z.string(),
@@ -396,7 +396,7 @@ export const PayeeChange = z.object({
 });
 export const PayeeChangeList = z.object({ items: z.array(PayeeChange) });
 
-/** The audit trail, newest first (services/audit.ts); `data` holds `before`/`after` of a change. */
+/** The audit trail, newest first (data/audit.ts); `data` holds `before`/`after` of a change. */
 export const AuditList = z.object({
   items: z.array(
     z.object({

@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Server } from 'node:http';
 import type { Config } from '../config';
-import { createDb, type Db } from '../services/db';
-import type { Logger } from '../services/logger';
-import { startMetricsServer, type MetricsServer } from '../services/metricsServer';
-import { createPdfPrinter, type PdfPrinter } from '../services/report';
-import { payloadDataConverter } from '../services/payloadCodec';
-import { connectClient } from '../services/temporal';
+import { createDb, type Db } from '../data/db';
+import type { Logger } from '../platform/logger';
+import { startMetricsServer, type MetricsServer } from '../platform/metricsServer';
+import { createPdfPrinter, type PdfPrinter } from '../reports';
+import { payloadDataConverter } from '../platform/payloadCodec';
+import { connectClient } from '../temporal/client';
 import { createApp } from './app';
 import { createTokenService } from './auth';
 import { setCreditCodeAllowList } from './schemas';

@@ -6,9 +6,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
-import { createLogger } from '../services/logger';
-import { PrismaClient } from '../services/db';
-import { createPdfPrinter } from '../services/report';
+import { createLogger } from '../platform/logger';
+import { PrismaClient } from '../data/db';
+import { createPdfPrinter } from '../reports';
 import { progress } from './log';
 import type { Stack } from './stack';
 import { insertEvaluationRows } from './synthetic';

@@ -5,7 +5,7 @@
  */
 import v8 from 'node:v8';
 import { loadConfig } from '../config';
-import { createLogger } from '../services/logger';
+import { createLogger } from '../platform/logger';
 import { startWorker } from '../worker/run';
 import { createBaselineActivities } from './baselineActivities';
 import type { ToWorker, WorkerReport, WorkerTuning } from './workerProtocol';

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Actor } from '../domain/roles';
-import { packagedCalendar } from '../services/calendar';
+import { packagedCalendar } from '../data/calendar';
 import { applicationWorkflowId, claimUpdate, decideUpdate } from '../workflows/application/contract';
 import { prepareApplicants, submit } from './applicants';
 import { cpuPer, cpuSample, type CpuSample } from './cpu';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { newPayloadKey } from '../services/payloadCodec';
+import { newPayloadKey } from '../platform/payloadCodec';
 import { loadConfig, type DevSecrets } from './index';
 
 const FILE = 'dev-secrets.json';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { parsePayloadKeys, type PayloadKey } from '../services/payloadCodec';
-import { parseDataKey } from '../services/secretBox';
+import { parsePayloadKeys, type PayloadKey } from '../platform/payloadCodec';
+import { parseDataKey } from '../platform/secretBox';
 
 /**
  * Configuration is read once, at each entry point, from the environment into this validated object,
@@ -216,9 +216,9 @@ export interface Config {
   };
   /** Signs links sent by e-mail (surveys, outreach), which carry no bearer token. */
   linkSecret: string;
-  /** DATA_ENCRYPTION_KEY: encrypts bank account numbers at rest (services/secretBox.ts). */
+  /** DATA_ENCRYPTION_KEY: encrypts bank account numbers at rest (platform/secretBox.ts). */
   dataKey: string;
-  /** PAYLOAD_KEYS: encrypt Temporal payloads (services/payloadCodec.ts); the first seals, all open. */
+  /** PAYLOAD_KEYS: encrypt Temporal payloads (platform/payloadCodec.ts); the first seals, all open. */
   payloadKeys: PayloadKey[];
   notices: { schedule: boolean };
   services: {

@@ -8,7 +8,7 @@ import { GRANT_HOLDING_STATUSES, TRACKS, type Track } from './status';
 
 /**
  * Programme evaluation (实施效果评估, DOMAIN.md): the arithmetic, the Asia/Shanghai periods and the CSV, as
- * pure functions of aggregates that `services/evaluation.ts` reads from the database.
+ * pure functions of aggregates that `data/evaluation.ts` reads from the database.
  *
  * Which applications count, for the evaluation of year Y:
  * - An application is *insured* when it reached final approval with a grant and still holds it: `approvedAt`
@@ -29,7 +29,7 @@ import { GRANT_HOLDING_STATUSES, TRACKS, type Track } from './status';
  *   `highTechEnterpriseTotal` × 100, 2 decimals.
  * - bankMatching counts the bank referrals created in Y, by status (SENT is pending); creditLineFen sums the
  *   granted ones. surveys counts the follow-up surveys sent in Y and sums the answers given to them.
- * - campaigns (主动匹配, services/outreach.ts; zeros when Y had none): the outreach campaigns of programme year Y, the invitations they
+ * - campaigns (主动匹配, data/outreach.ts; zeros when Y had none): the outreach campaigns of programme year Y, the invitations they
  *   e-mailed, the distinct enterprises reached and those that opened an invitation, the distinct applications
  *   of Y that resulted (the enterprise was invited for that track and year before it applied), and
  *   conversionPct = applications / enterprisesReached × 100, 2 decimals; null when nobody was invited.

@@ -154,7 +154,7 @@ export const STEP_LABELS: Record<string, Label> = {
   PAYEE_CHANGE_REJECTED: { zh: '驳回收款账户变更', en: 'Change of payee rejected' },
 };
 
-/** The audit trail's other entries: profile and configuration changes (services/audit.ts). */
+/** The audit trail's other entries: profile and configuration changes (data/audit.ts). */
 export const CHANGE_LABELS: Record<string, Label> = {
   ENTERPRISE_CREATED: { zh: '登记企业信息', en: 'Enterprise registered' },
   ENTERPRISE_UPDATED: { zh: '修改企业信息', en: 'Enterprise profile changed' },

@@ -1,5 +1,5 @@
 /**
- * The administrator's stuck list in words: services/stuck.ts writes each reason for the log and the
+ * The administrator's stuck list in words: temporal/stuck.ts writes each reason for the log and the
  * runbook (`initial-review task unclaimed, due 2026-…Z`); people read it in Chinese (or English), with
  * Beijing times. Raw detail stays one click away in the Temporal UI.
  */
@@ -27,7 +27,7 @@ function beijing(iso: string): string {
 }
 const queueOf = (q: string): Label => QUEUE_LABELS[q as keyof typeof QUEUE_LABELS] ?? { zh: q, en: q };
 
-/** The stuck item's reason for people; kinds without a sentence here keep services/stuck.ts's own Chinese. */
+/** The stuck item's reason for people; kinds without a sentence here keep temporal/stuck.ts's own Chinese. */
 export function describeStuck(item: { kind: string; reason: string; reasonZh?: string }): Label {
   const r = item.reason;
   let m: RegExpExecArray | null;

@@ -1,6 +1,6 @@
 import { shanghaiYear } from '../domain/calendar';
 import type { CatalogProduct } from '../domain/rules';
-import type { Db } from '../services/db';
+import type { Db } from '../data/db';
 
 /**
  * Demonstration data for the embedded stack and the tests: the district's group product, a small

@@ -1,7 +1,7 @@
 /** `npm run db:seed`: loads the demonstration catalog (development and demos only, never production). */
 import { loadProcessConfig } from '../config/devSecrets';
 import { seedDemoData } from '../prisma/seed';
-import { createDb } from '../services/db';
+import { createDb } from '../data/db';
 
 const db = createDb(loadProcessConfig(process.env).database.url, { maxConnections: 1 });
 seedDemoData(db)

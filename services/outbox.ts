@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Db } from './db';
+import type { Db } from '../data/db';
 import type { Mailer } from './mailer';
-import { emailFailures, emailsSent } from './metrics';
+import { emailFailures, emailsSent } from '../platform/metrics';
 
 interface ClaimedRow {
   id: bigint;

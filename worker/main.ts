@@ -1,8 +1,8 @@
 /** `npm run worker`: one worker process (any number may run against one Temporal cluster). */
 import { ConfigError } from '../config';
 import { loadProcessConfig } from '../config/devSecrets';
-import { createLogger } from '../services/logger';
-import { startMetricsServer } from '../services/metricsServer';
+import { createLogger } from '../platform/logger';
+import { startMetricsServer } from '../platform/metricsServer';
 import { startWorker } from './run';
 
 async function main() {

@@ -1,21 +1,21 @@
 import type { Worker } from '@temporalio/worker';
 import type { Config } from '../config';
 import { createActivities } from '../activities';
-import { startStrandedWorkflows } from '../services/applicationWorkflows';
-import { calendarProvider } from '../services/calendarStore';
-import { createDb } from '../services/db';
-import { purgeDrafts } from '../services/documentStore';
+import { startStrandedWorkflows } from '../temporal/applicationWorkflows';
+import { calendarProvider } from '../data/calendarStore';
+import { createDb } from '../data/db';
+import { purgeDrafts } from '../data/documentStore';
 import { createInsurerClient } from '../services/insurer';
 import { createPaymentClient } from '../services/payment';
 import { createRegistryClient } from '../services/registry';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../platform/logger';
 import { createMailer } from '../services/mailer';
-import { observeWorker } from '../services/metrics';
-import { ensureNoticeSchedule } from '../services/noticeSchedule';
+import { observeWorker } from '../platform/metrics';
+import { ensureNoticeSchedule } from '../temporal/noticeSchedule';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../services/outbox';
-import { payloadDataConverter } from '../services/payloadCodec';
-import { connectClient, connectWorker } from '../services/temporal';
-import { installTemporalRuntime } from '../services/temporalRuntime';
+import { payloadDataConverter } from '../platform/payloadCodec';
+import { connectClient, connectWorker } from '../temporal/client';
+import { installTemporalRuntime } from '../temporal/runtime';
 import { createWorker, type WorkerTuning } from './worker';
 
 export interface RunningWorker {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { describeStuck } from '../../domain/stuckText';
-import { wakeApplication } from '../../services/budgetWaiters';
+import { wakeApplication } from '../../temporal/budgetWaiters';
 import { AdminActionResult, StuckList, WakeResult } from '../responses';
-import { findStuck, STUCK_KINDS } from '../../services/stuck';
+import { findStuck, STUCK_KINDS } from '../../temporal/stuck';
 import { adminActionUpdate, type AdminAction } from '../../workflows/application/contract';
 import { notFound } from '../errors';
 import { defineRoute } from '../route';

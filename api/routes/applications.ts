@@ -11,12 +11,12 @@ import {
   type PolicyFacts,
   type RulesResult,
 } from '../../domain/rules';
-import { declaredEnterpriseFacts, declaredPolicyFacts } from '../../services/eligibility';
+import { declaredEnterpriseFacts, declaredPolicyFacts } from '../../data/eligibility';
 import { APPLICATION_STATUSES, TRACKS } from '../../domain/status';
 import type { Prisma } from '../../prisma/generated/client';
-import { startApplicationWorkflow } from '../../services/applicationWorkflows';
-import { programFor } from '../../services/programs';
-import { maskedBankAccount } from '../../services/secretBox';
+import { startApplicationWorkflow } from '../../temporal/applicationWorkflows';
+import { programFor } from '../../data/programs';
+import { maskedBankAccount } from '../../platform/secretBox';
 import { presentDocument } from './documents';
 import {
   applicationWorkflowId,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUDITED_ENTITIES, listAudit } from '../../services/audit';
+import { AUDITED_ENTITIES, listAudit } from '../../data/audit';
 import { AuditList } from '../responses';
 import { defineRoute } from '../route';
 

@@ -4,7 +4,7 @@ import { TRACKS } from '../../domain/status';
 import { bankMatchingWorkflowId, respondUpdate } from '../../workflows/bankMatching/contract';
 import { loanInterestUpdate } from '../../workflows/application/contract';
 import { notFound } from '../errors';
-import { audited } from '../../services/audit';
+import { audited } from '../../data/audit';
 import { defineRoute } from '../route';
 import { BankList, BankView, ReferralList } from '../responses';
 import { Email, Fen, IdParam, Text } from '../schemas';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TRACKS } from '../../domain/status';
-import { BudgetBelowCommitted, budgetView } from '../../services/budget';
-import { changeBudget } from '../../services/budgetWaiters';
+import { BudgetBelowCommitted, budgetView } from '../../data/budget';
+import { changeBudget } from '../../temporal/budgetWaiters';
 import { unprocessable } from '../errors';
 import { defineRoute } from '../route';
 import { requireDistrict } from '../scope';

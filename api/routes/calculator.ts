@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import type { Caller } from '../../domain/roles';
 import { TRACKS } from '../../domain/status';
-import { calculate, EnterpriseNotFound } from '../../services/eligibility';
+import { calculate, EnterpriseNotFound } from '../../data/eligibility';
 import { createRegistryClient, type RegistryClient } from '../../services/registry';
 import { RetryableServiceError, ServiceError } from '../../services/serviceErrors';
 import { HttpError, unprocessable } from '../errors';

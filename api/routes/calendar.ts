@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarOverview, calendarYearView, saveCalendarYear } from '../../services/calendarStore';
+import { calendarOverview, calendarYearView, saveCalendarYear } from '../../data/calendarStore';
 import { HttpError, type ErrorDetail } from '../errors';
 import { defineRoute } from '../route';
 import { CalendarOverview, CalendarYear } from '../responses';

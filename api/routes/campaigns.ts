@@ -14,17 +14,17 @@ import {
 } from '../../domain/outreach';
 import type { EnterpriseFacts } from '../../domain/rules';
 import { TRACKS } from '../../domain/status';
-import type { CampaignRules } from '../../activities/outreach';
-import type { Prisma } from '../../services/db';
-import { campaignViews, recordOpen } from '../../services/outreach';
-import { programFor, toCatalogProduct } from '../../services/programs';
-import { LinkError, signedLinks } from '../../services/signedLinks';
+import type { Prisma } from '../../data/db';
+import { campaignViews, recordOpen } from '../../data/outreach';
+import { programFor, toCatalogProduct } from '../../data/programs';
+import { LinkError, signedLinks } from '../../platform/signedLinks';
 import {
   campaignWorkflowId,
   OUTREACH_WORKFLOW_TYPE,
+  type CampaignRules,
   type CampaignWorkflowInput,
+  type OutreachCampaignWorkflow,
 } from '../../workflows/outreach/contract';
-import type { outreachCampaignWorkflow } from '../../workflows/outreach/workflow';
 import { TrackKey } from '../../workflows/searchAttributes';
 import type { ApiDeps } from '../deps';
 import { conflict, HttpError, notFound, unprocessable } from '../errors';
@@ -141,7 +141,7 @@ async function startCampaign(
     pagesDone: 0,
   };
   try {
-    await deps.temporal.workflow.start<typeof outreachCampaignWorkflow>(OUTREACH_WORKFLOW_TYPE, {
+    await deps.temporal.workflow.start<OutreachCampaignWorkflow>(OUTREACH_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: deps.config.temporal.taskQueue,
       args: [input],

@@ -3,7 +3,7 @@ import type { Express, Request } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import type { Caller } from '../../domain/roles';
-import { AesGcmPayloadCodec } from '../../services/payloadCodec';
+import { AesGcmPayloadCodec } from '../../platform/payloadCodec';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';

@@ -10,7 +10,7 @@ import {
   draftUsage,
   storeDraft,
   type DocumentLimits,
-} from '../../services/documentStore';
+} from '../../data/documentStore';
 import type { ApiDeps } from '../deps';
 import { conflict, HttpError, notFound } from '../errors';
 import { defineRoute } from '../route';

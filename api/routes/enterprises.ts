@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../../domain/roles';
 import type { Enterprise } from '../../prisma/generated/client';
-import { audited } from '../../services/audit';
+import { audited } from '../../data/audit';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
 import { EnterpriseView } from '../responses';
@@ -21,7 +21,7 @@ import {
   sealBankAccount,
   secretBoxFor,
   type SecretBox,
-} from '../../services/secretBox';
+} from '../../platform/secretBox';
 
 export const BankAccount = z.object({
   bankName: Text(100),

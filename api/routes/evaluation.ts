@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { evaluationCsv } from '../../domain/evaluation';
 import { TRACKS } from '../../domain/status';
-import { disclosures, recentEvaluationReport } from '../../services/evaluation';
+import { disclosures, recentEvaluationReport } from '../../data/evaluation';
 import { defineRoute } from '../route';
 import { requireDistrict } from '../scope';
 

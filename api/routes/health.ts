@@ -1,6 +1,6 @@
 import type { Express } from 'express';
-import { calendarReadiness } from '../../services/calendarStore';
-import { observeDatabase } from '../../services/metrics';
+import { calendarReadiness } from '../../data/calendarStore';
+import { observeDatabase } from '../../platform/metrics';
 import type { ApiDeps } from '../deps';
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -18,7 +18,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 /**
  * `/healthz`: the process is up. `/readyz`: the database and Temporal answer (with warnings that do not make it
  * unready: a missing working-day calendar). `/metrics` is not on this port: the API process serves it on its
- * internal metrics listener (services/metricsServer.ts), with the business figures of this database.
+ * internal metrics listener (platform/metricsServer.ts), with the business figures of this database.
  */
 export function mountHealth(app: Express, deps: ApiDeps): void {
   observeDatabase(deps.db, deps.logger);

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { fromDbFen } from '../../domain/money';
 import { objectUpdate } from '../../workflows/application/contract';
-import { NOTICE_WORKFLOW_TYPE, publicationUpdate } from '../../workflows/notice/contract';
-import type { noticeBatchWorkflow } from '../../workflows/notice/workflow';
+import {
+  NOTICE_WORKFLOW_TYPE,
+  publicationUpdate,
+  type NoticeBatchWorkflow,
+} from '../../workflows/notice/contract';
 import { conflict, notFound } from '../errors';
 import { defineRoute } from '../route';
 import { NoticeList, ObjectionReceipt, Publication } from '../responses';
@@ -112,7 +115,7 @@ export const noticeRoutes = [
     response: Publication,
     access: ['admin'],
     async handler({ deps }) {
-      const handle = await deps.temporal.workflow.start<typeof noticeBatchWorkflow>(NOTICE_WORKFLOW_TYPE, {
+      const handle = await deps.temporal.workflow.start<NoticeBatchWorkflow>(NOTICE_WORKFLOW_TYPE, {
         workflowId: `notice-admin-${Date.now()}`,
         taskQueue: deps.config.temporal.taskQueue,
         args: [{ trigger: 'admin', timeAcceleration: deps.config.timeAcceleration }],

@@ -4,8 +4,8 @@ import {
   PayeeChangeRefused,
   presentPayeeChange,
   requestPayeeChange,
-} from '../../services/payee';
-import { secretBoxFor } from '../../services/secretBox';
+} from '../../data/payee';
+import { secretBoxFor } from '../../platform/secretBox';
 import { conflict, HttpError, notFound } from '../errors';
 import { PayeeChange, PayeeChangeList } from '../responses';
 import { defineRoute } from '../route';
@@ -25,7 +25,7 @@ function refused(err: unknown): unknown {
 }
 
 /**
- * Paying an approved grant to another account (services/payee.ts): the applicant or an administrator asks,
+ * Paying an approved grant to another account (data/payee.ts): the applicant or an administrator asks,
  * finance decides (never the person who asked), both are audited on the application and e-mailed to the
  * enterprise's old and new address. Until then every payment goes to the account fixed at final approval.
  */

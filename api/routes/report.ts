@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { evaluationReportPage, ReportUnavailableError } from '../../services/report';
+import { evaluationReportPage, ReportUnavailableError } from '../../reports';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';
 import { requireDistrict } from '../scope';

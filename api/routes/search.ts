@@ -3,7 +3,7 @@ import { fromDbFen } from '../../domain/money';
 import { APPLICATION_STATUSES, TRACKS } from '../../domain/status';
 import { STATUS_LABELS, TRACK_LABELS } from '../../domain/labels';
 import { toCsv } from '../../domain/csv';
-import { Prisma } from '../../services/db';
+import { Prisma } from '../../data/db';
 import { defineRoute } from '../route';
 import { requireDistrict } from '../scope';
 import { IsoDate } from '../schemas';

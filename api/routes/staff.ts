@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { audited } from '../../services/audit';
+import { audited } from '../../data/audit';
 import { defineRoute } from '../route';
 import { StaffList, StaffView } from '../responses';
 import { Email, Text } from '../schemas';

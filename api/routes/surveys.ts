@@ -1,4 +1,4 @@
-import { LinkError, signedLinks } from '../../services/signedLinks';
+import { LinkError, signedLinks } from '../../platform/signedLinks';
 import { z } from 'zod';
 import { HttpError, conflict } from '../errors';
 import type { ApiDeps } from '../deps';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { FONT_FAMILY } from '../../services/fonts';
+import { FONT_FAMILY } from '../../reports/fonts';
 import { launchBrowser, publicPage, screenshot, testChromium } from '../helpers/browser';
 import { EMPTY_FONT_CONFIG } from '../helpers/hermetic';
 import { startStack, type TestStack } from '../helpers/stack';

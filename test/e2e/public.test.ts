@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import type { Browser } from 'playwright-core';
 import { createMoneyActivities } from '../../activities/money';
-import { signedLinks, surveyLink } from '../../services/signedLinks';
+import { signedLinks, surveyLink } from '../../platform/signedLinks';
 import { checkPage, fieldError, launchBrowser, PHONE, publicPage, signIn } from '../helpers/browser';
 import { as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approvedApplication, newApplicant, submit } from '../helpers/world';

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { chooseChromium, launchChromium, type ChromiumChoice } from '../../services/chromium';
+import { chooseChromium, launchChromium, type ChromiumChoice } from '../../reports/chromium';
 import type { TestStack } from './stack';
 
 let chosen: Promise<ChromiumChoice> | undefined;
 
 /**
- * The Chromium of the browser tests, chosen as the system chooses it (services/chromium.ts). Under jest
+ * The Chromium of the browser tests, chosen as the system chooses it (reports/chromium.ts). Under jest
  * the harness has taken any system Chromium off PATH and CHROMIUM_PATH out of the environment
  * (test/helpers/globalSetup.ts), so this is the one from npm, as on a fresh machine.
  */

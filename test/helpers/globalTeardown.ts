@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import type { EmbeddedPg } from '../../services/embedded/postgres';
-import type { TemporalDevServer } from '../../services/embedded/temporalServer';
+import type { EmbeddedPg } from '../../dev/embedded/postgres';
+import type { TemporalDevServer } from '../../dev/embedded/temporalServer';
 
 export default async function globalTeardown(): Promise<void> {
   const services = (globalThis as Record<string, unknown>).__testServices as

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { findChromium, SYSTEM_CHROMIUM_COMMANDS } from '../../services/chromium';
+import { findChromium, SYSTEM_CHROMIUM_COMMANDS } from '../../reports/chromium';
 
 /**
  * What a fresh machine has for the browser tests: no Chromium and no fonts of its own.

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { ENCRYPTED_ENCODING } from '../../services/payloadCodec';
+import { ENCRYPTED_ENCODING } from '../../platform/payloadCodec';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
 

@@ -3,7 +3,7 @@ import { createApp } from '../../api/app';
 import { createTokenService } from '../../api/auth';
 import type { ApiDeps } from '../../api/deps';
 import { loadConfig, type Config, type DevSecrets } from '../../config';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../platform/logger';
 import { TEST_PAYLOAD_KEYS } from './payloadKeys';
 import { ApiClient } from './stack';
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EnvSchema } from '../../config';
-import { waitForPort } from '../../services/embedded/temporalServer';
+import { waitForPort } from '../../dev/embedded/temporalServer';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 

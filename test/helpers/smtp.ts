@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { freePort } from '../../services/embedded/temporalServer';
+import { freePort } from '../../dev/embedded/temporalServer';
 
 export interface CapturedMail {
   to: string[];

@@ -8,7 +8,7 @@ import type { ResponseRecord } from '../../activities/banks';
 import type { GatewayAnswer, PaymentAttempt } from '../../activities/money';
 import type { LoanInterest, PartnerBank } from '../../domain/bankMatching';
 import type { PrecheckContext } from '../../activities/precheck';
-import type { ReservationOutcome } from '../../services/budget';
+import type { ReservationOutcome } from '../../data/budget';
 import type { StepRecord, StepResult } from '../../activities/records';
 import { REQUIRED_DOCUMENTS } from '../../domain/documents';
 import type { CatalogProduct, EnterpriseFacts, PolicyFacts } from '../../domain/rules';

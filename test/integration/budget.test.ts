@@ -7,8 +7,8 @@ import {
   setBudget,
   spendGrant,
   type ReservationOutcome,
-} from '../../services/budget';
-import { createDb, type Db } from '../../services/db';
+} from '../../data/budget';
+import { createDb, type Db } from '../../data/db';
 import { creditCode } from '../helpers/fixtures';
 import {
   as,

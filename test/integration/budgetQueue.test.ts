@@ -14,8 +14,8 @@ import { createRecordActivities, type StepRecord } from '../../activities/record
 import { defaultProgram } from '../../domain/program';
 import { SYSTEM_ACTOR } from '../../domain/roles';
 import type { Track } from '../../domain/status';
-import { changeBudget } from '../../services/budgetWaiters';
-import { createDb, type Db } from '../../services/db';
+import { changeBudget } from '../../temporal/budgetWaiters';
+import { createDb, type Db } from '../../data/db';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { creditCode } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/stack';

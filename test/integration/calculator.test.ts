@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createTokenService } from '../../api/auth';
 import { shanghaiDate } from '../../domain/calendar';
 import type { Track } from '../../domain/status';
-import { SEED_CREDIT_CODES, SEED_ENTERPRISES } from '../../services/simulators/seed';
+import { SEED_CREDIT_CODES, SEED_ENTERPRISES } from '../../dev/simulators/seed';
 import { creditCode, enterpriseBody } from '../helpers/fixtures';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approveReviews, newApplicant, setBehaviour, submit, type Applicant } from '../helpers/world';

@@ -1,7 +1,7 @@
 import { createCalendarActivities } from '../../activities/calendar';
 import { shanghaiDate, shanghaiYear } from '../../domain/calendar';
-import { packagedCalendar } from '../../services/calendar';
-import { calendarProvider, overlayCalendar, type CalendarYearDays } from '../../services/calendarStore';
+import { packagedCalendar } from '../../data/calendar';
+import { calendarProvider, overlayCalendar, type CalendarYearDays } from '../../data/calendarStore';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { newApplicant, submit } from '../helpers/world';
 

@@ -1,7 +1,7 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { SignJWT } from 'jose';
 import type { DevSecrets } from '../../config';
-import { AesGcmPayloadCodec, newPayloadKey, parsePayloadKeys } from '../../services/payloadCodec';
+import { AesGcmPayloadCodec, newPayloadKey, parsePayloadKeys } from '../../platform/payloadCodec';
 import { startLightApi, type LightApi } from '../helpers/lightApi';
 import { ApiClient } from '../helpers/stack';
 

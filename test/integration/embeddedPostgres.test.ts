@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { packagedNative, startEmbeddedPostgres } from '../../services/embedded/postgres';
-import { freePort } from '../../services/embedded/temporalServer';
+import { packagedNative, startEmbeddedPostgres } from '../../dev/embedded/postgres';
+import { freePort } from '../../dev/embedded/temporalServer';
 
 /**
  * A newcomer's first start in a checkout that the postgres user cannot enter (as root, PostgreSQL runs as that

@@ -1,7 +1,7 @@
 import { defaultProgram } from '../../domain/program';
 import type { ApplicationStatus, Track } from '../../domain/status';
 import { applicationWorkflowId } from '../../workflows/application/contract';
-import { recentEvaluationReport } from '../../services/evaluation';
+import { recentEvaluationReport } from '../../data/evaluation';
 import { creditCode } from '../helpers/fixtures';
 import { ApiClient, as, startStack, type TestStack } from '../helpers/stack';
 

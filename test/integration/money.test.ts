@@ -1,12 +1,12 @@
 import { SignJWT } from 'jose';
 import { createMoneyActivities } from '../../activities/money';
-import { signedLinks, surveyLink } from '../../services/signedLinks';
+import { signedLinks, surveyLink } from '../../platform/signedLinks';
 import { createNoticeActivities } from '../../activities/notices';
 import { defaultProgram } from '../../domain/program';
-import { packagedCalendar } from '../../services/calendar';
-import { createDb } from '../../services/db';
+import { packagedCalendar } from '../../data/calendar';
+import { createDb } from '../../data/db';
 import { signPaymentCallback } from '../../services/paymentSignature';
-import { ensureNoticeSchedule } from '../../services/noticeSchedule';
+import { ensureNoticeSchedule } from '../../temporal/noticeSchedule';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { noticeScheduleId } from '../../workflows/notice/contract';
 import { creditCode } from '../helpers/fixtures';

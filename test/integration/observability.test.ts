@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import { createDb } from '../../services/db';
-import { createLogger } from '../../services/logger';
-import { observeDatabase } from '../../services/metrics';
+import { createDb } from '../../data/db';
+import { createLogger } from '../../platform/logger';
+import { observeDatabase } from '../../platform/metrics';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
 import { newApplicant, setBehaviour, submit } from '../helpers/world';

@@ -12,7 +12,7 @@ import { percentOf } from '../../domain/evaluation';
 import { defaultProgram } from '../../domain/program';
 import { evaluate, type EnterpriseFacts, type PolicyFacts } from '../../domain/rules';
 import { SEED_PRODUCTS } from '../../prisma/seed';
-import { SEED_ENTERPRISES, syntheticEnterprises } from '../../services/simulators/seed';
+import { SEED_ENTERPRISES, syntheticEnterprises } from '../../dev/simulators/seed';
 import { campaignWorkflowId } from '../../workflows/outreach/contract';
 import { enterpriseBody } from '../helpers/fixtures';
 import { TEST_PAYLOAD_KEYS } from '../helpers/payloadKeys';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createPaymentClient, type PaymentRequest, type PaymentView } from '../../services/payment';
 import { signPaymentCallback, verifyPaymentCallback } from '../../services/paymentSignature';
 import { RetryableServiceError, ServiceError } from '../../services/serviceErrors';
-import { startSimulators } from '../../services/simulators/server';
+import { startSimulators } from '../../dev/simulators/server';
 
 const SECRET = 'payment-callback-secret-for-tests';
 

@@ -1,10 +1,10 @@
 import { temporal } from '@temporalio/proto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { findTemporalCli } from '../../services/embedded/temporalCli';
+import { findTemporalCli } from '../../dev/embedded/temporalCli';
 import { shanghaiYear } from '../../domain/calendar';
 import { defaultProgram } from '../../domain/program';
-import { AesGcmPayloadCodec, ENCRYPTED_ENCODING } from '../../services/payloadCodec';
+import { AesGcmPayloadCodec, ENCRYPTED_ENCODING } from '../../platform/payloadCodec';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approvedApplication } from '../helpers/world';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureDevSecrets } from '../../config/devSecrets';
-import { newPayloadKey } from '../../services/payloadCodec';
+import { newPayloadKey } from '../../platform/payloadCodec';
 import { spawnEntry } from '../helpers/processes';
 
 /**

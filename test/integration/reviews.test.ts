@@ -1,5 +1,5 @@
 import type { Track } from '../../domain/status';
-import { packagedCalendar } from '../../services/calendar';
+import { packagedCalendar } from '../../data/calendar';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { NeedsAttentionKey } from '../../workflows/searchAttributes';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../platform/logger';
 import { as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approveReviews, newApplicant, submit } from '../helpers/world';
 

@@ -6,8 +6,8 @@ import type { EnterpriseFacts } from '../../domain/rules/facts';
 import { createInsurerClient } from '../../services/insurer';
 import { createRegistryClient } from '../../services/registry';
 import { RetryableServiceError, ServiceError } from '../../services/serviceErrors';
-import { SEED_CREDIT_CODES, SEED_ENTERPRISES, SEED_POLICIES } from '../../services/simulators/seed';
-import { startSimulators } from '../../services/simulators/server';
+import { SEED_CREDIT_CODES, SEED_ENTERPRISES, SEED_POLICIES } from '../../dev/simulators/seed';
+import { startSimulators } from '../../dev/simulators/server';
 import { creditCode } from '../helpers/fixtures';
 
 let sim: Awaited<ReturnType<typeof startSimulators>>;

@@ -9,7 +9,7 @@ import { REQUIRED_DOCUMENTS } from '../../domain/documents';
 import { enterpriseBody } from '../helpers/fixtures';
 import { PDF, policyFacts, registryFacts, type Applicant } from '../helpers/world';
 import { ApiClient, type HttpResult } from '../helpers/stack';
-import type { Db } from '../../services/db';
+import type { Db } from '../../data/db';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,9 +1,9 @@
 /**
- * Runs one embedded PostgreSQL server (services/embedded/postgres.ts) in a process of its own, for a test
+ * Runs one embedded PostgreSQL server (dev/embedded/postgres.ts) in a process of its own, for a test
  * that stops and starts it as an outage would (the test's own process stays up). Environment: PG_DIR, PG_PORT, PG_PASSWORD. Prints `ready` once
  * the server accepts connections; SIGTERM stops the server (a fast shutdown) and then this process.
  */
-import { startEmbeddedPostgres } from '../../services/embedded/postgres';
+import { startEmbeddedPostgres } from '../../dev/embedded/postgres';
 
 async function main() {
   const pg = await startEmbeddedPostgres({

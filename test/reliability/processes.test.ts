@@ -17,11 +17,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedDemoData } from '../../prisma/seed';
-import { createDb, type Db } from '../../services/db';
-import { freePort } from '../../services/embedded/temporalServer';
-import { startSimulators } from '../../services/simulators/server';
-import { parsePayloadKeys, payloadDataConverter } from '../../services/payloadCodec';
-import { connectClient } from '../../services/temporal';
+import { createDb, type Db } from '../../data/db';
+import { freePort } from '../../dev/embedded/temporalServer';
+import { startSimulators } from '../../dev/simulators/server';
+import { parsePayloadKeys, payloadDataConverter } from '../../platform/payloadCodec';
+import { connectClient } from '../../temporal/client';
 import { TEST_PAYLOAD_KEYS } from '../helpers/payloadKeys';
 import { creditCode } from '../helpers/fixtures';
 import {

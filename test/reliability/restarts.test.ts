@@ -12,12 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { migrate } from '../../prisma/migrate';
-import { findTemporalCli } from '../../services/embedded/temporalCli';
-import {
-  freePort,
-  startTemporalDevServer,
-  type TemporalDevServer,
-} from '../../services/embedded/temporalServer';
+import { findTemporalCli } from '../../dev/embedded/temporalCli';
+import { freePort, startTemporalDevServer, type TemporalDevServer } from '../../dev/embedded/temporalServer';
 import { spawnEntry, type NodeProcess } from '../helpers/processes';
 import { startStack, type TestStack } from '../helpers/stack';
 import { applicationWorkflowId } from '../../workflows/application/contract';

@@ -7,7 +7,7 @@ import { localize, requestLang } from '../../api/i18n';
  * zh-CN by default): the messages are read from the sources, so a new one without a translation fails here.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const SOURCES = ['api', 'workflows', 'services/report', 'services/budget.ts', 'services/payee.ts'];
+const SOURCES = ['api', 'workflows', 'reports', 'data/budget.ts', 'data/payee.ts'];
 
 function files(p: string): string[] {
   const abs = path.join(ROOT, p);

@@ -26,12 +26,12 @@ const ACTION = /action: (?:[^,\n'?]*\? )?'([A-Z][A-Z_]+)'(?: : '([A-Z][A-Z_]+)')
 const CHANGE = /'((?:[A-Z]+_)+(?:CREATED|UPDATED|LOADED|REQUESTED|CHANGED|REJECTED))'/g;
 
 const written = new Set<string>();
-for (const f of ['workflows', 'activities', 'services', 'api'].flatMap(files)) {
+for (const f of ['workflows', 'activities', 'services', 'data', 'temporal', 'api'].flatMap(files)) {
   const text = fs.readFileSync(f, 'utf8');
   for (const m of [...text.matchAll(ACTION), ...text.matchAll(CHANGE)])
     for (const code of [m[1], m[2]].filter(Boolean) as string[]) {
       written.add(code);
-      // services/audit.ts's `audited` records `_CREATED` when there was nothing before.
+      // data/audit.ts's `audited` records `_CREATED` when there was nothing before.
       if (code.endsWith('_UPDATED')) written.add(code.replace(/_UPDATED$/, '_CREATED'));
     }
 }

@@ -1,5 +1,5 @@
 import { sameShanghaiDay, shanghaiDate, shanghaiYear, WorkingCalendar } from '../../domain/calendar';
-import { packagedCalendar } from '../../services/calendar';
+import { packagedCalendar } from '../../data/calendar';
 
 describe('working-day calendar', () => {
   const cal = packagedCalendar();

@@ -1,12 +1,12 @@
 import { WorkingCalendar } from '../../domain/calendar';
-import { packagedCalendar } from '../../services/calendar';
+import { packagedCalendar } from '../../data/calendar';
 import {
   calendarProvider,
   invalidateCalendars,
   overlayCalendar,
   type CalendarYearDays,
-} from '../../services/calendarStore';
-import type { Db } from '../../services/db';
+} from '../../data/calendarStore';
+import type { Db } from '../../data/db';
 
 describe('a loaded calendar year laid over the packaged data', () => {
   const packaged = packagedCalendar();

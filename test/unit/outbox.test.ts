@@ -3,7 +3,7 @@
  * retried rather than the row put back to PENDING (which would send the mail a second time).
  */
 import pino from 'pino';
-import type { Db } from '../../services/db';
+import type { Db } from '../../data/db';
 import type { Mailer } from '../../services/mailer';
 import { createOutboxDispatcher } from '../../services/outbox';
 

@@ -15,9 +15,9 @@ import { evaluate, type EnterpriseFacts } from '../../domain/rules';
 import { TRACKS, type Track } from '../../domain/status';
 import { SEED_PRODUCTS } from '../../prisma/seed';
 import { createRegistryClient } from '../../services/registry';
-import { LinkError, signedLinks } from '../../services/signedLinks';
-import { SEED_CREDIT_CODES, SEED_ENTERPRISES, syntheticEnterprises } from '../../services/simulators/seed';
-import { startSimulators } from '../../services/simulators/server';
+import { LinkError, signedLinks } from '../../platform/signedLinks';
+import { SEED_CREDIT_CODES, SEED_ENTERPRISES, syntheticEnterprises } from '../../dev/simulators/seed';
+import { startSimulators } from '../../dev/simulators/server';
 import { enterprise } from '../helpers/rulesFixtures';
 
 const program = defaultProgram(2026);

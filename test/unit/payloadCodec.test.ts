@@ -6,7 +6,7 @@ import {
   KEY_ID_METADATA,
   newPayloadKey,
   parsePayloadKeys,
-} from '../../services/payloadCodec';
+} from '../../platform/payloadCodec';
 
 const A = parsePayloadKeys(newPayloadKey('2026-06'))[0]!;
 const B = parsePayloadKeys(newPayloadKey('2026-12'))[0]!;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { buildEvaluation, type EvaluationReport } from '../../domain/evaluation';
 import { reportSummary } from '../../domain/reportText';
-import { renderCharts, reportCharts } from '../../services/report/charts';
-import { reportHtml } from '../../services/report/html';
-import { FONT_FAMILY, fontSlices } from '../../services/fonts';
+import { renderCharts, reportCharts } from '../../reports/charts';
+import { reportHtml } from '../../reports/html';
+import { FONT_FAMILY, fontSlices } from '../../reports/fonts';
 
 /** A small year, with one insured application of a field code the system does not know, named hostilely. */
 function report(): EvaluationReport {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chooseChromium, chromiumArgs, findChromium } from '../../services/chromium';
-import { limiter, ReportUnavailableError } from '../../services/report/limit';
-import { createPdfPrinter } from '../../services/report/pdf';
+import { chooseChromium, chromiumArgs, findChromium } from '../../reports/chromium';
+import { limiter, ReportUnavailableError } from '../../reports/limit';
+import { createPdfPrinter } from '../../reports/pdf';
 import { pathWithoutChromium } from '../helpers/hermetic';
 
 describe('finding Chromium for PDF reports and the browser tests', () => {

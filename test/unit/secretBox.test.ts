@@ -5,7 +5,7 @@ import {
   openBankAccount,
   parseDataKey,
   sealBankAccount,
-} from '../../services/secretBox';
+} from '../../platform/secretBox';
 
 const key = randomBytes(32).toString('base64');
 const box = createSecretBox(key);

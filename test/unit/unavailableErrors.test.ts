@@ -5,8 +5,8 @@
  */
 import { ServiceError } from '@temporalio/client';
 import { toHttpError } from '../../api/errors';
-import { createDb, Prisma } from '../../services/db';
-import { freePort } from '../../services/embedded/temporalServer';
+import { createDb, Prisma } from '../../data/db';
+import { freePort } from '../../dev/embedded/temporalServer';
 
 async function errorOf(run: () => Promise<unknown>): Promise<unknown> {
   try {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { newPayloadKey, parsePayloadKeys, payloadDataConverter } from '../../services/payloadCodec';
+import { newPayloadKey, parsePayloadKeys, payloadDataConverter } from '../../platform/payloadCodec';
 import { HISTORIES_DIR, isEncrypted } from '../helpers/histories';
 import { TEST_PAYLOAD_KEYS } from '../helpers/payloadKeys';
 

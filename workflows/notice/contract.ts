@@ -15,5 +15,8 @@ export interface Publication {
   endsAt: string | null;
 }
 
+/** The notice workflow's signature, for clients that start it by type name. */
+export type NoticeBatchWorkflow = (input: NoticeBatchInput) => Promise<Publication>;
+
 /** Answers once the batch is published (or there was nothing to publish). */
 export const publicationUpdate = defineUpdate<Publication>('publication');

@@ -1,5 +1,7 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { CampaignStatus, ProspectCounts } from '../../domain/outreach';
+import type { ProgramConfig } from '../../domain/program';
+import type { CatalogProduct } from '../../domain/rules';
 import type { Track } from '../../domain/status';
 
 export const OUTREACH_WORKFLOW_TYPE = 'outreachCampaignWorkflow';
@@ -20,6 +22,15 @@ export interface CampaignWorkflowInput {
   /** Tests lower it to see continue-as-new; default PAGES_PER_RUN. */
   pagesPerRun?: number;
 }
+
+/** What a campaign judges by, fixed when it is created (Campaign.rules). */
+export interface CampaignRules {
+  program: ProgramConfig;
+  products: CatalogProduct[];
+}
+
+/** The campaign workflow's signature, for clients that start it by type name. */
+export type OutreachCampaignWorkflow = (input: CampaignWorkflowInput) => Promise<CampaignState>;
 
 export interface CampaignTotals extends ProspectCounts {
   pagesDone: number;

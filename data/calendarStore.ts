@@ -3,7 +3,7 @@ import { shanghaiYear, WorkingCalendar } from '../domain/calendar';
 import type { Actor } from '../domain/roles';
 import { packagedCalendar, packagedYearDays } from './calendar';
 import type { Db, Prisma } from './db';
-import { reused } from './reuse';
+import { reused } from '../platform/reuse';
 
 /**
  * The working-day calendar with the years administrators loaded (the State Council's holiday notices that

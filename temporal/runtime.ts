@@ -2,7 +2,7 @@ import type { Logger as SdkLogger, LogLevel, LogMetadata } from '@temporalio/com
 import { Runtime } from '@temporalio/worker';
 import { applicationIdFromWorkflowId } from '../workflows/application/contract';
 import { bankMatchingWorkflowId } from '../workflows/bankMatching/contract';
-import type { Logger } from './logger';
+import type { Logger } from '../platform/logger';
 
 let installed = false;
 

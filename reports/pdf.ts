@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { chooseChromium, launchChromium, type ChromiumChoice } from '../chromium';
-import { inlineFontFaces } from '../fonts';
-import { reportBrowserLaunches } from '../metrics';
+import { chooseChromium, launchChromium, type ChromiumChoice } from './chromium';
+import { inlineFontFaces } from './fonts';
+import { reportBrowserLaunches } from '../platform/metrics';
 import { limiter, ReportUnavailableError } from './limit';
 
 /**
@@ -12,7 +12,7 @@ import { limiter, ReportUnavailableError } from './limit';
  */
 
 export interface PdfPrinterOptions {
-  /** CHROMIUM_PATH: unset chooses a system Chromium, else the bundled one (services/chromium.ts). */
+  /** CHROMIUM_PATH: unset chooses a system Chromium, else the bundled one (reports/chromium.ts). */
   chromium?: string;
   searchPath: string;
   concurrency: number;

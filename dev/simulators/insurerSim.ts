@@ -2,7 +2,7 @@ import express, { type Response } from 'express';
 import { z } from 'zod';
 import { CREDIT_CODE_MESSAGES, creditCodeProblem } from '../../domain/creditCode';
 import type { PolicyFacts } from '../../domain/rules/facts';
-import { PolicyFactsSchema } from '../insurer';
+import { PolicyFactsSchema } from '../../services/insurer';
 import type { SimulatorModule } from './server';
 
 // The same shapes the system's application form accepts, so every policy it can name can be simulated.

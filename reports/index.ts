@@ -1,7 +1,7 @@
-import type { EvaluationReport } from '../../domain/evaluation';
-import { reportSummary } from '../../domain/reportText';
-import type { Db } from '../db';
-import { recentEvaluationReport } from '../evaluation';
+import type { EvaluationReport } from '../domain/evaluation';
+import { reportSummary } from '../domain/reportText';
+import type { Db } from '../data/db';
+import { recentEvaluationReport } from '../data/evaluation';
 import { renderCharts, reportCharts } from './charts';
 import { reportHtml } from './html';
 

@@ -14,7 +14,7 @@ import type { Track } from '../domain/status';
 import { Prisma, type Db } from './db';
 import { outreachTotals } from './outreach';
 import { programFor } from './programs';
-import { reused, type Reused } from './reuse';
+import { reused, type Reused } from '../platform/reuse';
 
 /**
  * The database side of the evaluation (实施效果评估): a handful of aggregate queries whose results

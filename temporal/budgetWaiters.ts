@@ -2,9 +2,9 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Actor } from '../domain/roles';
 import type { Track } from '../domain/status';
 import { applicationWorkflowId, budgetChangedSignal } from '../workflows/application/contract';
-import { releaseGrant, setBudget } from './budget';
-import { runQueue } from './budgetQueue';
-import type { Db } from './db';
+import { releaseGrant, setBudget } from '../data/budget';
+import { runQueue } from '../data/budgetQueue';
+import type { Db } from '../data/db';
 
 /**
  * Tells the workflows whose reservation the budget queue granted (or refused) that their turn came. The

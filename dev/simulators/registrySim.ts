@@ -2,7 +2,7 @@ import express, { type Response } from 'express';
 import { z } from 'zod';
 import { CREDIT_CODE_MESSAGES, creditCodeProblem } from '../../domain/creditCode';
 import type { EnterpriseFacts } from '../../domain/rules/facts';
-import { EnterpriseFactsSchema, type RegistryEntry } from '../registry';
+import { EnterpriseFactsSchema, type RegistryEntry } from '../../services/registry';
 import { MAX_SYNTHETIC_SEED, syntheticEnterprises } from './seed';
 import type { SimulatorModule } from './server';
 

@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { formatFen } from '../domain/money';
 import { QUEUE_LABELS, type Queue } from '../domain/roles';
-import { queueHeads } from './budgetQueue';
-import type { Db } from './db';
+import { queueHeads } from '../data/budgetQueue';
+import type { Db } from '../data/db';
 import { applicationIdFromWorkflowId, applicationWorkflowId } from '../workflows/application/contract';
 import { bankMatchingWorkflowId } from '../workflows/bankMatching/contract';
 

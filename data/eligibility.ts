@@ -18,7 +18,7 @@ import type { Application, Enterprise } from '../prisma/generated/client';
 import { TRACKS, type Track } from '../domain/status';
 import type { Db } from './db';
 import { toCatalogProduct } from './programs';
-import type { RegistryClient } from './registry';
+import type { RegistryClient } from '../services/registry';
 
 /**
  * The facts the rules judge, gathered one way for the precheck (activities/precheck.ts) and the eligibility

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
-import { TRACK_NAMES } from '../../domain/emails';
-import type { EvaluationReport } from '../../domain/evaluation';
-import { FIELD_NAMES, type Field } from '../../domain/fields';
-import { fixed2, formatNumber, pct } from '../../domain/reportText';
-import { FONT_FAMILY } from '../fonts';
+import { TRACK_NAMES } from '../domain/emails';
+import type { EvaluationReport } from '../domain/evaluation';
+import { FIELD_NAMES, type Field } from '../domain/fields';
+import { fixed2, formatNumber, pct } from '../domain/reportText';
+import { FONT_FAMILY } from './fonts';
 import { limiter } from './limit';
 
 /**
@@ -21,7 +21,7 @@ export interface ChartDef {
   spec: TopLevelSpec;
 }
 
-/** Noto Sans SC, which the report page carries inline (services/fonts.ts): no font of the machine is used. */
+/** Noto Sans SC, which the report page carries inline (reports/fonts.ts): no font of the machine is used. */
 export const REPORT_FONT = `"${FONT_FAMILY}", sans-serif`;
 
 const BLUE = '#1f5fa8';

@@ -18,7 +18,7 @@ import type { Db, Tx } from './db';
  * Budget and annual-cap reservations. The amount of a grant becomes binding here, in one transaction under
  * the year's budget lock (so concurrent approvals queue up), with the enterprises locked (so a cap is counted
  * once), and checked again by the database (`Budget_within_total`). Without money an application takes its
- * place in the year's queue (services/budgetQueue.ts), which every transaction that frees money moves on.
+ * place in the year's queue (data/budgetQueue.ts), which every transaction that frees money moves on.
  */
 export { ALL_TRACKS };
 

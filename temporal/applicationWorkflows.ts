@@ -16,7 +16,7 @@ import {
   TrackKey,
 } from '../workflows/searchAttributes';
 import type { Config } from '../config';
-import type { Db } from './db';
+import type { Db } from '../data/db';
 
 interface StartableApplication {
   id: string;

@@ -3,7 +3,7 @@ import type { Actor } from '../domain/roles';
 import { PAYEE_CHANGEABLE_STATUSES } from '../domain/status';
 import { renderEmail } from '../domain/emails';
 import { Prisma, type Db, type Tx } from './db';
-import { maskedBankAccount, sealBankAccount, type BankAccount, type SecretBox } from './secretBox';
+import { maskedBankAccount, sealBankAccount, type BankAccount, type SecretBox } from '../platform/secretBox';
 
 /**
  * Who is paid. The enterprise's account, name and contact address are fixed on the application at final

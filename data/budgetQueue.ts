@@ -9,7 +9,7 @@ import type { Db, Tx } from './db';
  * transaction that frees money (a budget or sub-budget raised, a grant given back, a place given up) runs
  * `promoteQueue` before it commits, under the same lock as the budget, so the queue never waits while the
  * money covers its first in line. A promoted row is marked `wakePending` until its workflow is told
- * (services/budgetWaiters.ts).
+ * (temporal/budgetWaiters.ts).
  */
 export const ALL_TRACKS = 'ALL';
 

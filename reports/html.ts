@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { shanghaiDate } from '../../domain/calendar';
-import { TRACK_NAMES } from '../../domain/emails';
-import type { EvaluationReport } from '../../domain/evaluation';
-import { FIELD_NAMES, type Field } from '../../domain/fields';
-import { formatFen } from '../../domain/money';
-import { formatNumber, pct, type ReportSummary } from '../../domain/reportText';
-import { inlineFontFaces } from '../fonts';
+import { shanghaiDate } from '../domain/calendar';
+import { TRACK_NAMES } from '../domain/emails';
+import type { EvaluationReport } from '../domain/evaluation';
+import { FIELD_NAMES, type Field } from '../domain/fields';
+import { formatFen } from '../domain/money';
+import { formatNumber, pct, type ReportSummary } from '../domain/reportText';
+import { inlineFontFaces } from './fonts';
 import { REPORT_FONT, type ChartDef } from './charts';
 
 /**
@@ -290,7 +290,7 @@ export interface ReportPage {
 
 /**
  * The page and its Content-Security-Policy; `lang` is Chinese, the English parts carry `lang="en"`. The
- * page carries Noto Sans SC for the characters it shows, inline (services/fonts.ts): the file is read and
+ * page carries Noto Sans SC for the characters it shows, inline (reports/fonts.ts): the file is read and
  * printed the same wherever it is opened, with or without fonts or a network.
  */
 export function reportHtml({ report: r, summary, charts, svgs, generatedAt }: ReportPage): {

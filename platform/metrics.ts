@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from './db';
+import type { Db } from '../data/db';
 import type { Logger } from './logger';
 
 /**

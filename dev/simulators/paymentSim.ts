@@ -9,8 +9,8 @@ import {
   type PaymentCallback,
   type PaymentFailureReason,
   type PaymentView,
-} from '../payment';
-import { signPaymentCallback } from '../paymentSignature';
+} from '../../services/payment';
+import { signPaymentCallback } from '../../services/paymentSignature';
 import type { BehaviourControl, SimulatorModule } from './server';
 
 /** The gateway's behaviour modes, named as in the project's API document. */
