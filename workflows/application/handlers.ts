@@ -15,11 +15,7 @@ import {
   unclaimUpdate,
   withdrawUpdate,
   type AdminActionInput,
-  type AssignInput,
-  type ClaimInput,
   type DecisionInput,
-  type LoanInterestInput,
-  type ObjectionInput,
   type SupplementInput,
   type TaskView,
   type WithdrawInput,
@@ -43,6 +39,11 @@ import {
 function enforce(verdict: Verdict): void {
   if (verdict)
     throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+}
+
+/** An update's validator: raises what the pure validator refuses. */
+function refusing<T>(p: ApplicationProcess, validate: (s: ApplicationProcess, input: T) => Verdict) {
+  return (input: T): void => enforce(validate(p, input));
 }
 
 const view = (t: TaskView): TaskView => ({
@@ -70,7 +71,7 @@ export function registerHandlers(p: ApplicationProcess): void {
 
   setHandler(
     claimUpdate,
-    async ({ taskId, actor }: ClaimInput) => {
+    async ({ taskId, actor }) => {
       const t = currentTask(p, taskId);
       if (t.assignee === actor.subject) return view(t);
       t.assignee = actor.subject; // before awaiting, so a concurrent claim is refused by its validator
@@ -83,12 +84,12 @@ export function registerHandlers(p: ApplicationProcess): void {
       });
       return view(t);
     },
-    { validator: (input: ClaimInput) => enforce(validateClaim(p, input)) },
+    { validator: refusing(p, validateClaim) },
   );
 
   setHandler(
     unclaimUpdate,
-    async ({ taskId, actor }: ClaimInput) => {
+    async ({ taskId, actor }) => {
       const t = currentTask(p, taskId);
       if (!t.assignee) return view(t);
       const previous = t.assignee;
@@ -102,12 +103,12 @@ export function registerHandlers(p: ApplicationProcess): void {
       });
       return view(t);
     },
-    { validator: (input: ClaimInput) => enforce(validateUnclaim(p, input)) },
+    { validator: refusing(p, validateUnclaim) },
   );
 
   setHandler(
     assignUpdate,
-    async ({ taskId, actor, assignee }: AssignInput) => {
+    async ({ taskId, actor, assignee }) => {
       const t = currentTask(p, taskId);
       const previous = t.assignee;
       t.assignee = assignee;
@@ -120,30 +121,30 @@ export function registerHandlers(p: ApplicationProcess): void {
       });
       return view(t);
     },
-    { validator: (input: AssignInput) => enforce(validateAssign(p, input)) },
+    { validator: refusing(p, validateAssign) },
   );
 
   setHandler(
     decideUpdate,
-    async (input: DecisionInput) => {
+    async (input) => {
       const d: Pending<DecisionInput> = { input };
       currentTask(p, input.taskId).deciding = true;
       p.decisions.push(d);
       await condition(() => d.result !== undefined);
       return d.result!;
     },
-    { validator: (input: DecisionInput) => enforce(validateDecision(p, input)) },
+    { validator: refusing(p, validateDecision) },
   );
 
   setHandler(
     supplementUpdate,
-    async (input: SupplementInput) => {
+    async (input) => {
       const s: Pending<SupplementInput> = { input };
       p.supplement = s;
       await condition(() => s.result !== undefined);
       return s.result!;
     },
-    { validator: (input: SupplementInput) => enforce(validateSupplement(p, input)) },
+    { validator: refusing(p, validateSupplement) },
   );
 
   setHandler(budgetChangedSignal, () => {
@@ -161,7 +162,7 @@ export function registerHandlers(p: ApplicationProcess): void {
 
   setHandler(
     objectUpdate,
-    async (input: ObjectionInput) => {
+    async (input) => {
       const id = uuid4();
       p.objections.push(id);
       await p.step({
@@ -173,12 +174,12 @@ export function registerHandlers(p: ApplicationProcess): void {
       });
       return { objectionId: id };
     },
-    { validator: (input: ObjectionInput) => enforce(validateObjection(p, input)) },
+    { validator: refusing(p, validateObjection) },
   );
 
   setHandler(
     loanInterestUpdate,
-    async ({ actor, loanInterest }: LoanInterestInput) => {
+    async ({ actor, loanInterest }) => {
       p.loanInterest = loanInterest;
       await p.step({
         actor,
@@ -190,12 +191,12 @@ export function registerHandlers(p: ApplicationProcess): void {
       });
       return { loanInterest };
     },
-    { validator: (input: LoanInterestInput) => enforce(validateLoanInterest(p, input)) },
+    { validator: refusing(p, validateLoanInterest) },
   );
 
   setHandler(
     adminActionUpdate,
-    async (input: AdminActionInput) => {
+    async (input) => {
       const a: Pending<AdminActionInput> = { input };
       if (input.action === 'cancel') {
         p.cancellation = a;
@@ -214,18 +215,18 @@ export function registerHandlers(p: ApplicationProcess): void {
       await condition(() => d.result !== undefined);
       return d.result!;
     },
-    { validator: (input: AdminActionInput) => enforce(validateAdminAction(p, input)) },
+    { validator: refusing(p, validateAdminAction) },
   );
 
   setHandler(
     withdrawUpdate,
-    async (input: WithdrawInput) => {
+    async (input) => {
       const w: Pending<WithdrawInput> = { input };
       p.withdrawal = w;
       p.onWithdraw();
       await condition(() => w.result !== undefined);
       return w.result!;
     },
-    { validator: (input: WithdrawInput) => enforce(validateWithdrawal(p, input)) },
+    { validator: refusing(p, validateWithdrawal) },
   );
 }
