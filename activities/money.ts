@@ -16,6 +16,8 @@ import type { Db } from '../data/db';
 import { fixPayee } from '../data/payee';
 import type { Payee, PaymentClient } from '../services/payment';
 import { RetryableServiceError } from '../services/serviceErrors';
+import { ApplicationActivityFailures } from '../workflows/application/contract';
+import { ServiceFailures } from '../workflows/contract';
 
 export interface MoneyDeps {
   db: Db;
@@ -46,8 +48,8 @@ async function gateway<T>(call: () => Promise<T>): Promise<T> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof RetryableServiceError)
-      throw ApplicationFailure.retryable(message, 'ServiceUnavailable');
-    throw ApplicationFailure.nonRetryable(message, 'ServiceError');
+      throw ApplicationFailure.retryable(message, ServiceFailures.SERVICE_UNAVAILABLE);
+    throw ApplicationFailure.nonRetryable(message, ServiceFailures.SERVICE_ERROR);
   }
 }
 
@@ -88,7 +90,7 @@ export function createMoneyActivities(deps: MoneyDeps) {
       } catch (err) {
         // Only a workflow whose main scope was cancelled (withdrawal, cancellation) can ask now: nobody reads it.
         if (err instanceof ApplicationEnded)
-          throw ApplicationFailure.nonRetryable(err.message, 'ApplicationEnded');
+          throw ApplicationFailure.nonRetryable(err.message, ApplicationActivityFailures.APPLICATION_ENDED);
         throw err;
       } finally {
         await flushWakes(db, deps.temporal);

@@ -18,7 +18,13 @@ import { campaignProgress } from '../data/outreach';
 import type { RegistryClient, RegistryPage } from '../services/registry';
 import { RetryableServiceError } from '../services/serviceErrors';
 import { signedLinks } from '../platform/signedLinks';
-import type { CampaignRules, PageRequest, PageResult } from '../workflows/outreach/contract';
+import { ServiceFailures } from '../workflows/contract';
+import {
+  OutreachFailures,
+  type CampaignRules,
+  type PageRequest,
+  type PageResult,
+} from '../workflows/outreach/contract';
 
 export interface OutreachDeps {
   db: Db;
@@ -41,8 +47,8 @@ async function listing(deps: OutreachDeps, cursor: string | null, limit: number)
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof RetryableServiceError)
-      throw ApplicationFailure.retryable(message, 'ServiceUnavailable');
-    throw ApplicationFailure.nonRetryable(message, 'ServiceError');
+      throw ApplicationFailure.retryable(message, ServiceFailures.SERVICE_UNAVAILABLE);
+    throw ApplicationFailure.nonRetryable(message, ServiceFailures.SERVICE_ERROR);
   }
 }
 
@@ -69,7 +75,11 @@ export function createOutreachActivities(deps: OutreachDeps) {
       const recorded = await db.campaignPage.findUnique({ where: key });
       if (recorded) return result(campaignId, page, recorded.nextCursor);
       const campaign = await db.campaign.findUnique({ where: { id: campaignId } });
-      if (!campaign) throw ApplicationFailure.nonRetryable(`no campaign ${campaignId}`, 'CampaignNotFound');
+      if (!campaign)
+        throw ApplicationFailure.nonRetryable(
+          `no campaign ${campaignId}`,
+          OutreachFailures.CAMPAIGN_NOT_FOUND,
+        );
       const rules = campaign.rules as unknown as CampaignRules;
       const ctx = Context.current();
       ctx.heartbeat(page);

@@ -17,6 +17,7 @@ import {
 } from '../data/eligibility';
 import type { RegistryClient } from '../services/registry';
 import { RetryableServiceError } from '../services/serviceErrors';
+import { ServiceFailures } from '../workflows/contract';
 
 export interface PrecheckDeps {
   db: Db;
@@ -41,8 +42,8 @@ async function callService<T>(service: string, call: () => Promise<T>): Promise<
   } catch (err) {
     const message = err instanceof Error ? err.message : `${service}: ${String(err)}`;
     if (err instanceof RetryableServiceError)
-      throw ApplicationFailure.retryable(message, 'ServiceUnavailable');
-    throw ApplicationFailure.nonRetryable(message, 'ServiceError');
+      throw ApplicationFailure.retryable(message, ServiceFailures.SERVICE_UNAVAILABLE);
+    throw ApplicationFailure.nonRetryable(message, ServiceFailures.SERVICE_ERROR);
   }
 }
 

@@ -10,10 +10,12 @@ import {
   WorkflowErrors,
   type WorkflowErrorType,
 } from '../workflows/application/contract';
+import { BankMatchingErrors, type BankMatchingErrorType } from '../workflows/bankMatching/contract';
 import { HttpError } from './errors';
 
-const STATUS_OF: Record<WorkflowErrorType | 'ALREADY_ANSWERED', number> = {
-  ALREADY_ANSWERED: 409,
+/** The HTTP status of each failure type the workflows' update validators raise (named by their contracts). */
+const STATUS_OF: Record<WorkflowErrorType | BankMatchingErrorType, number> = {
+  [BankMatchingErrors.ALREADY_ANSWERED]: 409,
   [WorkflowErrors.TASK_NOT_CURRENT]: 409,
   [WorkflowErrors.ALREADY_CLAIMED]: 409,
   [WorkflowErrors.NOT_CLAIMED_BY_CALLER]: 409,

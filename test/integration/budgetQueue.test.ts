@@ -1,7 +1,7 @@
 /**
  * The budget queue as a model-based test: random sequences of final approvals (up to 200 at once), budget
  * and sub-budget changes, payments and every kind of release, run against the real PostgreSQL and the real
- * activities. Each application's funding loop is the workflow's (fund() in workflows/application/money.ts),
+ * activities. Each application's funding loop is the workflow's (fund() in workflows/application/funding.ts),
  * step for step, driven here without Temporal: the activities' signals reach it through a Temporal client that delivers
  * them after a random delay, so that wake-ups overtake one another as they do in production.
  */
@@ -158,7 +158,7 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
     return done;
   };
 
-  /** The workflow's funding step (fund() in workflows/application/money.ts), step for step. */
+  /** The workflow's funding step (fund() in workflows/application/funding.ts), step for step. */
   async function fund(w: World, sim: Sim): Promise<void> {
     let waiting = false;
     for (;;) {

@@ -140,6 +140,12 @@ export const WorkflowErrors = {
 } as const;
 export type WorkflowErrorType = (typeof WorkflowErrors)[keyof typeof WorkflowErrors];
 
+/** Failure types of the application's own activities (besides the outside services' in ../contract.ts). */
+export const ApplicationActivityFailures = {
+  /** A reservation was asked for an application that has ended (withdrawn, cancelled): nobody reads it. */
+  APPLICATION_ENDED: 'ApplicationEnded',
+} as const;
+
 export const claimUpdate = defineUpdate<TaskView, [ClaimInput]>('claim');
 export const unclaimUpdate = defineUpdate<TaskView, [ClaimInput]>('unclaim');
 export const assignUpdate = defineUpdate<TaskView, [AssignInput]>('assign');

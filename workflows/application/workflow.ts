@@ -7,31 +7,20 @@ import {
   proxyActivities,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { DATABASE, outsideLookups } from '../activityOptions';
 import { evaluate, type RulesResult } from '../../domain/rules';
 import { COMMITTEE_ORG, SYSTEM_ACTOR } from '../../domain/roles';
 import type { ApplicationStatus } from '../../domain/status';
 import type { ApplicationWorkflowInput, DecisionInput } from './contract';
-import { disburse, fund, publicNotice, track } from './money';
+import { fund } from './funding';
+import { registerHandlers } from './handlers';
+import { disburse } from './payment';
 import { ApplicationProcess } from './process';
+import { publicNotice } from './publicNotice';
+import { awaitDecision, closeTask, openTask } from './tasks';
+import { track } from './tracking';
 
-const { loadPrecheckContext, loadProduct } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-/** Outside services: transient failures retry with back-off, a bounded number of times. */
-function lookups(maximumAttempts: number) {
-  return proxyActivities<Activities>({
-    startToCloseTimeout: '30 seconds',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '5 minutes',
-      maximumAttempts,
-      nonRetryableErrorTypes: ['ServiceError'],
-    },
-  });
-}
+const { loadPrecheckContext, loadProduct } = proxyActivities<Activities>(DATABASE);
 
 /** The answer of an outside service, or `unavailable` once its retries are spent or it failed definitively. */
 async function orUnavailable<T>(call: () => Promise<T>): Promise<T | 'unavailable'> {
@@ -47,7 +36,9 @@ async function orUnavailable<T>(call: () => Promise<T>): Promise<T | 'unavailabl
 async function precheck(p: ApplicationProcess): Promise<RulesResult> {
   const { input } = p;
   await p.step({ actor: SYSTEM_ACTOR, action: 'PRECHECK_STARTED', toStatus: 'PRECHECK' });
-  const { lookupEnterprise, lookupPolicy } = lookups(input.lookupAttempts);
+  const { lookupEnterprise, lookupPolicy } = proxyActivities<Activities>(
+    outsideLookups(input.lookupAttempts),
+  );
   const ctx = await loadPrecheckContext(input.applicationId);
   const declared = ctx.declaredPolicy;
   const [registry, insurer] = await Promise.all([
@@ -98,16 +89,17 @@ async function initialReview(p: ApplicationProcess, org: string): Promise<boolea
   const { program } = p.input;
   let assignee: string | null = null;
   for (;;) {
-    const task = await p.openTask(
+    const task = await openTask(
+      p,
       'initial-review',
       org,
       program.reviewSlaWorkingDays.initial,
       'INITIAL_REVIEW',
       assignee,
     );
-    const d = await p.awaitDecision(task);
+    const d = await awaitDecision(p, task);
     if (d.decision === 'approve') {
-      await p.closeTask(d);
+      await closeTask(p, d);
       return true;
     }
     if (d.decision === 'reject') {
@@ -117,7 +109,7 @@ async function initialReview(p: ApplicationProcess, org: string): Promise<boolea
     const due = await p.deadline(program.infoDeadlineWorkingDays);
     const message = d.infoRequest!.message;
     p.infoRequest = { message, deadline: due.dueAt };
-    await p.closeTask(d, {
+    await closeTask(p, d, {
       toStatus: 'NEEDS_INFO',
       application: {
         infoRequest: {
@@ -180,7 +172,7 @@ async function initialReview(p: ApplicationProcess, org: string): Promise<boolea
 
 /** Closes the open task with a rejection and tells the applicant why. */
 function rejected(p: ApplicationProcess, d: DecisionInput): Promise<void> {
-  return p.closeTask(d, {
+  return closeTask(p, d, {
     toStatus: 'REJECTED',
     emails: [
       { key: `${p.applicationId}:rejected`, template: 'rejected', to: 'applicant', comment: d.comment },
@@ -217,16 +209,16 @@ async function run(p: ApplicationProcess): Promise<void> {
   if (!(await initialReview(p, checked.reviewOrg))) return;
 
   if (input.track === 'FRONTIER') {
-    const task = await p.openTask('expert-review', null, sla.expert, 'EXPERT_REVIEW');
-    const d = await p.awaitDecision(task);
+    const task = await openTask(p, 'expert-review', null, sla.expert, 'EXPERT_REVIEW');
+    const d = await awaitDecision(p, task);
     if (d.decision !== 'approve') return rejected(p, d);
-    await p.closeTask(d);
+    await closeTask(p, d);
   }
 
-  const task = await p.openTask('final-approval', COMMITTEE_ORG, sla.final, 'FINAL_APPROVAL');
-  const d = await p.awaitDecision(task);
+  const task = await openTask(p, 'final-approval', COMMITTEE_ORG, sla.final, 'FINAL_APPROVAL');
+  const d = await awaitDecision(p, task);
   if (d.decision !== 'approve') return rejected(p, d);
-  await p.closeTask(d);
+  await closeTask(p, d);
 
   const grantFen = await fund(p, checked, d.comment);
   if (grantFen === null) return;
@@ -239,7 +231,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   const p = new ApplicationProcess(input);
   const main = new CancellationScope();
   p.onWithdraw = () => main.cancel();
-  p.registerHandlers();
+  registerHandlers(p);
   try {
     await main.run(() => run(p));
   } catch (err) {

@@ -32,5 +32,13 @@ export interface ReferralView {
   late: boolean;
 }
 
+/** Failure types raised by the respond update's validator; the API maps them to HTTP statuses. */
+export const BankMatchingErrors = {
+  /** No such referral for the answering bank. */
+  NOT_YOURS: 'NOT_YOURS',
+  ALREADY_ANSWERED: 'ALREADY_ANSWERED',
+} as const;
+export type BankMatchingErrorType = (typeof BankMatchingErrors)[keyof typeof BankMatchingErrors];
+
 export const respondUpdate = defineUpdate<ReferralView, [BankResponse]>('respond');
 export const referralsQuery = defineQuery<ReferralView[]>('referrals');

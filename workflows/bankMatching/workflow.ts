@@ -13,7 +13,9 @@ import type { StepRecord } from '../../activities/records';
 import { formatFen } from '../../domain/money';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/roles';
 import { NeedsAttentionKey } from '../searchAttributes';
+import { DATABASE } from '../activityOptions';
 import {
+  BankMatchingErrors,
   referralsQuery,
   respondUpdate,
   type BankMatchingInput,
@@ -21,10 +23,7 @@ import {
   type ReferralView,
 } from './contract';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const acts = proxyActivities<Activities>(DATABASE);
 
 interface Offer extends ReferralView {
   creditLineFen?: number;
@@ -127,13 +126,13 @@ export async function bankMatchingWorkflow(input: BankMatchingInput): Promise<Re
         const offer = offers.find((o) => o.id === r.referralId);
         if (!offer || offer.bankCode !== r.bankCode)
           throw ApplicationFailure.create({
-            type: 'NOT_YOURS',
+            type: BankMatchingErrors.NOT_YOURS,
             message: 'no such referral for this bank',
             nonRetryable: true,
           });
         if (offer.status === 'GRANTED' || offer.status === 'DECLINED') {
           throw ApplicationFailure.create({
-            type: 'ALREADY_ANSWERED',
+            type: BankMatchingErrors.ALREADY_ANSWERED,
             message: 'this referral has already been answered',
             nonRetryable: true,
           });

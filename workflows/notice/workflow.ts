@@ -9,13 +9,11 @@ import {
   type SignalDefinition,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { DATABASE } from '../activityOptions';
 import { applicationWorkflowId, noticeEndedSignal, noticePublishedSignal } from '../application/contract';
 import { publicationUpdate, type NoticeBatchInput, type Publication } from './contract';
 
-const { isWorkingDayNow, publishNoticeBatch, closeNoticeBatch } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { isWorkingDayNow, publishNoticeBatch, closeNoticeBatch } = proxyActivities<Activities>(DATABASE);
 
 async function tell<T extends unknown[]>(
   applicationIds: string[],

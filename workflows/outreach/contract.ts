@@ -57,4 +57,10 @@ export interface CampaignState extends CampaignTotals {
   cursor: string | null;
 }
 
+/** Failure types of the campaign's activities (besides the outside services' in ../contract.ts). */
+export const OutreachFailures = {
+  /** The campaign's row is gone: nothing to process. */
+  CAMPAIGN_NOT_FOUND: 'CampaignNotFound',
+} as const;
+
 export const campaignStateQuery = defineQuery<CampaignState>('campaignState');

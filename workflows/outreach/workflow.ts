@@ -1,5 +1,4 @@
 import {
-  ActivityCancellationType,
   CancellationScope,
   continueAsNew,
   isCancellation,
@@ -8,6 +7,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { DATABASE, OUTREACH_PAGE } from '../activityOptions';
 import { emptyCounts, type CampaignStatus } from '../../domain/outreach';
 import {
   campaignStateQuery,
@@ -17,18 +17,8 @@ import {
   type CampaignWorkflowInput,
 } from './contract';
 
-const pages = proxyActivities<Activities>({
-  // A page takes seconds; a worker that dies on one is noticed by its missing heartbeat.
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  // A cancelled campaign waits for the page in progress, so its figures include every e-mail queued.
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
-const records = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const pages = proxyActivities<Activities>(OUTREACH_PAGE);
+const records = proxyActivities<Activities>(DATABASE);
 
 /** The innermost message of a failure (an activity's own error, not "activity task failed"). */
 function rootMessage(err: unknown): string {
