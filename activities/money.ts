@@ -15,9 +15,8 @@ import { flushWakes } from '../temporal/budgetWaiters';
 import type { Db } from '../data/db';
 import { fixPayee } from '../data/payee';
 import type { Payee, PaymentClient } from '../services/payment';
-import { RetryableServiceError } from '../services/serviceErrors';
 import { ApplicationActivityFailures } from '../workflows/application/contract';
-import { ServiceFailures } from '../workflows/contract';
+import { callService } from './serviceCall';
 
 export interface MoneyDeps {
   db: Db;
@@ -40,17 +39,6 @@ export interface PaymentAttempt {
 export interface GatewayAnswer {
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
   failureReason: string | null;
-}
-
-async function gateway<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof RetryableServiceError)
-      throw ApplicationFailure.retryable(message, ServiceFailures.SERVICE_UNAVAILABLE);
-    throw ApplicationFailure.nonRetryable(message, ServiceFailures.SERVICE_ERROR);
-  }
 }
 
 /** The payee as recorded with the payment: the account number reduced to its last four digits. */
@@ -128,7 +116,7 @@ export function createMoneyActivities(deps: MoneyDeps) {
         ],
         skipDuplicates: true,
       });
-      const answer = await gateway(() =>
+      const answer = await callService('payment', () =>
         deps.payments.createPayment({
           idempotencyKey: a.paymentId,
           payee: to,
@@ -148,7 +136,7 @@ export function createMoneyActivities(deps: MoneyDeps) {
     async paymentStatus(paymentId: string): Promise<GatewayAnswer> {
       const row = await db.payment.findUniqueOrThrow({ where: { id: paymentId } });
       if (!row.gatewayId) return { status: 'PENDING', failureReason: null };
-      const answer = await gateway(() => deps.payments.getPayment(row.gatewayId!));
+      const answer = await callService('payment', () => deps.payments.getPayment(row.gatewayId!));
       return answer
         ? { status: answer.status, failureReason: answer.failureReason }
         : { status: 'PENDING', failureReason: null };

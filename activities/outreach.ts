@@ -16,15 +16,14 @@ import type { PriorApplication } from '../domain/rules';
 import type { Db } from '../data/db';
 import { campaignProgress } from '../data/outreach';
 import type { RegistryClient, RegistryPage } from '../services/registry';
-import { RetryableServiceError } from '../services/serviceErrors';
 import { signedLinks } from '../platform/signedLinks';
-import { ServiceFailures } from '../workflows/contract';
 import {
   OutreachFailures,
   type CampaignRules,
   type PageRequest,
   type PageResult,
 } from '../workflows/outreach/contract';
+import { callService } from './serviceCall';
 
 export interface OutreachDeps {
   db: Db;
@@ -42,14 +41,7 @@ export const unsubscribePath = (token: string) => `/api/v1/campaigns/unsubscribe
 class PageAlreadyRecorded extends Error {}
 
 async function listing(deps: OutreachDeps, cursor: string | null, limit: number): Promise<RegistryPage> {
-  try {
-    return await deps.registry.listEnterprises({ cursor, limit });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof RetryableServiceError)
-      throw ApplicationFailure.retryable(message, ServiceFailures.SERVICE_UNAVAILABLE);
-    throw ApplicationFailure.nonRetryable(message, ServiceFailures.SERVICE_ERROR);
-  }
+  return callService('registry', () => deps.registry.listEnterprises({ cursor, limit }));
 }
 
 /** Outreach campaigns: one registry page at a time, and the campaign's end. */

@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/activity';
 import { DEAD_STATUSES } from '../domain/status';
 import type { DocumentType } from '../domain/documents';
 import {
@@ -16,8 +15,7 @@ import {
   priorApplications,
 } from '../data/eligibility';
 import type { RegistryClient } from '../services/registry';
-import { RetryableServiceError } from '../services/serviceErrors';
-import { ServiceFailures } from '../workflows/contract';
+import { callService } from './serviceCall';
 
 export interface PrecheckDeps {
   db: Db;
@@ -33,18 +31,6 @@ export interface PrecheckContext {
   documents: DocumentType[];
   history: PriorApplication[];
   policyInOtherLiveApplication: boolean;
-}
-
-/** Outside-service failures: transient ones are retried by Temporal, definitive ones end the retries. */
-async function callService<T>(service: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    const message = err instanceof Error ? err.message : `${service}: ${String(err)}`;
-    if (err instanceof RetryableServiceError)
-      throw ApplicationFailure.retryable(message, ServiceFailures.SERVICE_UNAVAILABLE);
-    throw ApplicationFailure.nonRetryable(message, ServiceFailures.SERVICE_ERROR);
-  }
 }
 
 export function createPrecheckActivities(deps: PrecheckDeps) {
