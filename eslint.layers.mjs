@@ -26,6 +26,17 @@ const ALL = [
 /** Production code never imports these: they are not in the production image, or are not code that runs. */
 const NOT_PRODUCTION = ['dev', 'scripts', 'bench', 'test'];
 const except = (...allowed) => ALL.filter((f) => !allowed.includes(f));
+/** What the activities and the API both stand on (workflows/: their contracts only). */
+const SERVES_WORKFLOWS = [
+  'domain',
+  'config',
+  'platform',
+  'data',
+  'services',
+  'reports',
+  'temporal',
+  'workflows',
+];
 /** A relative import of one of `folders` (bare package names such as @temporalio/worker never match). */
 const into = (folders) => `^(\\.\\.?/)+(.*/)?(${folders.join('|')})(/|$)`;
 /** The workflow modules themselves, not their contracts (workflows/<name>/contract.ts) or search attributes. */
@@ -66,32 +77,12 @@ export const LAYERS = {
   },
   activities: {
     holds: 'activities: createActivities(deps), all I/O of the workflows',
-    forbidden: except(
-      'domain',
-      'config',
-      'platform',
-      'data',
-      'services',
-      'reports',
-      'temporal',
-      'workflows',
-      'activities',
-    ),
+    forbidden: except(...SERVES_WORKFLOWS, 'activities'),
     workflowCode: 'no',
   },
   api: {
     holds: 'the HTTP API (express + zod): routes, schemas, errors',
-    forbidden: except(
-      'domain',
-      'config',
-      'platform',
-      'data',
-      'services',
-      'reports',
-      'temporal',
-      'workflows',
-      'api',
-    ),
+    forbidden: except(...SERVES_WORKFLOWS, 'api'),
     workflowCode: 'no',
   },
   worker: { holds: 'the worker process', forbidden: ['api', ...NOT_PRODUCTION] },

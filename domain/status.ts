@@ -55,12 +55,7 @@ export const isFinal = (s: ApplicationStatus): boolean => FINAL_STATUSES.include
  * Approved or later and not rejected/withdrawn: these applications count against the annual caps and the
  * inclusive three-year limit (DOMAIN.md). A failed payment still holds its grant until finance cancels it.
  */
-export const GRANT_HOLDING_STATUSES: readonly ApplicationStatus[] = [
-  'APPROVED',
-  'IN_PUBLIC_NOTICE',
-  'DISBURSING',
-  'PAYMENT_FAILED',
-  'PAID',
-  'TRACKING',
-  'CLOSED',
-];
+export const GRANT_HOLDING_STATUSES: readonly ApplicationStatus[] = APPLICATION_STATUSES.slice(
+  APPLICATION_STATUSES.indexOf('APPROVED'),
+  APPLICATION_STATUSES.indexOf('CLOSED') + 1,
+);

@@ -111,18 +111,23 @@ const undecodable = (index: number, err: unknown) =>
     [{ path: `body.payloads.${index}`, message: 'cannot be decrypted with PAYLOAD_KEYS' }],
   );
 
+/** What both codec routes share: administrators (or the embedded UI), Temporal's payloads in and out. */
+const CODEC_ROUTE = {
+  tag: 'admin',
+  access: ['admin'],
+  trustedCaller: embeddedUiCaller,
+  query: CodecQuery,
+  body: Payloads,
+  response: Payloads,
+} as const;
+
 export const codecRoutes = [
   defineRoute({
     method: 'post',
     path: `${CODEC_PATH}/decode`,
     summary:
       'Codec server: decrypts Temporal payloads for the Temporal UI and CLI (unencrypted ones come back as they are)',
-    tag: 'admin',
-    access: ['admin'],
-    trustedCaller: embeddedUiCaller,
-    query: CodecQuery,
-    body: Payloads,
-    response: Payloads,
+    ...CODEC_ROUTE,
     errors: [422],
     async handler({ body, deps }) {
       const codec = codecOf(deps.config);
@@ -144,12 +149,7 @@ export const codecRoutes = [
     path: `${CODEC_PATH}/encode`,
     summary:
       'Codec server: encrypts Temporal payloads (input that the Temporal UI or CLI sends to workflows)',
-    tag: 'admin',
-    access: ['admin'],
-    trustedCaller: embeddedUiCaller,
-    query: CodecQuery,
-    body: Payloads,
-    response: Payloads,
+    ...CODEC_ROUTE,
     async handler({ body, deps }) {
       const encoded = await codecOf(deps.config).encode(body.payloads.map(fromJson));
       return { body: { payloads: encoded.map(toJson) } };

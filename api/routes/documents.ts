@@ -13,7 +13,7 @@ import {
 } from '../../data/documentStore';
 import type { ApiDeps } from '../deps';
 import { conflict, HttpError, notFound } from '../errors';
-import { defineRoute } from '../route';
+import { defineRoute, type RouteDef } from '../route';
 import { DocumentList, DocumentView } from '../responses';
 import { Page } from '../schemas';
 import { documentScope } from '../scope';
@@ -91,6 +91,15 @@ async function visibleDocument(deps: ApiDeps, id: string, actor: Caller) {
   if (!doc) throw notFound('document');
   return doc;
 }
+
+/** Reading one document: whoever may see it (docs/ACCESS.md); anyone else gets 404. */
+const READ_ONE = {
+  description: WHO_SEES,
+  tag: 'documents',
+  access: STAFF_AND_APPLICANTS,
+  params: DocumentIdParam,
+  errors: [404],
+} satisfies Partial<RouteDef<{ id: string }>>;
 
 export const documentRoutes = [
   defineRoute({
@@ -198,11 +207,7 @@ export const documentRoutes = [
     method: 'get',
     path: '/api/v1/documents/{id}',
     summary: "A document's metadata",
-    description: WHO_SEES,
-    tag: 'documents',
-    access: STAFF_AND_APPLICANTS,
-    params: DocumentIdParam,
-    errors: [404],
+    ...READ_ONE,
     async handler({ params, actor, deps }) {
       return { body: presentDocument(await visibleDocument(deps, params.id, actor!)) };
     },
@@ -211,11 +216,7 @@ export const documentRoutes = [
     method: 'get',
     path: '/api/v1/documents/{id}/content',
     summary: 'The document itself, for viewing inline',
-    description: WHO_SEES,
-    tag: 'documents',
-    access: STAFF_AND_APPLICANTS,
-    params: DocumentIdParam,
-    errors: [404],
+    ...READ_ONE,
     async handler({ params, actor, deps }) {
       const doc = await deps.db.document.findFirst({
         where: { AND: [{ id: params.id }, documentScope(actor!)] },
