@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { evaluationCsv } from '../../domain/evaluation';
+import { evaluationCsv } from '../../domain/evaluationCsv';
 import { TRACKS } from '../../domain/status';
 import { disclosures, recentEvaluationReport } from '../../data/evaluation';
 import { defineRoute } from '../route';

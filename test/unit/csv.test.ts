@@ -1,5 +1,6 @@
 import { csvField, toCsv } from '../../domain/csv';
-import { evaluationCsv, type EvaluationReport } from '../../domain/evaluation';
+import type { EvaluationReport } from '../../domain/evaluation';
+import { evaluationCsv } from '../../domain/evaluationCsv';
 
 describe('the CSV writer against formula injection', () => {
   it.each(['=', '+', '-', '@', '\t', '\r'])(

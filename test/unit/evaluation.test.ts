@@ -1,8 +1,6 @@
 import {
   achievedPct,
   buildEvaluation,
-  evaluationCsv,
-  evaluationRows,
   growthPct,
   leverage,
   percentOf,
@@ -13,6 +11,7 @@ import {
   type EvaluationInput,
   type InsuredCell,
 } from '../../domain/evaluation';
+import { evaluationCsv, evaluationRows } from '../../domain/evaluationCsv';
 import { csvField, toCsv } from '../../domain/csv';
 
 const cell = (over: Partial<InsuredCell>): InsuredCell => ({
