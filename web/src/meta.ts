@@ -4,7 +4,7 @@ import type { paths } from '@/api/schema';
 import { locale } from '@/i18n';
 
 export type Meta = paths['/api/v1/meta']['get']['responses']['200']['content']['application/json'];
-type Kind = Exclude<keyof Meta, 'ruleReasons' | 'fourEyesQueues'>;
+export type Kind = Exclude<keyof Meta, 'ruleReasons' | 'fourEyesQueues'>;
 
 /** The domain's lists from GET /api/v1/meta (loaded once, before the first page). */
 export const meta = ref<Meta | null>(null);

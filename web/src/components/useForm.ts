@@ -1,9 +1,11 @@
-import { reactive, ref } from 'vue';
+import { getCurrentInstance, provide, reactive, ref, type InjectionKey } from 'vue';
 import { ApiError } from '@/api/client';
 
 /**
  * A form's server state: the refusal (shown above the form) and each refused field's reason (shown at the
  * field, by its `prop`: `body.policy.premiumFen` → `policy.premiumFen`), plus `busy` while it is sent.
+ * Called in a component's setup, it is also given to the component's children (`FormField`, `SubmitButton`,
+ * `ConfirmDialog` find their form's errors and busy state by FORM_STATE).
  */
 export function useForm() {
   const fieldErrors = reactive<Record<string, string>>({});
@@ -43,6 +45,9 @@ export function useForm() {
     fieldErrors[prop] = message;
   }
 
-  return { fieldErrors, error, busy, run, fail, clear, local };
+  const form = { fieldErrors, error, busy, run, fail, clear, local };
+  if (getCurrentInstance()) provide(FORM_STATE, form);
+  return form;
 }
 export type FormState = ReturnType<typeof useForm>;
+export const FORM_STATE: InjectionKey<FormState> = Symbol('form state');
