@@ -13,7 +13,7 @@ import { freePort } from '../../services/embedded/temporalServer';
 import { createLogger, type Logger } from '../../services/logger';
 import { payloadDataConverter } from '../../services/payloadCodec';
 import { connectClient } from '../../services/temporal';
-import { TEST_PAYLOAD_KEYS } from './payloadKeys';
+import { systemEnv, testSecrets } from './systemEnv';
 import { startWorker, type RunningWorker } from '../../worker/run';
 import { startSmtpCapture, type SmtpCapture } from './smtp';
 
@@ -52,6 +52,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 
 export interface TestStack {
   config: Config;
+  /** The environment the configuration was read from (for processes spawned against this system). */
+  env: Record<string, string>;
   /** Base URL of the simulators (registry, insurer, payment and their control API). */
   simulatorUrl: string;
   db: Db;
@@ -78,35 +80,36 @@ export async function startStack(
 ): Promise<TestStack> {
   const database = await createTestDatabase();
   const smtp = await startSmtpCapture();
-  const callbackSecret = randomBytes(32).toString('hex');
-  const simulators = await startSimulators({ port: 0, paymentCallbackSecret: callbackSecret });
-  const port = await freePort();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: String(port),
-    API_METRICS_PORT: String(await freePort()),
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: need('TEST_TEMPORAL_ADDRESS'),
-    TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
-    SMTP_URL: smtp.url,
-    AUTH_MODE: 'dev',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    PAYMENT_CALLBACK_SECRET: callbackSecret,
-    LINK_SECRET: randomBytes(32).toString('hex'),
-    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
-    NOTICE_SCHEDULE: 'off',
-    // The tests change the figures and read them back at once.
-    EVALUATION_CACHE_SECONDS: '0',
-    PAYMENT_POLL_SECONDS: '5',
-    SIMULATOR_URL: simulators.url,
-    LOOKUP_ATTEMPTS: '2',
-    SERVICE_TIMEOUT_MS: '1000',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    // Without a system Chromium on it (globalSetup): PDF reports use the bundled one.
-    PATH: process.env.PATH,
-    ...env,
+  const secrets = testSecrets();
+  const simulators = await startSimulators({
+    port: 0,
+    paymentCallbackSecret: secrets.PAYMENT_CALLBACK_SECRET,
   });
+  const port = await freePort();
+  const systemVars = systemEnv(
+    {
+      databaseUrl: database.url,
+      temporalAddress: need('TEST_TEMPORAL_ADDRESS'),
+      taskQueue: `test-${randomBytes(6).toString('hex')}`,
+      smtpUrl: smtp.url,
+      simulatorUrl: simulators.url,
+      secrets,
+    },
+    {
+      PORT: String(port),
+      API_METRICS_PORT: String(await freePort()),
+      // The tests change the figures and read them back at once.
+      EVALUATION_CACHE_SECONDS: '0',
+      PAYMENT_POLL_SECONDS: '5',
+      LOOKUP_ATTEMPTS: '2',
+      SERVICE_TIMEOUT_MS: '1000',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // Without a system Chromium on it (globalSetup): PDF reports use the bundled one.
+      PATH: process.env.PATH,
+      ...env,
+    },
+  );
+  const config = loadConfig(systemVars);
   const logger = opts.logger ?? createLogger(config.logLevel, 'test');
   const db = createDb(config.database.url);
   await seedDemoData(db);
@@ -120,6 +123,7 @@ export async function startStack(
     startWorker(config, logger, { workflowBundle: bundle, outboxPollMs: 200, sweepMs: 1000, purgeMs: 1000 });
   const stack: TestStack = {
     config,
+    env: systemVars,
     simulatorUrl: simulators.url,
     db,
     temporal,
@@ -215,19 +219,4 @@ export async function as(
   return new ApiClient(stack.baseUrl, res.body.token);
 }
 
-/** Polls until `fn` returns a value that satisfies `ok`. */
-export async function eventually<T>(
-  fn: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 150));
-    last = await fn();
-  }
-  return last;
-}
+export { eventually } from './eventually';
