@@ -8,18 +8,23 @@
  *   them can still arrive.
  */
 import type { Client as TemporalClient } from '@temporalio/client';
-import { temporal as proto } from '@temporalio/proto';
+import type { temporal as proto } from '@temporalio/proto';
 import type { Db } from '../../services/db';
 import { eventually } from './eventually';
 
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
-/** Commands that complete at once or wait for time only: after them, the workflow waits on nothing. */
+/**
+ * Commands that complete at once or wait for time only (and an update's acceptance and answer): after them,
+ * the workflow waits on nothing.
+ */
 const atRestAfterTask = (e: HistoryEvent) =>
   !!(
     e.timerStartedEventAttributes ||
     e.upsertWorkflowSearchAttributesEventAttributes ||
     e.workflowPropertiesModifiedEventAttributes ||
-    e.markerRecordedEventAttributes
+    e.markerRecordedEventAttributes ||
+    e.workflowExecutionUpdateAcceptedEventAttributes ||
+    e.workflowExecutionUpdateCompletedEventAttributes
   );
 
 function atRest(events: HistoryEvent[]): boolean {
@@ -27,7 +32,14 @@ function atRest(events: HistoryEvent[]): boolean {
   events.forEach((e, i) => {
     if (e.workflowTaskCompletedEventAttributes) last = i;
   });
-  return last >= 0 && events.slice(last + 1).every(atRestAfterTask);
+  // Every update accepted has been answered: no handler is still at work.
+  const count = (has: (e: HistoryEvent) => unknown) => events.filter(has).length;
+  return (
+    last >= 0 &&
+    events.slice(last + 1).every(atRestAfterTask) &&
+    count((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ===
+      count((e) => e.workflowExecutionUpdateCompletedEventAttributes)
+  );
 }
 
 /**
@@ -41,12 +53,16 @@ export async function settledHistory(
   timeoutMs = 30_000,
 ): Promise<HistoryEvent[]> {
   const handle = temporal.workflow.getHandle(workflowId);
+  let last: HistoryEvent[] = [];
   return eventually(
-    async () => (await handle.fetchHistory()).events ?? [],
+    async () => (last = (await handle.fetchHistory()).events ?? []),
     (events) => atRest(events) && also(events),
     timeoutMs,
-  ).catch((err: Error) => {
-    throw new Error(`the history of ${workflowId} did not settle: ${err.message.slice(0, 300)}`);
+  ).catch(() => {
+    const tail = last.slice(-8).map((e) => String(e.eventType));
+    throw new Error(
+      `the history of ${workflowId} did not settle in ${timeoutMs} ms; it ends ${tail.join(', ')}`,
+    );
   });
 }
 
