@@ -33,10 +33,23 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** A fresh, migrated database of its own on the shared test server. */
+/**
+ * A fresh, migrated database of its own on the shared test server: a copy of the template globalSetup
+ * migrated once (then `migrate` finds nothing left to apply), or migrated here without one.
+ */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `t_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
+  const template = process.env.TEST_PG_TEMPLATE;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await adminQuery(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+      break;
+    } catch (err) {
+      // 55006: the template is in use (another copy being made at this instant); try again.
+      if ((err as { code?: string }).code !== '55006' || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
   const admin = new URL(need('TEST_PG_ADMIN_URL'));
   admin.pathname = `/${name}`;
   const url = admin.toString();
