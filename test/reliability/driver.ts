@@ -267,7 +267,7 @@ export class Driver {
       );
       if (task) break;
       if (Date.now() > deadline) throw new Error(`no ${queue} task for ${applicationId} within ${waitMs} ms`);
-      await sleep(300);
+      await sleep(750);
     }
     const taskId = task.id;
     if (task.assignee !== caller.subject) {
