@@ -21,7 +21,7 @@ import {
 import { spawnEntry, type NodeProcess } from '../helpers/processes';
 import { startStack, type TestStack } from '../helpers/stack';
 import { applicationWorkflowId } from '../../workflows/application/contract';
-import { creditCode } from '../helpers/fixtures';
+import { creditCode, declaredPolicy } from '../helpers/fixtures';
 import { awaitingPublication, Driver, sleep, type Caller } from './driver';
 
 const APPLICATIONS = Number(process.env.RELIABILITY_RESTART_APPLICATIONS ?? 10);
@@ -460,17 +460,7 @@ describe('a PostgreSQL restart in the middle of a run', () => {
             creditCode: applicant.code,
             track: 'INCLUSIVE',
             documents: ['00000000-0000-4000-8000-000000000000'],
-            policy: {
-              insurerCode: 'PICC',
-              policyNumber: `P-OUTAGE-${Date.now()}`,
-              productCode: 'HD-GROUP-2026',
-              startDate: '2026-03-01',
-              endDate: '2027-02-28',
-              premiumFen: 250_000,
-              paidPremiumFen: 250_000,
-              paidAt: '2026-02-20T10:00:00+08:00',
-              sumInsuredFen: 500_000_000,
-            },
+            policy: declaredPolicy({ policyNumber: `P-OUTAGE-${Date.now()}` }),
           }),
         }).then((r) => ({ what: 'POST /applications', ...r })),
       () =>
