@@ -187,16 +187,23 @@ export class ApiClient {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<HttpResult<T>> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        // The contract's texts in English (the API answers Chinese by default; test/integration/i18n.test.ts).
-        'accept-language': 'en',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    const send = () =>
+      fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          // The contract's texts in English (the API answers Chinese by default; test/integration/i18n.test.ts).
+          'accept-language': 'en',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    // A kept-alive connection the server closed while idle (its keep-alive timeout, late on a busy machine)
+    // resets as it is reused, before the request reaches the API: sent again on a new one.
+    const res = await send().catch((err: { cause?: { code?: string } }) => {
+      if (err.cause?.code !== 'ECONNRESET') throw err;
+      return send();
     });
     const text = await res.text();
     let parsed: unknown = text;
