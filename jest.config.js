@@ -38,6 +38,8 @@ module.exports = {
   // A global option: Jest ignores `testTimeout` inside a project (its hooks and tests would get 5 s).
   testTimeout: 120_000,
   maxWorkers: 2,
+  // Slowest files first, from the durations kept in test/timings.json (a fresh clone has no jest cache).
+  testSequencer: '<rootDir>/test/sequencer.js',
   workerIdleMemoryLimit: '1GB',
   projects: [
     project('unit'),

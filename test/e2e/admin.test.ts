@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { defaultProgram } from '../../domain/program';
-import { checkPage, choose, fieldError, launchBrowser, pickDate, signedInPage } from '../helpers/browser';
-import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
+import { checkPage, choose, fieldError, pickDate, signedInPage, browserAndStack } from '../helpers/browser';
+import { as, eventually, type ApiClient, type TestStack } from '../helpers/stack';
 import { newApplicant, submit } from '../helpers/world';
 
 /** The administrator's configuration pages, outreach, the holiday calendar and the application search. */
@@ -10,13 +10,9 @@ let stack: TestStack;
 let browser: Browser;
 let admin: ApiClient;
 
+browserAndStack((s, b) => ([stack, browser] = [s, b]));
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
   admin = await as(stack, { role: 'admin', subject: 'admin-zhao' });
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 const adminPage = () => signedInPage(browser, stack, { role: 'admin', subject: 'admin-zhao' });

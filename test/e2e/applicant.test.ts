@@ -62,17 +62,22 @@ const statusOf = async (id: string) =>
   (await stack.db.application.findUniqueOrThrow({ where: { id } })).status;
 const badge = (page: Page) => page.getByTestId('application-status');
 
-/** Reloads the application page until its status reads `text` (the page does not poll). */
-async function reloadUntil(page: Page, text: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await badge(page).waitFor();
-    if ((await badge(page).textContent())?.trim() === text) return;
-    if (Date.now() > deadline)
-      throw new Error(`status stayed "${await badge(page).textContent()}" (wanted "${text}")`);
-    await page.waitForTimeout(400);
+/**
+ * Waits until the application has `status` in the database the page reads, then shows it: the page does
+ * not poll, so it is reloaded unless it shows `text` already.
+ */
+async function reloadUntil(page: Page, id: string, status: string, text: string) {
+  await eventually(
+    () => statusOf(id),
+    (s) => s === status,
+    60_000,
+  );
+  await badge(page).waitFor();
+  if ((await badge(page).textContent())?.trim() !== text) {
     await page.reload();
+    await badge(page).waitFor();
   }
+  expect((await badge(page).textContent())?.trim()).toBe(text);
 }
 
 async function inReview() {
@@ -218,7 +223,7 @@ describe('the applicant in the browser', () => {
     expect(await stack.db.document.count({ where: { applicationId: id } })).toBe(5);
     expect(await stack.db.document.count({ where: { creditCode: code } })).toBe(5);
 
-    await reloadUntil(page, '初审中');
+    await reloadUntil(page, id, 'INITIAL_REVIEW', '初审中');
     await page.getByText('审核人员正在进行形式审查').waitFor();
     expect(await page.locator('.subsidy').textContent()).toContain('¥2,500.00');
     // The timeline: Chinese steps, people by role, Beijing time; no machine notes, no UTC instants.
@@ -256,7 +261,7 @@ describe('the applicant in the browser', () => {
     );
     expect(asked.status).toBe('NEEDS_INFO');
     await row.getByRole('link', { name: id }).click();
-    await reloadUntil(page, '待补充材料');
+    await reloadUntil(page, id, 'NEEDS_INFO', '待补充材料');
     const info = page.locator('.info-request');
     await info.getByText('请补充近三个月社保缴纳证明').waitFor();
     expect(await info.textContent()).toMatch(/请于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）前补充/);
@@ -330,7 +335,7 @@ describe('the applicant in the browser', () => {
       creditCode: a.code,
     });
     await page.goto(`${stack.baseUrl}/#/applications/${encodeURIComponent(id)}`);
-    await reloadUntil(page, '初审中');
+    await reloadUntil(page, id, 'INITIAL_REVIEW', '初审中');
     await page.getByRole('button', { name: '撤回申请…' }).click();
     const dialog = page.getByRole('dialog', { name: '撤回申请' });
     await dialog.getByText('撤回后本申请终止').waitFor();
@@ -341,7 +346,7 @@ describe('the applicant in the browser', () => {
     await dialog.getByLabel('撤回原因').fill('企业已获其他补贴');
     await dialog.getByRole('button', { name: '确认撤回' }).click();
     await page.getByRole('status').getByText('申请已撤回。').waitFor();
-    await reloadUntil(page, '已撤回');
+    await reloadUntil(page, id, 'WITHDRAWN', '已撤回');
     expect(await page.getByRole('button', { name: '撤回申请…' }).count()).toBe(0);
     expect(await statusOf(id)).toBe('WITHDRAWN');
     await page.getByText('企业已获其他补贴').waitFor();
@@ -366,7 +371,7 @@ describe('the applicant in the browser', () => {
       creditCode: a.code,
     });
     await page.goto(`${stack.baseUrl}/#/applications/${encodeURIComponent(id)}`);
-    await reloadUntil(page, '未通过');
+    await reloadUntil(page, id, 'REJECTED', '未通过');
     await page.locator('.subsidy').getByText('本申请未获补贴。').waitFor();
     expect(await page.locator('.subsidy').textContent()).not.toContain('¥');
     expect(await page.locator('ol.timeline').textContent()).toContain('申报材料缺失');
@@ -410,11 +415,9 @@ describe('the applicant in the browser', () => {
       () => stack.db.bankReferral.findFirst({ where: { applicationId: id, bankCode: 'BOB' } }),
       (r) => r !== null,
     );
-    for (let i = 0; (await page.getByText('已推荐给合作银行，贷款需求不能再修改。').count()) === 0; i++) {
-      if (i > 60) throw new Error('the loan request did not lock');
-      await page.waitForTimeout(500);
-      await page.reload();
-    }
+    // Referred (the row above): the page, reloaded, shows the request locked.
+    await page.reload();
+    await page.getByText('已推荐给合作银行，贷款需求不能再修改。').waitFor();
     expect(await page.locator('form.loan-form').count()).toBe(0);
 
     const bank = await signedInPage(browser, stack, { role: 'bank', subject: 'bob-credit', bankCode: 'BOB' });

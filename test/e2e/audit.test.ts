@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { checkPage, choose, fieldError, launchBrowser, pickDate, signedInPage } from '../helpers/browser';
-import { as, startStack, type TestStack } from '../helpers/stack';
+import { checkPage, choose, fieldError, pickDate, signedInPage, browserAndStack } from '../helpers/browser';
+import { as, type TestStack } from '../helpers/stack';
 import { newApplicant } from '../helpers/world';
 
 /**
@@ -10,13 +10,7 @@ import { newApplicant } from '../helpers/world';
 let stack: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+browserAndStack((s, b) => ([stack, browser] = [s, b]));
 
 const nav = (page: Page) => page.getByRole('navigation', { name: '主导航' });
 const entries = (page: Page) => page.getByRole('list', { name: '审计日志' }).locator('li.entry');

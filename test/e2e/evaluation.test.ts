@@ -3,22 +3,18 @@ import type { Browser } from 'playwright-core';
 import { defaultProgram } from '../../domain/program';
 import type { ApplicationStatus, Track } from '../../domain/status';
 import { applicationWorkflowId } from '../../workflows/application/contract';
-import { checkPage, launchBrowser, signedInPage } from '../helpers/browser';
+import { checkPage, signedInPage, browserAndStack } from '../helpers/browser';
 import { creditCode } from '../helpers/fixtures';
-import { as, startStack, type ApiClient, type TestStack } from '../helpers/stack';
+import { as, type ApiClient, type TestStack } from '../helpers/stack';
 
 /** The evaluation page on a data set written into the database, with figures computed by hand. */
 let stack: TestStack;
 let browser: Browser;
 let admin: ApiClient;
 
+browserAndStack((s, b) => ([stack, browser] = [s, b]));
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
   admin = await as(stack, { role: 'admin', subject: 'admin-zhao' });
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 /* ---------- the evaluation dashboard on a known data set ---------- */

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { FONT_FAMILY } from '../../reports/fonts';
-import { launchBrowser, publicPage, screenshot, testChromium } from '../helpers/browser';
+import { publicPage, screenshot, testChromium, browserAndStack } from '../helpers/browser';
 import { EMPTY_FONT_CONFIG } from '../helpers/hermetic';
-import { startStack, type TestStack } from '../helpers/stack';
+import { type TestStack } from '../helpers/stack';
 
 /**
  * The console draws its Chinese with the font it serves (Noto Sans SC from npm), in the Chromium from npm,
@@ -13,13 +13,7 @@ import { startStack, type TestStack } from '../helpers/stack';
 let stack: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+browserAndStack((s, b) => ([stack, browser] = [s, b]));
 
 /** How many pixels differ between two PNGs of the same size, and how many of the first are not white. */
 async function comparePngs(page: Page, a: Buffer, b: Buffer): Promise<{ differing: number; ink: number }> {

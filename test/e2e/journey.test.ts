@@ -47,11 +47,18 @@ const waitForStatus = (id: string, status: string) =>
 
 /** Opens the task of a queue from the task list (no shortcuts through the database). */
 async function openTaskFromList(page: Page, id: string, queue: string) {
+  // The list shows the tasks in the database once they are there.
+  await eventually(
+    () =>
+      stack.db.task.findFirst({ where: { applicationId: id, queue, state: { in: ['OPEN', 'CLAIMED'] } } }),
+    (task) => task !== null,
+    60_000,
+  );
   await page.goto(`${stack.baseUrl}/#/tasks?queue=${queue}`);
+  await page.getByRole('heading', { level: 1, name: '任务列表' }).waitFor();
   const link = page.getByRole('link', { name: id });
-  for (let i = 0; (await link.count()) === 0; i++) {
-    if (i > 60) throw new Error(`${id} did not reach the ${queue} list`);
-    await page.waitForTimeout(500);
+  if ((await link.count()) === 0) {
+    // The list was on screen already (the same address): it reads the tasks again when reloaded.
     await page.reload();
     await page.getByRole('heading', { level: 1, name: '任务列表' }).waitFor();
   }

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { checkPage, fieldError, launchBrowser, signedInPage } from '../helpers/browser';
-import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
+import { checkPage, fieldError, signedInPage, browserAndStack } from '../helpers/browser';
+import { as, eventually, type ApiClient, type TestStack } from '../helpers/stack';
 import { approveReviews, newApplicant, submit, type Applicant } from '../helpers/world';
 
 /**
@@ -12,13 +12,9 @@ let stack: TestStack;
 let browser: Browser;
 let admin: ApiClient;
 
+browserAndStack((s, b) => ([stack, browser] = [s, b]));
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
   admin = await as(stack, { role: 'admin', subject: 'admin-zhao' });
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 const statusOf = async (id: string) =>

@@ -41,8 +41,11 @@ async function stuckHas(id: string, kind: string): Promise<void> {
     60_000,
   );
 }
-const stuckRow = (page: Page, id: string) =>
-  page.locator('tr.stuck-row').filter({ has: page.locator(`[data-application="${id}"]`) });
+/** The row of the application's stuck case of that kind (a case may be stuck in two ways at once). */
+const stuckRow = (page: Page, id: string, kind: string) =>
+  page
+    .locator('tr.stuck-row')
+    .filter({ has: page.locator(`[data-application="${id}"][data-kind="${kind}"]`) });
 
 describe('operations (#/admin)', () => {
   it('publishes only after a confirmation, lists a failed payment in Chinese with the Temporal link, and retries it', async () => {
@@ -94,7 +97,7 @@ describe('operations (#/admin)', () => {
 
     await page.reload();
     await page.getByRole('heading', { name: '运维：需要处理的流程', level: 1 }).waitFor();
-    const row = stuckRow(page, id);
+    const row = stuckRow(page, id, 'PAYMENT_FAILED');
     await row.waitFor();
     expect(await row.textContent()).toContain('拨付失败');
     expect(await row.textContent()).toContain(
@@ -142,7 +145,7 @@ describe('operations (#/admin)', () => {
     await stuckHas(id, 'OVERDUE_TASK');
     const page = await signedInPage(browser, stack, { role: 'admin', subject: 'admin-zhao' });
     await page.goto(`${stack.baseUrl}/#/admin?kind=OVERDUE_TASK`);
-    const row = stuckRow(page, id);
+    const row = stuckRow(page, id, 'OVERDUE_TASK');
     await row.waitFor();
     expect(await row.textContent()).toContain('任务超期');
     expect(await row.textContent()).toMatch(

@@ -2,20 +2,14 @@ import { SignJWT } from 'jose';
 import type { Browser } from 'playwright-core';
 import { createMoneyActivities } from '../../activities/money';
 import { signedLinks, surveyLink } from '../../platform/signedLinks';
-import { checkPage, fieldError, launchBrowser, PHONE, publicPage, signIn } from '../helpers/browser';
-import { as, eventually, startStack, type TestStack } from '../helpers/stack';
+import { checkPage, fieldError, PHONE, publicPage, signIn, browserAndStack } from '../helpers/browser';
+import { as, eventually, type TestStack } from '../helpers/stack';
 import { approvedApplication, newApplicant, submit } from '../helpers/world';
 
 let stack: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+browserAndStack((s, b) => ([stack, browser] = [s, b]));
 
 describe('the public pages, without sign-in', () => {
   it('shows the notice under a human number, fits a phone, and takes a named objection with a receipt number', async () => {

@@ -1,20 +1,14 @@
 import fs from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
 import type { Track } from '../../domain/status';
-import { checkPage, choose, fieldError, launchBrowser, PHONE, signedInPage } from '../helpers/browser';
-import { as, eventually, startStack, type TestStack } from '../helpers/stack';
+import { checkPage, choose, fieldError, PHONE, signedInPage, browserAndStack } from '../helpers/browser';
+import { as, eventually, type TestStack } from '../helpers/stack';
 import { newApplicant, submit, type Applicant } from '../helpers/world';
 
 let stack: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+browserAndStack((s, b) => ([stack, browser] = [s, b]));
 
 /** Inclusive small firms of the test world are registered at 中关村街道: that office does their first review. */
 const STREET = 'street:中关村街道';

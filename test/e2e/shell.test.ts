@@ -1,17 +1,11 @@
 import type { Browser } from 'playwright-core';
-import { checkPage, fieldError, launchBrowser, publicPage, signIn, signedInPage } from '../helpers/browser';
-import { startStack, type TestStack } from '../helpers/stack';
+import { checkPage, fieldError, publicPage, signIn, signedInPage, browserAndStack } from '../helpers/browser';
+import { type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+browserAndStack((s, b) => ([stack, browser] = [s, b]));
 
 describe('the web console shell', () => {
   it('serves the page uncached and its hashed assets cached for a year', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { chooseChromium, launchChromium, type ChromiumChoice } from '../../reports/chromium';
-import type { TestStack } from './stack';
+import { startStack, type TestStack } from './stack';
 
 let chosen: Promise<ChromiumChoice> | undefined;
 
@@ -203,4 +203,24 @@ export async function publicPage(
   const page = await context.newPage();
   await page.goto(`${stack.baseUrl}/${hash}`);
   return page;
+}
+
+/**
+ * The whole system (test/helpers/stack.ts, with `env`) and Chromium for the browser tests of one file: both
+ * started before its tests and stopped after them. `use` receives them once they run.
+ */
+export function browserAndStack(
+  use: (stack: TestStack, browser: Browser) => void,
+  env: Record<string, string> = {},
+): void {
+  let started: [TestStack, Browser] | undefined;
+  beforeAll(async () => {
+    const [stack, browser] = await Promise.all([startStack(env), launchBrowser()]);
+    started = [stack, browser];
+    use(stack, browser);
+  });
+  afterAll(async () => {
+    await started?.[1].close();
+    await started?.[0].stop();
+  });
 }

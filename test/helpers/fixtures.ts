@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../../domain/creditCode';
+import type { PolicyFacts } from '../../domain/rules';
+import { policy } from './rulesFixtures';
 
 /** A valid unified social credit code (random organisation part, correct check character). */
 export function creditCode(): string {
@@ -26,21 +28,15 @@ export function enterpriseBody(overrides: Record<string, unknown> = {}) {
 }
 
 let policySeq = 0;
-export function applicationBody(code: string, overrides: Record<string, unknown> = {}) {
-  return {
-    creditCode: code,
-    track: 'INCLUSIVE',
-    policy: {
-      insurerCode: 'PICC',
-      policyNumber: `P${Date.now()}${++policySeq}${randomInt(1e6)}`,
-      productCode: 'HD-GROUP-2026',
-      startDate: '2026-03-01',
-      endDate: '2027-02-28',
-      premiumFen: 250_000,
-      paidPremiumFen: 250_000,
-      paidAt: '2026-02-20T10:00:00+08:00',
-      sumInsuredFen: 500_000_000,
-    },
+/** The group policy of test/helpers/rulesFixtures.ts as an applicant declares it, with a number of its own. */
+export function declaredPolicy(overrides: Partial<PolicyFacts> = {}): Omit<PolicyFacts, 'creditCode'> {
+  const { creditCode: _holder, ...declared } = policy({
+    policyNumber: `P${Date.now()}${++policySeq}${randomInt(1e6)}`,
     ...overrides,
-  };
+  });
+  return declared;
+}
+
+export function applicationBody(code: string, overrides: Record<string, unknown> = {}) {
+  return { creditCode: code, track: 'INCLUSIVE', policy: declaredPolicy(), ...overrides };
 }

@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { migrate } from '../../prisma/migrate';
 import { bundledChromium } from '../../reports/chromium';
 import { startEmbeddedPostgres } from '../../dev/embedded/postgres';
 import { findTemporalCli, findTemporalTestServer } from '../../dev/embedded/temporalCli';
@@ -16,6 +18,18 @@ import { freePort, startTemporalDevServer } from '../../dev/embedded/temporalSer
 import { WORKFLOWS_PATH } from '../../worker/worker';
 import { ensureWebBuild } from '../../scripts/webBuild';
 import { withoutMachineChromiumAndFonts } from './hermetic';
+
+const TEMPLATE_DATABASE = 'subsidy_template';
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new PgClient({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 
 export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'subsidy-test-'));
@@ -27,7 +41,12 @@ export default async function globalSetup(): Promise<void> {
   withoutMachineChromiumAndFonts(dir);
 
   const [pg, temporal, bundle] = await Promise.all([
-    startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: pgPort, password }),
+    startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: pgPort, password }).then(async (server) => {
+      // Migrated once: each test file's database is a copy of this one (test/helpers/stack.ts).
+      await adminQuery(server.url('postgres'), `CREATE DATABASE ${TEMPLATE_DATABASE}`);
+      await migrate(server.url(TEMPLATE_DATABASE));
+      return server;
+    }),
     startTemporalDevServer({
       cli: findTemporalCli(),
       port: temporalPort,
@@ -42,6 +61,7 @@ export default async function globalSetup(): Promise<void> {
   fs.writeFileSync(bundlePath, bundle.code);
 
   process.env.TEST_PG_ADMIN_URL = pg.url('postgres');
+  process.env.TEST_PG_TEMPLATE = TEMPLATE_DATABASE;
   process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.TEST_TEMPORAL_TEST_SERVER = testServer;

@@ -13,7 +13,7 @@ import { freePort } from '../../dev/embedded/temporalServer';
 import { createLogger, type Logger } from '../../platform/logger';
 import { payloadDataConverter } from '../../platform/payloadCodec';
 import { connectClient } from '../../temporal/client';
-import { TEST_PAYLOAD_KEYS } from './payloadKeys';
+import { systemEnv, testSecrets } from './systemEnv';
 import { startWorker, type RunningWorker } from '../../worker/run';
 import { startSmtpCapture, type SmtpCapture } from './smtp';
 
@@ -33,10 +33,23 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** A fresh, migrated database of its own on the shared test server. */
+/**
+ * A fresh, migrated database of its own on the shared test server: a copy of the template globalSetup
+ * migrated once (then `migrate` finds nothing left to apply), or migrated here without one.
+ */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `t_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
+  const template = process.env.TEST_PG_TEMPLATE;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await adminQuery(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+      break;
+    } catch (err) {
+      // 55006: the template is in use (another copy being made at this instant); try again.
+      if ((err as { code?: string }).code !== '55006' || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
   const admin = new URL(need('TEST_PG_ADMIN_URL'));
   admin.pathname = `/${name}`;
   const url = admin.toString();
@@ -52,6 +65,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 
 export interface TestStack {
   config: Config;
+  /** The environment the configuration was read from (for processes spawned against this system). */
+  env: Record<string, string>;
   /** Base URL of the simulators (registry, insurer, payment and their control API). */
   simulatorUrl: string;
   db: Db;
@@ -78,35 +93,36 @@ export async function startStack(
 ): Promise<TestStack> {
   const database = await createTestDatabase();
   const smtp = await startSmtpCapture();
-  const callbackSecret = randomBytes(32).toString('hex');
-  const simulators = await startSimulators({ port: 0, paymentCallbackSecret: callbackSecret });
-  const port = await freePort();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: String(port),
-    API_METRICS_PORT: String(await freePort()),
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: need('TEST_TEMPORAL_ADDRESS'),
-    TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
-    SMTP_URL: smtp.url,
-    AUTH_MODE: 'dev',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    PAYMENT_CALLBACK_SECRET: callbackSecret,
-    LINK_SECRET: randomBytes(32).toString('hex'),
-    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
-    NOTICE_SCHEDULE: 'off',
-    // The tests change the figures and read them back at once.
-    EVALUATION_CACHE_SECONDS: '0',
-    PAYMENT_POLL_SECONDS: '5',
-    SIMULATOR_URL: simulators.url,
-    LOOKUP_ATTEMPTS: '2',
-    SERVICE_TIMEOUT_MS: '1000',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    // Without a system Chromium on it (globalSetup): PDF reports use the bundled one.
-    PATH: process.env.PATH,
-    ...env,
+  const secrets = testSecrets();
+  const simulators = await startSimulators({
+    port: 0,
+    paymentCallbackSecret: secrets.PAYMENT_CALLBACK_SECRET,
   });
+  const port = await freePort();
+  const systemVars = systemEnv(
+    {
+      databaseUrl: database.url,
+      temporalAddress: need('TEST_TEMPORAL_ADDRESS'),
+      taskQueue: `test-${randomBytes(6).toString('hex')}`,
+      smtpUrl: smtp.url,
+      simulatorUrl: simulators.url,
+      secrets,
+    },
+    {
+      PORT: String(port),
+      API_METRICS_PORT: String(await freePort()),
+      // The tests change the figures and read them back at once.
+      EVALUATION_CACHE_SECONDS: '0',
+      PAYMENT_POLL_SECONDS: '5',
+      LOOKUP_ATTEMPTS: '2',
+      SERVICE_TIMEOUT_MS: '1000',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // Without a system Chromium on it (globalSetup): PDF reports use the bundled one.
+      PATH: process.env.PATH,
+      ...env,
+    },
+  );
+  const config = loadConfig(systemVars);
   const logger = opts.logger ?? createLogger(config.logLevel, 'test');
   const db = createDb(config.database.url);
   await seedDemoData(db);
@@ -120,6 +136,7 @@ export async function startStack(
     startWorker(config, logger, { workflowBundle: bundle, outboxPollMs: 200, sweepMs: 1000, purgeMs: 1000 });
   const stack: TestStack = {
     config,
+    env: systemVars,
     simulatorUrl: simulators.url,
     db,
     temporal,
@@ -170,16 +187,23 @@ export class ApiClient {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<HttpResult<T>> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        // The contract's texts in English (the API answers Chinese by default; test/integration/i18n.test.ts).
-        'accept-language': 'en',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    const send = () =>
+      fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          // The contract's texts in English (the API answers Chinese by default; test/integration/i18n.test.ts).
+          'accept-language': 'en',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    // A kept-alive connection the server closed while idle (its keep-alive timeout, late on a busy machine)
+    // resets as it is reused, before the request reaches the API: sent again on a new one.
+    const res = await send().catch((err: { cause?: { code?: string } }) => {
+      if (err.cause?.code !== 'ECONNRESET') throw err;
+      return send();
     });
     const text = await res.text();
     let parsed: unknown = text;
@@ -215,19 +239,4 @@ export async function as(
   return new ApiClient(stack.baseUrl, res.body.token);
 }
 
-/** Polls until `fn` returns a value that satisfies `ok`. */
-export async function eventually<T>(
-  fn: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 150));
-    last = await fn();
-  }
-  return last;
-}
+export { eventually } from './eventually';

@@ -1,4 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Context } from '@temporalio/activity';
 import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { randomBytes } from 'node:crypto';
@@ -194,4 +195,43 @@ export async function testWorker(env: TestWorkflowEnvironment, fakes: FakeActivi
     activities: fakes.build(),
   });
   return { worker, taskQueue };
+}
+
+/**
+ * One worker for the workflows of many tests (starting a worker per test costs about a second): each
+ * workflow's activities are the fakes registered for its workflow id. `stop()` after the last test.
+ */
+export async function sharedWorker(env: TestWorkflowEnvironment) {
+  const taskQueue = `wf-${randomBytes(4).toString('hex')}`;
+  const fakesOf = new Map<string, Partial<Activities>>();
+  const names = Object.keys(new FakeActivities().build()) as (keyof Activities)[];
+  const activities = Object.fromEntries(
+    names.map((name) => [
+      name,
+      (...args: unknown[]) => {
+        const workflowId = Context.current().info.workflowExecution!.workflowId;
+        const fakes = fakesOf.get(workflowId);
+        if (!fakes) throw new Error(`no fakes registered for ${workflowId}`);
+        return (fakes[name] as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  );
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
+    activities,
+  });
+  const running = worker.run();
+  return {
+    taskQueue,
+    /** The activities of the workflow `workflowId` are `fakes`'. */
+    register(workflowId: string, fakes: FakeActivities) {
+      fakesOf.set(workflowId, fakes.build());
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
 }

@@ -1,4 +1,6 @@
+import { applicationWorkflowId } from '../../workflows/application/contract';
 import { bankMatchingWorkflowId } from '../../workflows/bankMatching/contract';
+import { settledHistory } from '../helpers/evidence';
 import { type ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approveReviews, newApplicant, submit, type Applicant } from '../helpers/world';
 
@@ -195,7 +197,9 @@ describe('the loan hand-off of an approved, opted-in enterprise (保贷联动)',
       () => statusOf(id),
       (s) => s === 'APPROVED',
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    // Past the hand-off, the workflow waits for the public notice: it started no child, referred nobody.
+    const events = await settledHistory(stack.temporal, applicationWorkflowId(id));
+    expect(events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
     expect(await stack.db.bankReferral.count({ where: { applicationId: id } })).toBe(0);
   });
 });

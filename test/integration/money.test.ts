@@ -9,6 +9,7 @@ import { signPaymentCallback } from '../../services/paymentSignature';
 import { ensureNoticeSchedule } from '../../temporal/noticeSchedule';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { noticeScheduleId } from '../../workflows/notice/contract';
+import { settledHistory, signalsNamed } from '../helpers/evidence';
 import { creditCode } from '../helpers/fixtures';
 import { ApiClient, as, createTestDatabase, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approvedApplication as approveInclusive, setBehaviour } from '../helpers/world';
@@ -202,6 +203,8 @@ describe('public notice, objections and disbursement on the real stack', () => {
       ['-pay-2', 'SUCCEEDED'],
     ]);
     // The first attempt's FAILED callback arrives again, late and out of order: nothing changes.
+    const workflowId = applicationWorkflowId(id);
+    const callbacksBefore = signalsNamed(await settledHistory(stack.temporal, workflowId), 'paymentResult');
     const first = mine.find((p) => p.idempotencyKey.endsWith('-pay-1'))!;
     expect(
       (await fetch(`${stack.simulatorUrl}/sim/payment/payments/${first.id}/callback`, { method: 'POST' }))
@@ -212,7 +215,12 @@ describe('public notice, objections and disbursement on the real stack', () => {
       (await fetch(`${stack.simulatorUrl}/sim/payment/payments/${second.id}/callback`, { method: 'POST' }))
         .status,
     ).toBe(200);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Each callback is answered once its signal is in the history; settled, the workflow has handled both.
+    await settledHistory(
+      stack.temporal,
+      workflowId,
+      (events) => signalsNamed(events, 'paymentResult').length >= callbacksBefore.length + 2,
+    );
     expect(await statusOf(id)).toBe('TRACKING');
     expect(await stack.db.auditEvent.count({ where: { applicationId: id, action: 'PAID' } })).toBe(1);
     expect(
@@ -238,7 +246,15 @@ describe('public notice, objections and disbursement on the real stack', () => {
       (s) => s === 'SUCCEEDED',
       20_000,
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    // The gateway's callback reached the API, which signalled the workflow: the signal waits in its history.
+    await eventually(
+      async () =>
+        signalsNamed(
+          (await stack.temporal.workflow.getHandle(applicationWorkflowId(id)).fetchHistory()).events ?? [],
+          'paymentResult',
+        ).length,
+      (n) => n >= 1,
+    );
     await stack.startWorker();
     await setBehaviour(stack, 'payment', { mode: 'succeed' });
     await eventually(

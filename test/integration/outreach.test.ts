@@ -15,10 +15,10 @@ import { SEED_PRODUCTS } from '../../prisma/seed';
 import { SEED_ENTERPRISES, syntheticEnterprises } from '../../dev/simulators/seed';
 import { campaignWorkflowId } from '../../workflows/outreach/contract';
 import { enterpriseBody } from '../helpers/fixtures';
-import { TEST_PAYLOAD_KEYS } from '../helpers/payloadKeys';
 import { spawnEntry, waitForWorker, type NodeProcess } from '../helpers/processes';
 import type { CapturedMail } from '../helpers/smtp';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
+import { spawnedEnv } from '../helpers/systemEnv';
 import { setBehaviour, submit, type Applicant } from '../helpers/world';
 
 const SIZE = 5000;
@@ -347,11 +347,20 @@ describe('an inclusive campaign over 5,000 registry entries', () => {
       expect(done.pagesDone).toBeLessThan(Math.ceil(registry.length / 50));
       const queued = await stack.db.emailOutbox.count({ where: { key: { startsWith: `campaign:${id}:` } } });
       expect(queued).toBe(done.emailed);
-      await new Promise((r) => setTimeout(r, 1500));
+      // Closed, and every activity it started (the page in progress too) has ended: no page can add to the
+      // figures any more.
+      const handle = stack.temporal.workflow.getHandle(campaignWorkflowId(id));
+      const events = await eventually(
+        async () => (await handle.fetchHistory()).events ?? [],
+        (all) => all.some((e) => e.workflowExecutionCanceledEventAttributes),
+      );
+      const count = (has: (e: (typeof events)[number]) => unknown) => events.filter(has).length;
+      expect(count((e) => e.activityTaskCompletedEventAttributes)).toBe(
+        count((e) => e.activityTaskScheduledEventAttributes),
+      );
       expect((await view(id)).pagesDone).toBe(done.pagesDone);
       expect((await admin.post(`/api/v1/admin/campaigns/${id}/cancel`)).status).toBe(409);
-      const described = await stack.temporal.workflow.getHandle(campaignWorkflowId(id)).describe();
-      expect(described.status.name).toBe('CANCELLED');
+      expect((await handle.describe()).status.name).toBe('CANCELLED');
     } finally {
       await setBehaviour(stack, 'registry', { mode: 'normal' });
     }
@@ -359,29 +368,8 @@ describe('an inclusive campaign over 5,000 registry entries', () => {
 
   it('resumes after its worker process is killed mid-campaign: the complete set, nobody twice, unsubscribes honoured', async () => {
     const config = stack.config;
-    const env = {
-      NODE_ENV: 'test',
-      DATA_DIR: path.join(logDir, 'data'),
-      PORT: String(config.http.port),
-      PUBLIC_BASE_URL: config.http.publicBaseUrl,
-      DATABASE_URL: config.database.url,
-      TEMPORAL_ADDRESS: config.temporal.address,
-      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-      SMTP_URL: config.mail.smtpUrl,
-      SIMULATOR_URL: stack.simulatorUrl,
-      AUTH_MODE: 'dev',
-      JWT_SECRET: config.auth.secret!,
-      PAYMENT_CALLBACK_SECRET: config.services.paymentCallbackSecret,
-      LINK_SECRET: config.linkSecret,
-      DATA_ENCRYPTION_KEY: config.dataKey,
-      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
-      NOTICE_SCHEDULE: 'off',
-      LOOKUP_ATTEMPTS: '2',
-      SERVICE_TIMEOUT_MS: '3000',
-      WORKER_METRICS_PORT: '0',
-      WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE!,
-      LOG_LEVEL: 'warn',
-    };
+    // The stack's own system (database, task queue, SMTP, simulators, secrets), in a process of its own.
+    const env = spawnedEnv(stack.env, logDir, { SERVICE_TIMEOUT_MS: '3000' });
     const spawnWorker = (name: string) => {
       const w = spawnEntry({ name, entry: 'worker/main.ts', env, logDir });
       processes.push(w);

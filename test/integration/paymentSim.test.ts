@@ -371,9 +371,15 @@ describe('behaviour', () => {
   it('settles after delayMs', async () => {
     await setBehaviour({ mode: 'succeed', delayMs: 600 });
     const payment = await client().createPayment(request());
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await client().getPayment(payment.id))?.status).toBe('PENDING');
-    const done = await settled(payment.id);
+    // Watched until it settles: PENDING whenever asked before the delay was over, never settled early.
+    const seen: { at: number; status: string }[] = [];
+    const done = await waitFor(`payment ${payment.id} to settle`, async () => {
+      const view = await client().getPayment(payment.id);
+      seen.push({ at: Date.now() - Date.parse(payment.createdAt), status: view!.status });
+      return view?.status === 'PENDING' ? null : view;
+    });
+    expect(seen.filter((s) => s.at < 590).every((s) => s.status === 'PENDING')).toBe(true);
+    expect(seen.some((s) => s.at >= 300 && s.status === 'PENDING')).toBe(true);
     expect(Date.parse(done.settledAt!) - Date.parse(done.createdAt)).toBeGreaterThanOrEqual(590);
   });
 

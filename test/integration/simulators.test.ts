@@ -9,6 +9,7 @@ import { RetryableServiceError, ServiceError } from '../../services/serviceError
 import { SEED_CREDIT_CODES, SEED_ENTERPRISES, SEED_POLICIES } from '../../dev/simulators/seed';
 import { startSimulators } from '../../dev/simulators/server';
 import { creditCode } from '../helpers/fixtures';
+import { policy } from '../helpers/rulesFixtures';
 
 let sim: Awaited<ReturnType<typeof startSimulators>>;
 beforeAll(async () => {
@@ -57,17 +58,11 @@ const enterpriseBody = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const policyBody = (code: string, overrides: Record<string, unknown> = {}) => ({
-  creditCode: code,
-  productCode: 'HD-GROUP-2026',
-  startDate: '2026-03-01',
-  endDate: '2027-02-28',
-  premiumFen: 250_000,
-  paidPremiumFen: 250_000,
-  paidAt: '2026-02-20T10:00:00+08:00',
-  sumInsuredFen: 500_000_000,
-  ...overrides,
-});
+/** The insurer's record of the group policy (rulesFixtures), without the keys its address carries. */
+const policyBody = (code: string, overrides: Record<string, unknown> = {}) => {
+  const { insurerCode: _insurer, policyNumber: _number, ...record } = policy({ creditCode: code });
+  return { ...record, ...overrides };
+};
 
 const detailPaths = (body: any): string[] => body.error.details.map((d: { path: string }) => d.path);
 

@@ -1,9 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Caller } from '../../domain/roles';
 import { NeedsAttentionKey } from '../../workflows/searchAttributes';
+import { eventually } from '../helpers/eventually';
 import { enterprise } from '../helpers/rulesFixtures';
 import {
   APPLICATION_WORKFLOW_TYPE,
@@ -26,7 +26,7 @@ import {
 import { REQUIRED_DOCUMENTS } from '../../domain/documents';
 import type { Queue } from '../../domain/roles';
 import { CODE, policy, PRODUCTS } from '../helpers/rulesFixtures';
-import { FakeActivities, testWorker, timeSkippingEnv, workflowInput } from '../helpers/workflowEnv';
+import { FakeActivities, sharedWorker, timeSkippingEnv, workflowInput } from '../helpers/workflowEnv';
 
 const reviewer = (subject: string, extra: Partial<Caller> = {}): Caller => ({
   subject,
@@ -36,57 +36,60 @@ const reviewer = (subject: string, extra: Partial<Caller> = {}): Caller => ({
 });
 
 let env: TestWorkflowEnvironment;
+let worker: Awaited<ReturnType<typeof sharedWorker>>;
 /**
  * Each group of tests gets its own time-skipping server: a test that leaves the server's clock locked
- * (as a definitive activity failure can) must not stop a later test's clock.
+ * (as a definitive activity failure can) must not stop a later test's clock. One worker serves the group.
  */
 function ownTimeSkippingServer() {
   beforeAll(async () => {
     env = await timeSkippingEnv();
+    worker = await sharedWorker(env);
   });
   afterAll(async () => {
+    await worker?.stop();
     await env?.teardown();
   });
 }
 
+/** Runs an application workflow with its own fakes (`setup` changes them first) for the test `fn`. */
 async function withApplication(
   fn: (ctx: {
     fakes: FakeActivities;
     handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>;
-    worker: Worker;
   }) => Promise<void>,
   setup: (fakes: FakeActivities) => unknown = () => undefined,
   overrides: Partial<ApplicationWorkflowInput> = {},
 ) {
   const fakes = new FakeActivities();
   await setup(fakes);
-  const { worker, taskQueue } = await testWorker(env, fakes);
   const input = workflowInput(overrides);
-  await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(APPLICATION_WORKFLOW_TYPE, {
-      workflowId: applicationWorkflowId(input.applicationId),
-      taskQueue,
-      args: [input],
-    });
-    try {
-      await fn({ fakes, handle, worker });
-    } finally {
-      // A workflow left running would hold the shared time-skipping server's clock for later tests.
-      await handle.terminate('test over').catch(() => undefined);
-    }
+  const workflowId = applicationWorkflowId(input.applicationId);
+  worker.register(workflowId, fakes);
+  const handle = await env.client.workflow.start(APPLICATION_WORKFLOW_TYPE, {
+    workflowId,
+    taskQueue: worker.taskQueue,
+    args: [input],
   });
+  try {
+    await fn({ fakes, handle });
+  } finally {
+    // A workflow left running would hold the shared time-skipping server's clock for later tests.
+    await handle.terminate('test over').catch(() => undefined);
+  }
 }
 
 type Handle = Parameters<Parameters<typeof withApplication>[0]>[0]['handle'];
 
 /** Waits until a task of the queue is open (and written) and returns its id. */
 async function openTask(handle: Handle, queue: Queue = 'initial-review') {
-  for (let i = 0; i < 200; i++) {
-    const state = await handle.query(stateQuery);
-    if (state.task?.queue === queue && state.task.dueAt) return state.task.id;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no ${queue} task opened`);
+  const { task } = await eventually(
+    () => handle.query(stateQuery),
+    (state) => state.task?.queue === queue && !!state.task.dueAt,
+    10_000,
+    25,
+  );
+  return task!.id;
 }
 
 /** Claims the queue's task as the actor and decides it. */
@@ -139,6 +142,21 @@ async function refusal(p: Promise<unknown>): Promise<string | undefined> {
   }
   throw new Error('update was accepted');
 }
+
+/** The failure type of an update the workflow refuses (fails the test if it accepts it). */
+const refused = <Args extends [unknown]>(
+  handle: Handle,
+  update: UpdateDefinition<unknown, Args>,
+  arg: Args[0],
+): Promise<string | undefined> => refusal(handle.executeUpdate(update, { args: [arg] as Args }));
+
+/** The initial reviewer asks the applicant for information. */
+const requestInfo = (handle: Handle, message: string) =>
+  decide(handle, 'initial-review', reviewer('bob'), {
+    decision: 'request_info',
+    comment: '',
+    infoRequest: { message },
+  });
 
 describe('application workflow: the people’s paths', () => {
   ownTimeSkippingServer();
@@ -206,11 +224,7 @@ describe('application workflow: the people’s paths', () => {
 
   it('asks for information, takes the supplement back to the same reviewer, and goes on', async () => {
     await withApplication(async ({ fakes, handle }) => {
-      const asked = await decide(handle, 'initial-review', reviewer('bob'), {
-        decision: 'request_info',
-        comment: '',
-        infoRequest: { message: '请补充社保缴纳证明' },
-      });
+      const asked = await requestInfo(handle, '请补充社保缴纳证明');
       expect(asked.status).toBe('NEEDS_INFO');
       const state = await handle.query(stateQuery);
       expect(state.infoRequest).toEqual({ message: '请补充社保缴纳证明', deadline: expect.any(String) });
@@ -253,11 +267,7 @@ describe('application workflow: the people’s paths', () => {
 
   it('withdraws the application when the information deadline passes, and tells the applicant', async () => {
     await withApplication(async ({ fakes, handle }) => {
-      await decide(handle, 'initial-review', reviewer('bob'), {
-        decision: 'request_info',
-        comment: '',
-        infoRequest: { message: '请补充' },
-      });
+      await requestInfo(handle, '请补充');
       await env.sleep('11 days');
       expect(await handle.result()).toBe('WITHDRAWN');
       expect(fakes.statuses().slice(-2)).toEqual(['NEEDS_INFO', 'WITHDRAWN']);
@@ -270,20 +280,17 @@ describe('application workflow: the people’s paths', () => {
   it('accepts a supplement only from the applying enterprise and only while information is requested', async () => {
     await withApplication(async ({ handle }) => {
       const taskId = await openTask(handle);
-      expect(
-        await refusal(
-          handle.executeUpdate(supplementUpdate, {
-            args: [{ actor: applicant, message: 'x', documents: [] }],
-          }),
-        ),
-      ).toBe('INVALID_STATE');
+      expect(await refused(handle, supplementUpdate, { actor: applicant, message: 'x', documents: [] })).toBe(
+        'INVALID_STATE',
+      );
       await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: reviewer('bob') }] });
       expect(
-        await refusal(
-          handle.executeUpdate(decideUpdate, {
-            args: [{ taskId, actor: reviewer('bob'), decision: 'request_info', comment: '' }],
-          }),
-        ),
+        await refused(handle, decideUpdate, {
+          taskId,
+          actor: reviewer('bob'),
+          decision: 'request_info',
+          comment: '',
+        }),
       ).toBe('INVALID_DECISION');
       await handle.executeUpdate(decideUpdate, {
         args: [
@@ -297,13 +304,9 @@ describe('application workflow: the people’s paths', () => {
         ],
       });
       const stranger: Caller = { subject: 'li', role: 'applicant', creditCode: '91110108MA01ABCDEN' };
-      expect(
-        await refusal(
-          handle.executeUpdate(supplementUpdate, {
-            args: [{ actor: stranger, message: 'x', documents: [] }],
-          }),
-        ),
-      ).toBe('NOT_YOURS');
+      expect(await refused(handle, supplementUpdate, { actor: stranger, message: 'x', documents: [] })).toBe(
+        'NOT_YOURS',
+      );
     });
   });
 
@@ -315,11 +318,9 @@ describe('application workflow: the people’s paths', () => {
         ).toBe('EXPERT_REVIEW');
         const taskId = await openTask(handle, 'expert-review');
         await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: expert('chen') }] });
-        expect(
-          await refusal(
-            handle.executeUpdate(decideUpdate, { args: [{ taskId, actor: expert('chen'), ...approve }] }),
-          ),
-        ).toBe('INVALID_DECISION');
+        expect(await refused(handle, decideUpdate, { taskId, actor: expert('chen'), ...approve })).toBe(
+          'INVALID_DECISION',
+        );
         const appraisal = { grade: 'A' as const, opinion: '流片风险可控' };
         expect(
           (
@@ -356,25 +357,15 @@ describe('application workflow: the people’s paths', () => {
         await decide(handle, 'expert-review', expert('chen'), { ...approve, appraisal });
         const taskId = await openTask(handle, 'final-approval');
         const before = fakes.steps.length;
-        expect(
-          await refusal(handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: approver('bob') }] })),
-        ).toBe('FOUR_EYES');
-        expect(
-          await refusal(handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: approver('chen') }] })),
-        ).toBe('FOUR_EYES');
+        expect(await refused(handle, claimUpdate, { taskId, actor: approver('bob') })).toBe('FOUR_EYES');
+        expect(await refused(handle, claimUpdate, { taskId, actor: approver('chen') })).toBe('FOUR_EYES');
         const sup = approver('boss', { supervisor: true });
-        expect(
-          await refusal(
-            handle.executeUpdate(assignUpdate, { args: [{ taskId, actor: sup, assignee: 'bob' }] }),
-          ),
-        ).toBe('FOUR_EYES');
-        expect(
-          await refusal(
-            handle.executeUpdate(assignUpdate, {
-              args: [{ taskId, actor: approver('wang'), assignee: 'li' }],
-            }),
-          ),
-        ).toBe('NOT_SUPERVISOR');
+        expect(await refused(handle, assignUpdate, { taskId, actor: sup, assignee: 'bob' })).toBe(
+          'FOUR_EYES',
+        );
+        expect(await refused(handle, assignUpdate, { taskId, actor: approver('wang'), assignee: 'li' })).toBe(
+          'NOT_SUPERVISOR',
+        );
         expect(fakes.steps.length).toBe(before);
         await handle.executeUpdate(assignUpdate, { args: [{ taskId, actor: sup, assignee: 'wang' }] });
         expect((await handle.query(stateQuery)).task!.assignee).toBe('wang');
@@ -430,11 +421,7 @@ describe('application workflow: the people’s paths', () => {
 
   it('lets the applicant withdraw while information is requested, and refuses a second withdrawal', async () => {
     await withApplication(async ({ fakes, handle }) => {
-      await decide(handle, 'initial-review', reviewer('bob'), {
-        decision: 'request_info',
-        comment: '',
-        infoRequest: { message: 'm' },
-      });
+      await requestInfo(handle, 'm');
       expect(
         (await handle.executeUpdate(withdrawUpdate, { args: [{ actor: applicant, reason: 'r' }] })).status,
       ).toBe('WITHDRAWN');
@@ -447,51 +434,38 @@ describe('application workflow: the people’s paths', () => {
     await withApplication(async ({ fakes, handle }) => {
       const taskId = await openTask(handle);
       const before = fakes.steps.length;
+      expect(await refused(handle, decideUpdate, { taskId, actor: reviewer('bob'), ...approve })).toBe(
+        'NOT_CLAIMED_BY_CALLER',
+      );
+      expect(await refused(handle, claimUpdate, { taskId: 'other', actor: reviewer('bob') })).toBe(
+        'TASK_NOT_CURRENT',
+      );
+      expect(await refused(handle, claimUpdate, { taskId, actor: expert('eve') })).toBe('WRONG_ROLE');
       expect(
-        await refusal(
-          handle.executeUpdate(decideUpdate, { args: [{ taskId, actor: reviewer('bob'), ...approve }] }),
-        ),
-      ).toBe('NOT_CLAIMED_BY_CALLER');
-      expect(
-        await refusal(
-          handle.executeUpdate(claimUpdate, { args: [{ taskId: 'other', actor: reviewer('bob') }] }),
-        ),
-      ).toBe('TASK_NOT_CURRENT');
-      expect(
-        await refusal(handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: expert('eve') }] })),
+        await refused(handle, claimUpdate, { taskId, actor: reviewer('sam', { org: 'street:学院路街道' }) }),
       ).toBe('WRONG_ROLE');
-      expect(
-        await refusal(
-          handle.executeUpdate(claimUpdate, {
-            args: [{ taskId, actor: reviewer('sam', { org: 'street:学院路街道' }) }],
-          }),
-        ),
-      ).toBe('WRONG_ROLE');
-      expect(
-        await refusal(
-          handle.executeUpdate(withdrawUpdate, { args: [{ actor: reviewer('bob'), reason: 'x' }] }),
-        ),
-      ).toBe('NOT_YOURS');
+      expect(await refused(handle, withdrawUpdate, { actor: reviewer('bob'), reason: 'x' })).toBe(
+        'NOT_YOURS',
+      );
       expect(fakes.steps.length).toBe(before);
 
       await handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: reviewer('bob') }] });
+      expect(await refused(handle, claimUpdate, { taskId, actor: reviewer('carol') })).toBe(
+        'ALREADY_CLAIMED',
+      );
+      expect(await refused(handle, unclaimUpdate, { taskId, actor: reviewer('carol') })).toBe(
+        'NOT_CLAIMED_BY_CALLER',
+      );
+      expect(await refused(handle, decideUpdate, { taskId, actor: reviewer('carol'), ...approve })).toBe(
+        'NOT_CLAIMED_BY_CALLER',
+      );
       expect(
-        await refusal(handle.executeUpdate(claimUpdate, { args: [{ taskId, actor: reviewer('carol') }] })),
-      ).toBe('ALREADY_CLAIMED');
-      expect(
-        await refusal(handle.executeUpdate(unclaimUpdate, { args: [{ taskId, actor: reviewer('carol') }] })),
-      ).toBe('NOT_CLAIMED_BY_CALLER');
-      expect(
-        await refusal(
-          handle.executeUpdate(decideUpdate, { args: [{ taskId, actor: reviewer('carol'), ...approve }] }),
-        ),
-      ).toBe('NOT_CLAIMED_BY_CALLER');
-      expect(
-        await refusal(
-          handle.executeUpdate(decideUpdate, {
-            args: [{ taskId, actor: reviewer('bob'), decision: 'reject', comment: '' }],
-          }),
-        ),
+        await refused(handle, decideUpdate, {
+          taskId,
+          actor: reviewer('bob'),
+          decision: 'reject',
+          comment: '',
+        }),
       ).toBe('INVALID_DECISION');
       expect(fakes.steps.length).toBe(before + 1);
 
@@ -595,17 +569,23 @@ describe('application workflow: from approval to money', () => {
     await decide(handle, 'initial-review', reviewer('bob'), approve);
     await decide(handle, 'final-approval', approver('wang'), approve);
   }
-  async function waitStatus(handle: Handle, status: string) {
-    for (let i = 0; i < 200; i++) {
-      if ((await handle.query(stateQuery)).status === status) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`never reached ${status}; now ${(await handle.query(stateQuery)).status}`);
-  }
+  const waitStatus = (handle: Handle, status: string) =>
+    eventually(
+      () => handle.query(stateQuery),
+      (state) => state.status === status,
+      10_000,
+      25,
+    );
   async function published(handle: Handle) {
     const endsAt = new Date((await env.currentTimeMs()) + 5 * 86_400_000).toISOString();
     await handle.signal(noticePublishedSignal, { ...batch, endsAt });
     await waitStatus(handle, 'IN_PUBLIC_NOTICE');
+  }
+  /** Approved, published, and the notice period over without objections. */
+  async function noticeEnded(handle: Handle) {
+    await approved(handle);
+    await published(handle);
+    await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
   }
   const templates = (f: FakeActivities) => f.steps.flatMap((s) => s.emails ?? []).map((e) => e.template);
 
@@ -734,9 +714,7 @@ describe('application workflow: from approval to money', () => {
       const filed = fakes.steps.find((s) => s.action === 'OBJECTION_FILED')!;
       expect(filed.objection).toMatchObject({ op: 'file', id: objectionId, name: '王某' });
       expect(JSON.stringify([filed.note, filed.data])).not.toContain('王某'); // the timeline never shows the objector
-      expect(
-        await refusal(handle.executeUpdate(objectUpdate, { args: [{ ...objector, batchId: 'b-2' }] })),
-      ).toBe('INVALID_STATE');
+      expect(await refused(handle, objectUpdate, { ...objector, batchId: 'b-2' })).toBe('INVALID_STATE');
       expect(await refusal(decide(handle, 'objection-review', approver('bob'), approve))).toBe('FOUR_EYES');
       const res = await handle
         .executeUpdate(decideUpdate, {
@@ -777,22 +755,18 @@ describe('application workflow: from approval to money', () => {
       });
       const taskId = await openTask(handle, 'objection-review');
       const before = fakes.steps.length;
-      const refused = await handle
+      const refusedClaim = await handle
         .executeUpdate(claimUpdate, { args: [{ taskId, actor: approver('wang') }] })
         .then(
           () => null,
           (err: unknown) => (err instanceof WorkflowUpdateFailedError ? err.cause : err) as Error,
         );
-      expect(refused).toMatchObject({
+      expect(refusedClaim).toMatchObject({
         type: 'FOUR_EYES',
         message: expect.stringContaining('gave the final approval'),
       });
       const sup = approver('boss', { supervisor: true });
-      expect(
-        await refusal(
-          handle.executeUpdate(assignUpdate, { args: [{ taskId, actor: sup, assignee: 'wang' }] }),
-        ),
-      ).toBe('FOUR_EYES');
+      expect(await refused(handle, assignUpdate, { taskId, actor: sup, assignee: 'wang' })).toBe('FOUR_EYES');
       expect(fakes.steps.length).toBe(before);
       // Another approver judges them.
       const dismissed = await decide(handle, 'objection-review', approver('zhou'), {
@@ -818,11 +792,12 @@ describe('application workflow: from approval to money', () => {
       await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
       await waitStatus(handle, 'TRACKING');
       expect(
-        await refusal(
-          handle.executeUpdate(objectUpdate, {
-            args: [{ batchId: batch.batchId, name: 'x', contact: 'y', reason: 'zzzzz' }],
-          }),
-        ),
+        await refused(handle, objectUpdate, {
+          batchId: batch.batchId,
+          name: 'x',
+          contact: 'y',
+          reason: 'zzzzz',
+        }),
       ).toBe('INVALID_STATE');
       expect(templates(fakes)).toEqual(expect.arrayContaining(['objection_dismissed', 'paid']));
       expect(fakes.money.released).toBe(0);
@@ -832,9 +807,7 @@ describe('application workflow: from approval to money', () => {
   it('waits for the signed callback, ignores duplicates and other payments, and pays exactly once', async () => {
     await withApplication(
       async ({ fakes, handle }) => {
-        await approved(handle);
-        await published(handle);
-        await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+        await noticeEnded(handle);
         await waitStatus(handle, 'DISBURSING');
         const paymentId = fakes.money.requested[0]!.paymentId;
         await handle.signal(paymentResultSignal, {
@@ -863,9 +836,7 @@ describe('application workflow: from approval to money', () => {
   it('asks the gateway when the callback is late', async () => {
     await withApplication(
       async ({ fakes, handle }) => {
-        await approved(handle);
-        await published(handle);
-        await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+        await noticeEnded(handle);
         await waitStatus(handle, 'DISBURSING');
         await env.sleep('2 minutes'); // the poll interval is 60 s in these tests
         await waitStatus(handle, 'TRACKING');
@@ -884,9 +855,7 @@ describe('application workflow: from approval to money', () => {
   it('turns a definitive payment failure into a task for finance, who retry with a new attempt', async () => {
     await withApplication(
       async ({ fakes, handle }) => {
-        await approved(handle);
-        await published(handle);
-        await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+        await noticeEnded(handle);
         await waitStatus(handle, 'PAYMENT_FAILED');
         expect((await handle.describe()).typedSearchAttributes.get(NeedsAttentionKey)).toBe(true);
         const failed = fakes.steps.find((s) => s.action === 'PAYMENT_FAILED')!;
@@ -911,9 +880,7 @@ describe('application workflow: from approval to money', () => {
   it('cancels a failed payment at finance’s decision and releases the reservation', async () => {
     await withApplication(
       async ({ fakes, handle }) => {
-        await approved(handle);
-        await published(handle);
-        await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+        await noticeEnded(handle);
         await waitStatus(handle, 'PAYMENT_FAILED');
         await decide(
           handle,
@@ -937,9 +904,7 @@ describe('application workflow: from approval to money', () => {
     ] as const) {
       await withApplication(
         async ({ fakes, handle }) => {
-          await approved(handle);
-          await published(handle);
-          await handle.signal(noticeEndedSignal, { batchId: batch.batchId });
+          await noticeEnded(handle);
           await waitStatus(handle, 'TRACKING');
           await env.sleep('400 days');
           expect(await handle.result()).toBe('CLOSED');

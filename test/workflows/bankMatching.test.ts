@@ -10,6 +10,7 @@ import {
   type ReferralView,
 } from '../../workflows/bankMatching/contract';
 import { NeedsAttentionKey } from '../../workflows/searchAttributes';
+import { eventually } from '../helpers/eventually';
 import { FakeActivities, testWorker, timeSkippingEnv } from '../helpers/workflowEnv';
 
 let env: TestWorkflowEnvironment;
@@ -62,14 +63,13 @@ async function withHandOff(
   });
 }
 
-async function referrals(handle: Handle) {
-  for (let i = 0; i < 100; i++) {
-    const r = await handle.query(referralsQuery);
-    if (r.length) return r;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error('no referrals');
-}
+const referrals = (handle: Handle) =>
+  eventually(
+    () => handle.query(referralsQuery),
+    (r) => r.length > 0,
+    5000,
+    25,
+  );
 
 const grant = {
   decision: 'granted' as const,

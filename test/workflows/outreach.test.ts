@@ -13,6 +13,7 @@ import {
   type PageRequest,
   type PageResult,
 } from '../../workflows/outreach/contract';
+import { eventually } from '../helpers/eventually';
 import { timeSkippingEnv } from '../helpers/workflowEnv';
 
 let env: TestWorkflowEnvironment;
@@ -146,12 +147,32 @@ describe('the outreach campaign workflow', () => {
     const fake = new FakeCampaign(50);
     fake.holdFrom = 3;
     await withCampaign(fake, {}, async (handle) => {
-      for (let i = 0; i < 200 && fake.requests.length < 3; i++) await new Promise((r) => setTimeout(r, 25));
+      await eventually(
+        async () => fake.requests.length,
+        (n) => n >= 3,
+        5000,
+        25,
+      );
       await handle.cancel();
-      await new Promise((r) => setTimeout(r, 200));
+      // The page in progress finishes only once the workflow has taken in the cancellation (a workflow task
+      // completed after the request in its history).
+      await eventually(
+        async () => (await handle.fetchHistory()).events ?? [],
+        (events) => {
+          const asked = events.findIndex((e) => e.workflowExecutionCancelRequestedEventAttributes);
+          return asked >= 0 && events.slice(asked).some((e) => e.workflowTaskCompletedEventAttributes);
+        },
+        5000,
+        25,
+      );
       fake.release();
       // Real time, not the test server's skipped time, while the page in progress finishes.
-      for (let i = 0; i < 400 && fake.finished.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      await eventually(
+        async () => fake.finished.length,
+        (n) => n > 0,
+        10_000,
+        25,
+      );
       await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
       expect((await handle.describe()).status.name).toBe('CANCELLED');
       // The page in progress finished (its e-mails are queued); no page after it was asked for.

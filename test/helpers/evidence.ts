@@ -1,0 +1,85 @@
+/**
+ * What proves that nothing more is coming, without waiting a fixed time for it:
+ * - a workflow whose history has settled: its last workflow task is done and it started nothing that is
+ *   still to complete (no activity, child or signal in flight; a timer may run), so the signals it has
+ *   received are handled and every step it could take by itself is taken;
+ * - e-mails whose outbox rows are all SENT: a row is marked SENT after the SMTP server accepted the mail,
+ *   and only a PENDING row (or a SENDING one after its two-minute claim lease) is ever sent, so no copy of
+ *   them can still arrive.
+ */
+import type { Client as TemporalClient } from '@temporalio/client';
+import type { temporal as proto } from '@temporalio/proto';
+import type { Db } from '../../data/db';
+import { eventually } from './eventually';
+
+type HistoryEvent = proto.api.history.v1.IHistoryEvent;
+/**
+ * Commands that complete at once or wait for time only (and an update's acceptance and answer): after them,
+ * the workflow waits on nothing.
+ */
+const atRestAfterTask = (e: HistoryEvent) =>
+  !!(
+    e.timerStartedEventAttributes ||
+    e.upsertWorkflowSearchAttributesEventAttributes ||
+    e.workflowPropertiesModifiedEventAttributes ||
+    e.markerRecordedEventAttributes ||
+    e.workflowExecutionUpdateAcceptedEventAttributes ||
+    e.workflowExecutionUpdateCompletedEventAttributes
+  );
+
+function atRest(events: HistoryEvent[]): boolean {
+  let last = -1;
+  events.forEach((e, i) => {
+    if (e.workflowTaskCompletedEventAttributes) last = i;
+  });
+  // Every update accepted has been answered: no handler is still at work.
+  const count = (has: (e: HistoryEvent) => unknown) => events.filter(has).length;
+  return (
+    last >= 0 &&
+    events.slice(last + 1).every(atRestAfterTask) &&
+    count((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ===
+      count((e) => e.workflowExecutionUpdateCompletedEventAttributes)
+  );
+}
+
+/**
+ * Waits until the workflow's history has settled (see above) and `also(events)` holds (e.g. the signals
+ * sent are in it); returns its events.
+ */
+export async function settledHistory(
+  temporal: TemporalClient,
+  workflowId: string,
+  also: (events: HistoryEvent[]) => boolean = () => true,
+  timeoutMs = 30_000,
+): Promise<HistoryEvent[]> {
+  const handle = temporal.workflow.getHandle(workflowId);
+  let last: HistoryEvent[] = [];
+  return eventually(
+    async () => (last = (await handle.fetchHistory()).events ?? []),
+    (events) => atRest(events) && also(events),
+    timeoutMs,
+  ).catch(() => {
+    const tail = last.slice(-8).map((e) => String(e.eventType));
+    throw new Error(
+      `the history of ${workflowId} did not settle in ${timeoutMs} ms; it ends ${tail.join(', ')}`,
+    );
+  });
+}
+
+/** The signals of that name in a history. */
+export const signalsNamed = (events: HistoryEvent[], name: string) =>
+  events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === name);
+
+/** Waits until at least `count` outbox rows match `where` and all of them are SENT; returns them. */
+export async function sentMail(
+  db: Db,
+  where: NonNullable<Parameters<Db['emailOutbox']['findMany']>[0]>['where'],
+  count: number,
+  timeoutMs = 30_000,
+) {
+  return eventually(
+    () => db.emailOutbox.findMany({ where, orderBy: { id: 'asc' } }),
+    (rows) => rows.length >= count && rows.every((r) => r.status === 'SENT'),
+    timeoutMs,
+  );
+}
