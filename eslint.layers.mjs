@@ -5,27 +5,6 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
-/** Every folder of the backend; the console (web/) is a project of its own. */
-const ALL = [
-  'domain',
-  'config',
-  'platform',
-  'data',
-  'services',
-  'reports',
-  'temporal',
-  'workflows',
-  'activities',
-  'api',
-  'worker',
-  'dev',
-  'scripts',
-  'bench',
-  'test',
-];
-/** Production code never imports these: they are not in the production image, or are not code that runs. */
-const NOT_PRODUCTION = ['dev', 'scripts', 'bench', 'test'];
-const except = (...allowed) => ALL.filter((f) => !allowed.includes(f));
 /** What the activities and the API both stand on (workflows/: their contracts only). */
 const SERVES_WORKFLOWS = [
   'domain',
@@ -37,6 +16,11 @@ const SERVES_WORKFLOWS = [
   'temporal',
   'workflows',
 ];
+/** Production code never imports these: they are not in the production image, or are not code that runs. */
+const NOT_PRODUCTION = ['dev', 'scripts', 'bench', 'test'];
+/** Every folder of the backend, lowest first; the console (web/) is a project of its own. */
+const ALL = [...SERVES_WORKFLOWS, 'activities', 'api', 'worker', ...NOT_PRODUCTION];
+const except = (...allowed) => ALL.filter((f) => !allowed.includes(f));
 /** A relative import of one of `folders` (bare package names such as @temporalio/worker never match). */
 const into = (folders) => `^(\\.\\.?/)+(.*/)?(${folders.join('|')})(/|$)`;
 /** The workflow modules themselves, not their contracts (workflows/<name>/contract.ts) or search attributes. */
