@@ -13,7 +13,12 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 const ROOT = path.resolve(__dirname, '..');
 const TIMINGS = path.join(__dirname, 'timings.json');
-const relative = (file) => path.relative(ROOT, file).split(path.sep).join('/');
+/** A test file as `test/…`, wherever the checkout (or a clone whose report is read) lies. */
+const relative = (file) => {
+  const posix = path.resolve(file).split(path.sep).join('/');
+  const at = posix.lastIndexOf('/test/');
+  return at >= 0 ? posix.slice(at + 1) : path.relative(ROOT, file).split(path.sep).join('/');
+};
 
 function readTimings() {
   try {
