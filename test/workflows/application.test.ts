@@ -4,6 +4,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Caller } from '../../domain/roles';
 import { NeedsAttentionKey } from '../../workflows/searchAttributes';
 import { eventually } from '../helpers/eventually';
+import { settledHistory } from '../helpers/evidence';
 import { enterprise } from '../helpers/rulesFixtures';
 import {
   APPLICATION_WORKFLOW_TYPE,
@@ -754,6 +755,8 @@ describe('application workflow: from approval to money', () => {
         args: [{ batchId: batch.batchId, name: '赵某', contact: '13900000000', reason: '材料疑似不实' }],
       });
       const taskId = await openTask(handle, 'objection-review');
+      // The steps of opening the task (records, e-mails) are done before counting what the refusals write.
+      await settledHistory(env.client, handle.workflowId);
       const before = fakes.steps.length;
       const refusedClaim = await handle
         .executeUpdate(claimUpdate, { args: [{ taskId, actor: approver('wang') }] })
