@@ -35,6 +35,8 @@ export const EnvSchema = z.object({
   SMTP_PORT: port.default(1025),
   MAILDEV_WEB_PORT: port.default(1080),
   MAIL_FROM: z.string().min(3).default('海淀区科技保险补贴 <no-reply@kjbx.haidian.gov.cn>'),
+  /** How long a claimed outbox mail is left to its claimer before another process takes it over. */
+  OUTBOX_CLAIM_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
   AUTH_MODE: z.enum(['dev', 'jwt']).optional(),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_PUBLIC_KEY: optionalString,
@@ -194,6 +196,8 @@ export interface Config {
   };
   mail: {
     from: string;
+    /** Seconds after which a mail claimed by a process that died is taken over (and sent again, same Message-ID). */
+    claimLeaseSeconds: number;
     smtpUrl: string;
     embedded: { smtpPort: number; webPort: number } | null;
     inboxUrl?: string;
@@ -347,6 +351,7 @@ export function loadConfig(
     },
     mail: {
       from: env.MAIL_FROM,
+      claimLeaseSeconds: env.OUTBOX_CLAIM_SECONDS,
       smtpUrl: env.SMTP_URL ?? `smtp://127.0.0.1:${env.SMTP_PORT}`,
       embedded: env.SMTP_URL ? null : { smtpPort: env.SMTP_PORT, webPort: env.MAILDEV_WEB_PORT },
       inboxUrl: env.SMTP_URL ? undefined : `http://127.0.0.1:${env.MAILDEV_WEB_PORT}`,

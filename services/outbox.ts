@@ -22,11 +22,7 @@ export interface OutboxDispatcher {
   stop(): Promise<void>;
 }
 
-/** A claim older than this is considered abandoned by a crashed process and is taken over. */
-const CLAIM_LEASE = "interval '2 minutes'";
 const BATCH = 20;
-/** How long a sent mail's SENT mark is retried: well within the claim lease, so nobody takes the row over. */
-const MARK_SENT_PATIENCE_MS = 90_000;
 
 /**
  * Delivers the e-mail outbox. Rows are queued in the same transaction as the step that causes them; this
@@ -38,10 +34,15 @@ export function createOutboxDispatcher(deps: {
   mailer: Mailer;
   logger: Logger;
   pollMs?: number;
+  /** A claim older than this is considered abandoned by a crashed process and is taken over (default 120 s). */
+  claimLeaseSeconds?: number;
   messageIdDomain?: string;
   onResult?: (outcome: 'sent' | 'failed') => void;
 }): OutboxDispatcher {
   const pollMs = deps.pollMs ?? 1000;
+  const leaseSeconds = Math.max(10, Math.round(deps.claimLeaseSeconds ?? 120));
+  // How long a sent mail's SENT mark is retried: well within the claim lease, so nobody takes the row over.
+  const markSentPatienceMs = leaseSeconds * 750;
   const domain = deps.messageIdDomain ?? 'kjbx.haidian.gov.cn';
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -54,7 +55,7 @@ export function createOutboxDispatcher(deps: {
       WHERE id IN (
         SELECT id FROM "EmailOutbox"
         WHERE (status = 'PENDING' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now()))
-           OR (status = 'SENDING' AND "claimedAt" < now() - ${CLAIM_LEASE})
+           OR (status = 'SENDING' AND "claimedAt" < now() - make_interval(secs => ${leaseSeconds}))
         ORDER BY id LIMIT ${BATCH}
         FOR UPDATE SKIP LOCKED)
       RETURNING id, key, template, "to", subject, text, attempts`);
@@ -76,7 +77,7 @@ export function createOutboxDispatcher(deps: {
         });
         return;
       } catch (err) {
-        if (Date.now() - sentAt.getTime() > MARK_SENT_PATIENCE_MS) {
+        if (Date.now() - sentAt.getTime() > markSentPatienceMs) {
           deps.logger.error({ err, outboxKey: row.key }, 'e-mail sent but could not be recorded as sent');
           return;
         }

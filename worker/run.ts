@@ -55,7 +55,13 @@ export async function startWorker(
     maxConnections: Math.max(10, Math.ceil(config.worker.maxConcurrentActivityTaskExecutions / 2)),
   });
   const mailer = createMailer(config.mail.smtpUrl, config.mail.from);
-  const outbox = createOutboxDispatcher({ db, mailer, logger, pollMs: opts.outboxPollMs });
+  const outbox = createOutboxDispatcher({
+    db,
+    mailer,
+    logger,
+    pollMs: opts.outboxPollMs,
+    claimLeaseSeconds: config.mail.claimLeaseSeconds,
+  });
   const dataConverter = payloadDataConverter(config.payloadKeys);
   const connection = await connectWorker(config.temporal.address);
   const temporal = await connectClient(config.temporal.address, config.temporal.namespace, dataConverter);

@@ -4,7 +4,7 @@
  *   still to complete (no activity, child or signal in flight; a timer may run), so the signals it has
  *   received are handled and every step it could take by itself is taken;
  * - e-mails whose outbox rows are all SENT: a row is marked SENT after the SMTP server accepted the mail,
- *   and only a PENDING row (or a SENDING one after its two-minute claim lease) is ever sent, so no copy of
+ *   and only a PENDING row (or a SENDING one after its claim lease, OUTBOX_CLAIM_SECONDS) is ever sent, so no copy of
  *   them can still arrive.
  */
 import type { Client as TemporalClient } from '@temporalio/client';

@@ -395,7 +395,7 @@ describe('an inclusive campaign over 5,000 registry entries', () => {
     expect((await first.exited).signal).toBe('SIGKILL');
     const pagesAtKill = await stack.db.campaignPage.count({ where: { campaignId: id } });
     expect(pagesAtKill).toBeLessThan(pages);
-    // Mails the dead process had claimed stay SENDING until the outbox's two-minute claim lease runs out; the
+    // Mails the dead process had claimed stay SENDING until the outbox's claim lease (two minutes) runs out; the
     // process is gone, so let the lease run out now rather than wait for it.
     const { count: abandoned } = await stack.db.emailOutbox.updateMany({
       where: { status: 'SENDING' },
