@@ -9,7 +9,8 @@ import type { MemoryResult } from './memoryPhase';
 import type { BenchOptions, Phase } from './options';
 import type { WorkflowResult } from './workflowPhase';
 
-export const RESULTS_DIR = path.join(__dirname, 'results');
+/** `BENCH_RESULTS_DIR` puts them elsewhere (the test of the smoke run does, beside a real run's). */
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR || path.join(__dirname, 'results');
 
 export interface Machine {
   cpus: number;

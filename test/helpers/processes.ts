@@ -64,6 +64,8 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 export function spawnEntry(opts: {
   name: string;
   entry: Entry;
+  /** Arguments after the entry (e.g. `--quick`). */
+  args?: string[];
   env: Record<string, string>;
   logDir: string;
   /** What the child gets if the test process exits first: SIGKILL, or SIGTERM for one that must clean up. */
@@ -73,7 +75,7 @@ export function spawnEntry(opts: {
   fs.mkdirSync(opts.logDir, { recursive: true });
   const logFile = path.join(opts.logDir, `${opts.name}.log`);
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry], {
+  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry, ...(opts.args ?? [])], {
     cwd: PROJECT_ROOT,
     env: childEnv(opts.env),
     stdio: ['ignore', out, out],
