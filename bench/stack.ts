@@ -31,6 +31,13 @@ import { progress, sleep } from './log';
 import type { FromWorker, ToWorker, WorkerReport, WorkerTuning } from './workerProtocol';
 
 const ROOT = path.resolve(__dirname, '..');
+/**
+ * `BENCH_CPU_PROF_DIR=<dir> npm run bench`: the API and worker children write V8 CPU profiles there when they
+ * stop (open them in Chrome's DevTools, or summarise with `npx tsx bench/profile.ts <dir>`).
+ */
+const PROFILE_ARGS = process.env.BENCH_CPU_PROF_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF_DIR)}`]
+  : [];
 export const TASK_QUEUE = 'bench';
 
 export interface RunningWorker {
@@ -205,7 +212,7 @@ export async function startStack(): Promise<Stack> {
       if (api) await stopChild(api);
       workerEnvAcceleration = timeAcceleration;
       const out = logFd('api');
-      api = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+      api = spawn(process.execPath, [...PROFILE_ARGS, '--import', 'tsx', 'api/main.ts'], {
         cwd: ROOT,
         env: baseEnv(timeAcceleration),
         stdio: ['ignore', out, out],
@@ -224,7 +231,7 @@ export async function startStack(): Promise<Stack> {
       const out = logFd('worker');
       const child = fork(path.join(__dirname, 'worker.ts'), [], {
         cwd: ROOT,
-        execArgv: ['--import', 'tsx', '--expose-gc'],
+        execArgv: [...PROFILE_ARGS, '--import', 'tsx', '--expose-gc'],
         env: {
           ...baseEnv(workerEnvAcceleration),
           BENCH_WORKFLOW_BUNDLE: bundlePath,
