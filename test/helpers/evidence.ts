@@ -8,6 +8,7 @@
  *   them can still arrive.
  */
 import type { Client as TemporalClient } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
 import type { temporal as proto } from '@temporalio/proto';
 import type { Db } from '../../data/db';
 import { eventually } from './eventually';
@@ -80,6 +81,24 @@ export async function sentMail(
   return eventually(
     () => db.emailOutbox.findMany({ where, orderBy: { id: 'asc' } }),
     (rows) => rows.length >= count && rows.every((r) => r.status === 'SENT'),
+    timeoutMs,
+  );
+}
+
+/**
+ * A workflow's search attribute once it has the value `ok` wants. A step is recorded in the database by an
+ * activity of the workflow task that then sets its attributes: a test that saw the record waits for that task.
+ */
+export async function searchAttributeOf(
+  client: TemporalClient,
+  workflowId: string,
+  key: Parameters<TypedSearchAttributes['get']>[0],
+  ok: (value: unknown) => boolean,
+  timeoutMs = 30_000,
+): Promise<unknown> {
+  return eventually(
+    async () => (await client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(key),
+    ok,
     timeoutMs,
   );
 }

@@ -28,6 +28,7 @@ function pathOf(type: string, status: string, history: HistoryEvents): string[] 
       e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ??
       e.workflowExecutionSignaledEventAttributes?.signalName ??
       e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ??
+      patchOf(e.markerRecordedEventAttributes) ??
       (e.upsertWorkflowSearchAttributesEventAttributes
         ? statusOf(e.upsertWorkflowSearchAttributesEventAttributes)
         : undefined);
@@ -35,6 +36,14 @@ function pathOf(type: string, status: string, history: HistoryEvents): string[] 
   }
   steps.push(status);
   return steps;
+}
+
+/** A `patched()` marker as a step (`patch:<id>`): a history on a patch's new branch is a path of its own. */
+function patchOf(attrs: Record<string, any> | undefined): string | undefined {
+  if (attrs?.markerName !== 'core_patch') return undefined;
+  // The SDK's own record of the patch, unencrypted: `{"id": "<patch id>", "deprecated": false}`.
+  const data = attrs.details?.['patch-data']?.payloads?.[0]?.data as Uint8Array | undefined;
+  return data ? `patch:${(JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id}` : 'patch';
 }
 
 function statusOf(attrs: Record<string, any>): string | undefined {

@@ -9,7 +9,8 @@ import { signPaymentCallback } from '../../services/paymentSignature';
 import { ensureNoticeSchedule } from '../../temporal/noticeSchedule';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { noticeScheduleId } from '../../workflows/notice/contract';
-import { settledHistory, signalsNamed } from '../helpers/evidence';
+import { searchAttributeOf, settledHistory, signalsNamed } from '../helpers/evidence';
+import { NeedsAttentionKey } from '../../workflows/searchAttributes';
 import { creditCode } from '../helpers/fixtures';
 import { ApiClient, as, createTestDatabase, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approvedApplication as approveInclusive, setBehaviour } from '../helpers/world';
@@ -176,10 +177,7 @@ describe('public notice, objections and disbursement on the real stack', () => {
     } finally {
       await setBehaviour(stack, 'payment', { mode: 'succeed' });
     }
-    const description = await stack.temporal.workflow.getHandle(applicationWorkflowId(id)).describe();
-    expect(description.typedSearchAttributes.get({ name: 'NeedsAttention', type: 'BOOL' } as never)).toBe(
-      true,
-    );
+    await searchAttributeOf(stack.temporal, applicationWorkflowId(id), NeedsAttentionKey, (v) => v === true);
     await stack.smtp.waitFor((all) =>
       all.some((m) => m.to.includes('finance@example.gov.cn') && m.text.includes(id)),
     );

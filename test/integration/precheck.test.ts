@@ -1,6 +1,7 @@
 import { defaultProgram } from '../../domain/program';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { NeedsAttentionKey } from '../../workflows/searchAttributes';
+import { searchAttributeOf } from '../helpers/evidence';
 import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
 import { newApplicant, setBehaviour, submit } from '../helpers/world';
 
@@ -138,8 +139,7 @@ describe('automated precheck against the registry and insurer simulators', () =>
     expect(view.status).toBe('INITIAL_REVIEW');
     expect(reasonCodes(view)).toContain('REGISTRY_UNAVAILABLE');
     expect(view.verifiedFacts.enterpriseVerified).toBe(false);
-    const description = await stack.temporal.workflow.getHandle(applicationWorkflowId(id)).describe();
-    expect(description.typedSearchAttributes.get(NeedsAttentionKey)).toBe(true);
+    await searchAttributeOf(stack.temporal, applicationWorkflowId(id), NeedsAttentionKey, (v) => v === true);
   });
 
   it('keeps the configuration an application was judged under when an administrator changes it', async () => {

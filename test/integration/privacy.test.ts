@@ -54,10 +54,34 @@ async function rawHistory(workflowId: string, runId?: string) {
 }
 
 /**
- * Every payload anywhere in the events (inputs, results, updates, signals, memo, summary...), but search
- * attributes: they are not the codec's (the UI filters by them) and hold no personal data.
+ * The SDK's own bookkeeping in its markers, which the codec does not see either: a patch's id (`core_patch`),
+ * a local activity's sequence number, attempt, type and times (`core_local_activity`'s `data`; its `result`
+ * is the codec's). Collected apart, and checked to hold nothing but these fields.
  */
-function payloadsIn(value: unknown, found: RawPayload[] = [], json = false): RawPayload[] {
+const SDK_MARKER_DATA: Record<string, string> = { core_patch: 'patch-data', core_local_activity: 'data' };
+const SDK_MARKER_FIELDS = [
+  'id',
+  'deprecated',
+  'seq',
+  'attempt',
+  'activity_id',
+  'activity_type',
+  'complete_time',
+  'backoff',
+  'original_schedule_time',
+];
+
+/**
+ * Every payload anywhere in the events (inputs, results, updates, signals, memo, summary...), but search
+ * attributes (they are not the codec's: the UI filters by them, and they hold no personal data) and the
+ * SDK's marker bookkeeping, which goes to `sdk`.
+ */
+function payloadsIn(
+  value: unknown,
+  found: RawPayload[] = [],
+  json = false,
+  sdk: RawPayload[] = [],
+): RawPayload[] {
   if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return found;
   const v = value as Record<string, unknown>;
   // As protobuf objects (bytes), or as protobuf JSON (base64 strings) when `json`.
@@ -66,10 +90,28 @@ function payloadsIn(value: unknown, found: RawPayload[] = [], json = false): Raw
     found.push(v);
     return found;
   }
-  for (const [key, child] of Object.entries(v))
-    if (key !== 'searchAttributes') payloadsIn(child, found, json);
+  const bookkeeping = typeof v.markerName === 'string' ? SDK_MARKER_DATA[v.markerName] : undefined;
+  for (const [key, child] of Object.entries(v)) {
+    if (key === 'searchAttributes') continue;
+    if (bookkeeping && key === 'details' && child && typeof child === 'object') {
+      for (const [name, entry] of Object.entries(child))
+        payloadsIn(entry, name === bookkeeping ? sdk : found, json, sdk);
+    } else payloadsIn(child, found, json, sdk);
+  }
   return found;
 }
+
+/** The fields of the SDK's marker bookkeeping (each payload a JSON object). */
+const bookkeepingFields = (sdk: RawPayload[], json = false) =>
+  new Set(
+    sdk.flatMap((p) =>
+      Object.keys(
+        JSON.parse(
+          json ? Buffer.from(String(p.data), 'base64').toString() : Buffer.from(p.data ?? []).toString(),
+        ) as object,
+      ),
+    ),
+  );
 
 describe('workflow histories', () => {
   it('hold no plaintext of an objector, and no survey token even once decrypted', async () => {
@@ -134,8 +176,13 @@ describe('workflow histories', () => {
       // What the server holds: no name, phone, reason or token, in any event.
       for (const secret of [OBJECTOR, PHONE, REASON, token])
         expect([wf.type, secret, bytes.includes(Buffer.from(secret))]).toEqual([wf.type, secret, false]);
-      const payloads = payloadsIn(events);
+      const sdk: RawPayload[] = [];
+      const payloads = payloadsIn(events, [], false, sdk);
       expect(payloads.length).toBeGreaterThan(0);
+      expect([wf.type, [...bookkeepingFields(sdk)].filter((f) => !SDK_MARKER_FIELDS.includes(f))]).toEqual([
+        wf.type,
+        [],
+      ]);
       expect([wf.type, [...new Set(payloads.map(encodingOf))]]).toEqual([wf.type, [ENCRYPTED_ENCODING]]);
       for (const p of await codec.decode(payloads)) decryptedText += Buffer.from(p.data ?? []).toString();
     }

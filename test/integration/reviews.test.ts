@@ -2,7 +2,7 @@ import type { Track } from '../../domain/status';
 import { packagedCalendar } from '../../data/calendar';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { NeedsAttentionKey } from '../../workflows/searchAttributes';
-import { sentMail, settledHistory } from '../helpers/evidence';
+import { searchAttributeOf, sentMail, settledHistory } from '../helpers/evidence';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { newApplicant, submit, uploadDocument, type Applicant } from '../helpers/world';
 
@@ -416,7 +416,7 @@ describe('escalation of overdue tasks (time accelerated)', () => {
     expect(view.needsAttention).toBe(true);
     expect(view.currentTask.overdue).toBe(true);
     const handle = fast.temporal.workflow.getHandle(applicationWorkflowId(id));
-    expect((await handle.describe()).typedSearchAttributes.get(NeedsAttentionKey)).toBe(true);
+    await searchAttributeOf(fast.temporal, handle.workflowId, NeedsAttentionKey, (v) => v === true);
     const reviewer = await as(fast, { role: 'reviewer', org: STREET });
     const overdue = (await reviewer.get('/api/v1/tasks?overdue=true')).body.items;
     expect(overdue.map((t: { applicationId: string }) => t.applicationId)).toContain(id);

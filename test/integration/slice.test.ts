@@ -5,6 +5,7 @@ import {
   TrackKey,
   NeedsAttentionKey,
 } from '../../workflows/searchAttributes';
+import { searchAttributeOf } from '../helpers/evidence';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { applicationBody, creditCode, enterpriseBody } from '../helpers/fixtures';
 import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
@@ -127,8 +128,14 @@ describe('the first slice: submit, review, decide', () => {
     });
     expect(view.body.documents).toHaveLength(5);
 
-    const description = await stack.temporal.workflow.getHandle(applicationWorkflowId(id)).describe();
-    const sa = description.typedSearchAttributes;
+    await searchAttributeOf(
+      stack.temporal,
+      applicationWorkflowId(id),
+      ApplicationStatusKey,
+      (s) => s === 'APPROVED',
+    );
+    const sa = (await stack.temporal.workflow.getHandle(applicationWorkflowId(id)).describe())
+      .typedSearchAttributes;
     expect(sa.get(ApplicationIdKey)).toBe(id);
     expect(sa.get(CreditCodeKey)).toBe(code);
     expect(sa.get(TrackKey)).toBe('INCLUSIVE');

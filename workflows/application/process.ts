@@ -21,9 +21,10 @@ import type {
   SupplementInput,
   WithdrawInput,
 } from './contract';
+import { databaseSteps } from './databaseSteps';
 import type { ApplicationState, TaskState } from './validators';
 
-const { record, computeDeadline, releaseGrant } = proxyActivities<Activities>(DATABASE);
+const { releaseGrant } = proxyActivities<Activities>(DATABASE);
 
 export interface OpenTask extends TaskState {
   escalated: boolean;
@@ -88,7 +89,7 @@ export class ApplicationProcess implements ApplicationState {
     const key = `${this.applicationId}:${++this.seq}`;
     const at = new Date().toISOString();
     const result = await CancellationScope.nonCancellable(() =>
-      record({ ...s, key, applicationId: this.applicationId, at }),
+      databaseSteps().record({ ...s, key, applicationId: this.applicationId, at }),
     );
     if (s.toStatus && s.toStatus !== this.status) {
       this.status = s.toStatus;
@@ -136,7 +137,7 @@ export class ApplicationProcess implements ApplicationState {
 
   /** A deadline `workingDays` from now on the working-day calendar (divided by the time acceleration). */
   deadline(workingDays: number) {
-    return computeDeadline({
+    return databaseSteps().computeDeadline({
       from: new Date().toISOString(),
       workingDays,
       timeAcceleration: this.input.timeAcceleration,
