@@ -19,71 +19,46 @@ const srdi = (level: string, category: string): FieldSpec => ({
   params: { level, category },
 });
 
+/**
+ * A group of fields by path and kind, in order, after `first`; a field's label is its path unless given with
+ * the kind (`[kind, label]`).
+ */
+function group(title: string, kinds: Record<string, Kind | [Kind, string]>, first: FieldSpec[] = []): Group {
+  const fields = Object.entries(kinds).map(([path, k]) =>
+    typeof k === 'string' ? { path, label: path, kind: k } : { path, label: k[1], kind: k[0] },
+  );
+  return { title, fields: [...first, ...fields] };
+}
+
 export const GROUPS: Group[] = [
-  {
-    title: 'window',
-    fields: [
-      { path: 'opensAt', label: 'opensAt', kind: 'datetime' },
-      { path: 'closesAt', label: 'closesAt', kind: 'datetime' },
-    ],
-  },
-  {
-    title: 'fields',
-    fields: [
-      { path: 'keyFields', label: 'keyFields', kind: 'fields' },
-      { path: 'frontierFields', label: 'frontierFields', kind: 'fields' },
-    ],
-  },
-  {
-    title: 'inclusive',
-    fields: [
-      { path: 'inclusiveStaffMax', label: 'inclusiveStaffMax', kind: 'int' },
-      { path: 'inclusiveRevenueMaxFen', label: 'inclusiveRevenueMaxFen', kind: 'yuan' },
-      { path: 'inclusivePremiumCapFen', label: 'inclusivePremiumCapFen', kind: 'yuan' },
-      { path: 'inclusiveMaxYears', label: 'inclusiveMaxYears', kind: 'int' },
-    ],
-  },
-  {
-    title: 'srdi',
-    fields: [
-      ...['NATIONAL', 'MUNICIPAL'].flatMap((l) => ['R_AND_D', 'TRANSFER', 'OTHER'].map((c) => srdi(l, c))),
-      { path: 'srdiAnnualCapFen', label: 'srdiAnnualCapFen', kind: 'yuan' },
-    ],
-  },
-  {
-    title: 'frontier',
-    fields: [
-      { path: 'frontierRateBp', label: 'frontierRateBp', kind: 'rate' },
-      { path: 'frontierAnnualCapFen', label: 'frontierAnnualCapFen', kind: 'yuan' },
-    ],
-  },
-  {
-    title: 'deadlines',
-    fields: [
-      { path: 'reviewSlaWorkingDays.initial', label: 'slaInitial', kind: 'int' },
-      { path: 'reviewSlaWorkingDays.expert', label: 'slaExpert', kind: 'int' },
-      { path: 'reviewSlaWorkingDays.final', label: 'slaFinal', kind: 'int' },
-      { path: 'noticeWorkingDays', label: 'noticeWorkingDays', kind: 'int' },
-      { path: 'infoDeadlineWorkingDays', label: 'infoDeadlineWorkingDays', kind: 'int' },
-      { path: 'bankResponseWorkingDays', label: 'bankResponseWorkingDays', kind: 'int' },
-    ],
-  },
-  {
-    title: 'tracking',
-    fields: [
-      { path: 'followUpMonths', label: 'followUpMonths', kind: 'months' },
-      { path: 'renewalReminderDays', label: 'renewalReminderDays', kind: 'int' },
-      { path: 'bankMatchingTracks', label: 'bankMatchingTracks', kind: 'tracks' },
-    ],
-  },
-  {
-    title: 'evaluation',
-    fields: [
-      { path: 'highTechEnterpriseTotal', label: 'highTechEnterpriseTotal', kind: 'int' },
-      { path: 'evaluationTargets.highTechCoveragePct', label: 'targetHighTech', kind: 'pct' },
-      { path: 'evaluationTargets.riskCoverageFen', label: 'targetRisk', kind: 'yuan' },
-    ],
-  },
+  group('window', { opensAt: 'datetime', closesAt: 'datetime' }),
+  group('fields', { keyFields: 'fields', frontierFields: 'fields' }),
+  group('inclusive', {
+    inclusiveStaffMax: 'int',
+    inclusiveRevenueMaxFen: 'yuan',
+    inclusivePremiumCapFen: 'yuan',
+    inclusiveMaxYears: 'int',
+  }),
+  group(
+    'srdi',
+    { srdiAnnualCapFen: 'yuan' },
+    ['NATIONAL', 'MUNICIPAL'].flatMap((l) => ['R_AND_D', 'TRANSFER', 'OTHER'].map((c) => srdi(l, c))),
+  ),
+  group('frontier', { frontierRateBp: 'rate', frontierAnnualCapFen: 'yuan' }),
+  group('deadlines', {
+    'reviewSlaWorkingDays.initial': ['int', 'slaInitial'],
+    'reviewSlaWorkingDays.expert': ['int', 'slaExpert'],
+    'reviewSlaWorkingDays.final': ['int', 'slaFinal'],
+    noticeWorkingDays: 'int',
+    infoDeadlineWorkingDays: 'int',
+    bankResponseWorkingDays: 'int',
+  }),
+  group('tracking', { followUpMonths: 'months', renewalReminderDays: 'int', bankMatchingTracks: 'tracks' }),
+  group('evaluation', {
+    highTechEnterpriseTotal: 'int',
+    'evaluationTargets.highTechCoveragePct': ['pct', 'targetHighTech'],
+    'evaluationTargets.riskCoverageFen': ['yuan', 'targetRisk'],
+  }),
 ];
 
 export const get = (o: unknown, path: string): unknown =>
