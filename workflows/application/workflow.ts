@@ -21,7 +21,6 @@ import { publicNotice } from './publicNotice';
 import { awaitDecision, closeTask, openTask } from './tasks';
 import { track } from './tracking';
 
-
 /** The answer of an outside service, or `unavailable` once its retries are spent or it failed definitively. */
 async function orUnavailable<T>(call: () => Promise<T>): Promise<T | 'unavailable'> {
   try {
