@@ -109,9 +109,13 @@ export function createTracing(options: TracingOptions): Tracing {
       // A URL may carry tokens (invitation and survey links), ids and searched names: a span keeps the
       // route template only, as the access log does, and no query.
       startIncomingSpanHook: () => ({ 'url.path': UNMATCHED, 'url.query': undefined }),
-      applyCustomAttributesOnSpan: (span, request) => span.setAttribute('url.path', routeTemplate(request)),
-      // The request id (given or generated) is how a request is found in the trace store.
-      headersToSpanAttributes: { server: { responseHeaders: ['x-request-id'] } },
+      applyCustomAttributesOnSpan(span, request, response) {
+        if (!('getHeader' in response)) return; // a request of this process's own
+        span.setAttribute('url.path', routeTemplate(request));
+        // The request id (given or generated: X-Request-Id) is how a request is found in the trace store.
+        const requestId = response.getHeader('x-request-id');
+        if (typeof requestId === 'string') span.setAttribute('request.id', requestId);
+      },
     }),
     new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
     // Statements only, never their parameters (personal data); no spans for the pollers' own queries.
