@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Res
 import { pinoHttp } from 'pino-http';
 import { version } from '../package.json';
 import type { Logger } from '../platform/logger';
+import { runInRequest } from '../platform/requestContext';
 import { httpRequestDuration, UNMATCHED_ROUTE } from '../platform/metrics';
 import { applicationWorkflowId } from '../workflows/application/contract';
 import type { ApiDeps } from './deps';
@@ -149,6 +150,8 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
   app.use(accessLog(deps.logger));
+  // Every line logged while serving the request carries its id, through deps.logger too (platform/logger.ts).
+  app.use((req, _res, next) => runInRequest({ requestId: req.id as string }, next));
   // Routes about one application (and tasks, which belong to one) put it on the request's logger.
   app.param('id', (req, _res, next, id: string) => {
     const route = routeOf(req);

@@ -2,15 +2,21 @@
 import { ConfigError } from '../config';
 import { loadProcessConfig } from '../config/devSecrets';
 import { createLogger } from '../platform/logger';
-import { startApi } from './server';
+import { startTracing, stopTracing } from '../platform/telemetry';
+import type * as Server from './server';
 
 async function main() {
   const config = loadProcessConfig(process.env);
   const logger = createLogger(config.logLevel, 'api');
+  const { endpoint, serviceName = 'subsidy-api' } = config.tracing;
+  if (startTracing({ endpoint, serviceName })) logger.info({ endpoint, serviceName }, 'tracing to OTLP');
+  // Loaded once tracing is in place: its instrumentations patch express, pg and http as they load.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startApi } = require('./server') as typeof Server;
   const api = await startApi(config, logger);
   const stop = () => {
     logger.info('stopping API: draining in-flight requests');
-    void api.close();
+    void api.close().finally(() => stopTracing());
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

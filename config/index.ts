@@ -141,6 +141,9 @@ export const EnvSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(40),
   /** A workflow bundle built ahead (`npm run build:workflows`): the worker starts in seconds instead of bundling. */
   WORKFLOW_BUNDLE_PATH: optionalString,
+  /** OpenTelemetry's own variables: traces are exported over OTLP (HTTP) only when the endpoint is set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_SERVICE_NAME: optionalString,
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -246,6 +249,11 @@ export interface Config {
    * and how many requests may wait for a place.
    */
   report: { chromium?: string; searchPath: string; concurrency: number; maxWaiting: number };
+  /**
+   * Traces (platform/telemetry.ts): exported over OTLP to `endpoint` when it is set, else nothing is loaded;
+   * `serviceName` overrides the process's own (`subsidy-api`, `subsidy-worker`).
+   */
+  tracing: { endpoint?: string; serviceName?: string };
 }
 
 export class ConfigError extends Error {}
@@ -389,5 +397,6 @@ export function loadConfig(
       concurrency: env.REPORT_PDF_CONCURRENCY,
       maxWaiting: env.REPORT_PDF_QUEUE,
     },
+    tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME },
   };
 }

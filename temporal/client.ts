@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import { activeTracing } from '../platform/telemetry';
 
 const GRPC_NOT_FOUND = 5;
 
@@ -35,7 +36,8 @@ async function historyAnswers(connection: Connection, namespace: string): Promis
 
 /**
  * The process's one Temporal client, with the system's data converter (payloadDataConverter: payloads are
- * encrypted on the way to the server and decrypted on the way back).
+ * encrypted on the way to the server and decrypted on the way back), and with tracing on, its interceptors:
+ * a workflow started, signalled or updated carries the caller's trace context.
  */
 export async function connectClient(
   address: string,
@@ -54,7 +56,12 @@ export async function connectClient(
         await connection.close();
         throw err;
       }
-      return new Client({ connection, namespace, dataConverter });
+      return new Client({
+        connection,
+        namespace,
+        dataConverter,
+        interceptors: activeTracing()?.clientInterceptors,
+      });
     },
     timeoutMs,
   );

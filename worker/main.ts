@@ -3,11 +3,17 @@ import { ConfigError } from '../config';
 import { loadProcessConfig } from '../config/devSecrets';
 import { createLogger } from '../platform/logger';
 import { startMetricsServer } from '../platform/metricsServer';
-import { startWorker } from './run';
+import { startTracing, stopTracing } from '../platform/telemetry';
+import type * as Run from './run';
 
 async function main() {
   const config = loadProcessConfig(process.env);
   const logger = createLogger(config.logLevel, 'worker');
+  const { endpoint, serviceName = 'subsidy-worker' } = config.tracing;
+  if (startTracing({ endpoint, serviceName })) logger.info({ endpoint, serviceName }, 'tracing to OTLP');
+  // Loaded once tracing is in place: its instrumentations patch pg and http as they load.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startWorker } = require('./run') as typeof Run;
   const metrics = config.metrics.workerPort
     ? await startMetricsServer(config.metrics.workerPort, config.metrics.host, logger, 'worker')
     : undefined;
@@ -22,6 +28,7 @@ async function main() {
     await worker.done;
   } finally {
     await metrics?.close();
+    await stopTracing();
   }
 }
 

@@ -15,7 +15,7 @@ import { bundledChromium } from '../../reports/chromium';
 import { startEmbeddedPostgres } from '../../dev/embedded/postgres';
 import { findTemporalCli, findTemporalTestServer } from '../../dev/embedded/temporalCli';
 import { freePort, startTemporalDevServer } from '../../dev/embedded/temporalServer';
-import { WORKFLOWS_PATH } from '../../worker/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../worker/worker';
 import { ensureWebBuild } from '../../scripts/webBuild';
 import { withoutMachineChromiumAndFonts } from './hermetic';
 
@@ -52,7 +52,11 @@ export default async function globalSetup(): Promise<void> {
       port: temporalPort,
       logFile: path.join(dir, 'temporal.log'),
     }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
+    bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+      logger: quietLogger,
+    }),
     // The console the browser tests drive: built when its sources changed since the last build (seconds).
     ensureWebBuild(),
     bundledChromium(), // unpacked once here, not by each test worker

@@ -3,7 +3,7 @@ import { createDb } from '../../data/db';
 import { createLogger } from '../../platform/logger';
 import { observeDatabase } from '../../platform/metrics';
 import { applicationWorkflowId } from '../../workflows/application/contract';
-import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
+import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { newApplicant, setBehaviour, submit } from '../helpers/world';
 
 /** Every JSON line the API and the worker logged, and the raw text (to look for leaked secrets). */
@@ -140,6 +140,52 @@ describe('observability for administrators', () => {
     expect(raw).not.toContain(client.token!);
     expect(raw).not.toContain(reviewer.token!);
     expect(raw.toLowerCase()).not.toContain('authorization');
+  });
+
+  it("puts the request id on every line logged while serving the request, the handler's own too", async () => {
+    const { id } = await submitted();
+    const admin = await as(stack, { role: 'admin' });
+    const linesOf = (requestId: string) => lines.filter((l) => l.requestId === requestId);
+    // A handler that logs through deps.logger, after its JSON body was read.
+    const cancel = await admin.post(
+      `/api/v1/admin/applications/${id}/cancel`,
+      { reason: '重复申请' },
+      { 'x-request-id': 'obs-admin-1' },
+    );
+    expect(cancel.status).toBe(200);
+    expect(cancel.headers.get('x-request-id')).toBe('obs-admin-1');
+    await logLine('obs-admin-1');
+    expect(linesOf('obs-admin-1')).toContainEqual(
+      expect.objectContaining({ msg: 'administrator action', applicationId: id, action: 'cancel' }),
+    );
+    expect(lines.filter((l) => l.msg === 'administrator action' && l.requestId === undefined)).toEqual([]);
+
+    // An error answer: the same id in the header, the error body and the access line.
+    const missing = await admin.post(
+      '/api/v1/admin/applications/HD-2026-999999/cancel',
+      { reason: 'x' },
+      { 'x-request-id': 'obs-admin-2' },
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-request-id')).toBe('obs-admin-2');
+    expect(missing.body.error.requestId).toBe('obs-admin-2');
+    expect(await logLine('obs-admin-2')).toMatchObject({ status: 404 });
+
+    // A generated id is the same everywhere too.
+    const anon = await new ApiClient(stack.baseUrl).post(`/api/v1/admin/applications/${id}/cancel`, {
+      reason: 'x',
+    });
+    expect(anon.status).toBe(401);
+    const generated = anon.headers.get('x-request-id')!;
+    expect(anon.body.error.requestId).toBe(generated);
+    expect(await logLine(generated)).toMatchObject({ status: 401 });
+
+    // Each line names its request once (the access line's logger is bound to it already).
+    for (const requestId of ['obs-admin-1', 'obs-admin-2', generated]) {
+      const rawLines = raw.split('\n').filter((l) => l.includes(`"${requestId}"`));
+      expect(rawLines.length).toBeGreaterThan(0);
+      for (const l of rawLines) expect(l.split('"requestId"')).toHaveLength(2);
+    }
   });
 
   it('logs an activity failure with the application, workflow, activity and attempt', async () => {
