@@ -2,18 +2,14 @@
 import { ConfigError } from '../config';
 import { loadProcessConfig } from '../config/devSecrets';
 import { createLogger } from '../platform/logger';
+import { stopOnSignal } from '../platform/signals';
 import { startApi } from './server';
 
 async function main() {
   const config = loadProcessConfig(process.env);
   const logger = createLogger(config.logLevel, 'api');
   const api = await startApi(config, logger);
-  const stop = () => {
-    logger.info('stopping API: draining in-flight requests');
-    void api.close();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignal(logger, 'stopping API: draining in-flight requests', () => api.close());
 }
 
 main().catch((err: unknown) => {
