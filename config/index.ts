@@ -10,6 +10,26 @@ import { parseDataKey } from '../platform/secretBox';
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+/** A comma-separated list, blanks dropped. */
+const commaList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
+/** A string the parser accepts; a refusal says `message`, or else the parser's own words. */
+const parsedBy = (parse: (s: string) => unknown, message?: string) =>
+  z.string().superRefine((text, ctx) => {
+    try {
+      parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: message ?? (err as Error).message });
+    }
+  });
 
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -42,16 +62,9 @@ export const EnvSchema = z.object({
   JWT_JWKS_URL: optionalUrl,
   JWT_ISSUER: z.string().min(1).default('haidian-kjbx'),
   /** The audience a token must name (one of a comma-separated list). */
-  JWT_AUDIENCE: z
-    .string()
-    .default('haidian-kjbx-api')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((a) => a.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string()).min(1, 'must name at least one audience')),
+  JWT_AUDIENCE: commaList('haidian-kjbx-api').pipe(
+    z.array(z.string()).min(1, 'must name at least one audience'),
+  ),
   JWT_MAX_AGE_SECONDS: z.coerce
     .number()
     .int()
@@ -70,30 +83,9 @@ export const EnvSchema = z.object({
   ),
   LINK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   DATA_ENCRYPTION_KEY: optionalString.pipe(
-    z
-      .string()
-      .refine((k) => {
-        try {
-          parseDataKey(k);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be 32 bytes, as base64 or 64 hex digits')
-      .optional(),
+    parsedBy(parseDataKey, 'must be 32 bytes, as base64 or 64 hex digits').optional(),
   ),
-  PAYLOAD_KEYS: optionalString.pipe(
-    z
-      .string()
-      .superRefine((text, ctx) => {
-        try {
-          parsePayloadKeys(text);
-        } catch (err) {
-          ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        }
-      })
-      .optional(),
-  ),
+  PAYLOAD_KEYS: optionalString.pipe(parsedBy(parsePayloadKeys).optional()),
   NOTICE_SCHEDULE: z.enum(['on', 'off']).default('on'),
   PAYMENT_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   LOOKUP_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
@@ -102,15 +94,7 @@ export const EnvSchema = z.object({
   CHROMIUM_PATH: optionalString,
   REPORT_PDF_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   REPORT_PDF_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
-  CREDIT_CODE_ALLOWLIST: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean),
-    ),
+  CREDIT_CODE_ALLOWLIST: commaList(''),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   DOCUMENT_MAX_BYTES: z.coerce
