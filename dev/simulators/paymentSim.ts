@@ -11,6 +11,7 @@ import {
   type PaymentView,
 } from '../../services/payment';
 import { signPaymentCallback } from '../../services/paymentSignature';
+import { behaviourRoutes } from './behaviourRoutes';
 import type { BehaviourControl, SimulatorModule } from './server';
 
 /** The gateway's behaviour modes, named as in the project's API document. */
@@ -308,21 +309,13 @@ export function createPaymentSim(opts: { callbackSecret: string }): SimulatorMod
     }
   });
 
-  const routes = express.Router();
-  routes.get('/behaviour', (_req, res) => {
-    res.json(behaviour);
-  });
-  routes.put('/behaviour', (req, res) => {
-    const { body } = z.object({ body: BehaviourBody }).parse({ body: req.body as unknown });
-    Object.assign(behaviour, {
-      mode: body.mode,
-      delayMs: body.delayMs ?? DEFAULT_DELAY_MS,
-      failCount: body.mode === 'transient-then-succeed' ? (body.failCount ?? DEFAULT_FAIL_COUNT) : 0,
-      failureReason: body.mode === 'fail-definitive' ? (body.failureReason ?? 'ACCOUNT_CLOSED') : null,
-      calls: 0,
-    } satisfies PaymentBehaviour);
-    res.json(behaviour);
-  });
+  const routes = behaviourRoutes(behaviour, BehaviourBody, (body): PaymentBehaviour => ({
+    mode: body.mode,
+    delayMs: body.delayMs ?? DEFAULT_DELAY_MS,
+    failCount: body.mode === 'transient-then-succeed' ? (body.failCount ?? DEFAULT_FAIL_COUNT) : 0,
+    failureReason: body.mode === 'fail-definitive' ? (body.failureReason ?? 'ACCOUNT_CLOSED') : null,
+    calls: 0,
+  }));
   const paymentBehaviour: BehaviourControl = {
     gate: (_req, res, next) => {
       behaviour.calls += 1;

@@ -8,6 +8,7 @@ import express, {
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { z } from 'zod';
+import { behaviourRoutes } from './behaviourRoutes';
 import { createInsurerSim } from './insurerSim';
 import { createPaymentSim } from './paymentSim';
 import { createRegistrySim } from './registrySim';
@@ -112,30 +113,17 @@ function misbehave(name: string, behaviour: Behaviour): RequestHandler {
   };
 }
 
-function behaviourRoutes(behaviour: Behaviour): Router {
-  const router = express.Router();
-  router.get('/behaviour', (_req, res) => {
-    res.json(behaviour);
-  });
-  router.put('/behaviour', (req, res) => {
-    const { body } = z.object({ body: BehaviourBody }).parse({ body: req.body as unknown });
-    Object.assign(behaviour, {
-      mode: body.mode,
-      failCount: body.mode === 'flaky' ? (body.failCount ?? 1) : 0,
-      delayMs: body.delayMs ?? (body.mode === 'timeout' ? DEFAULT_TIMEOUT_DELAY_MS : 0),
-      calls: 0,
-    } satisfies Behaviour);
-    res.json(behaviour);
-  });
-  return router;
-}
-
 /** The host's failure switch: modes normal, unavailable, timeout and flaky. */
 function standardBehaviour(name: string): BehaviourControl {
   const behaviour = normalBehaviour();
   return {
     gate: misbehave(name, behaviour),
-    routes: behaviourRoutes(behaviour),
+    routes: behaviourRoutes(behaviour, BehaviourBody, (body): Behaviour => ({
+      mode: body.mode,
+      failCount: body.mode === 'flaky' ? (body.failCount ?? 1) : 0,
+      delayMs: body.delayMs ?? (body.mode === 'timeout' ? DEFAULT_TIMEOUT_DELAY_MS : 0),
+      calls: 0,
+    })),
     reset: () => Object.assign(behaviour, normalBehaviour()),
   };
 }
