@@ -7,7 +7,10 @@ import { parseDataKey } from '../platform/secretBox';
  * Configuration is read once, at each entry point, from the environment into this validated object,
  * then injected. Every variable is documented in `.env.example`.
  */
-const port = z.coerce.number().int().min(1).max(65535);
+/** An integer variable within bounds. */
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const byteCount = z.coerce.number().int().positive();
+const port = intIn(1, 65535);
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 /** A comma-separated list, blanks dropped. */
@@ -65,14 +68,9 @@ export const EnvSchema = z.object({
   JWT_AUDIENCE: commaList('haidian-kjbx-api').pipe(
     z.array(z.string()).min(1, 'must name at least one audience'),
   ),
-  JWT_MAX_AGE_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(7 * 86_400)
-    .default(12 * 3600),
-  JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
-  JWT_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  JWT_MAX_AGE_SECONDS: intIn(60, 7 * 86_400).default(12 * 3600),
+  JWT_CLOCK_TOLERANCE_SECONDS: intIn(0, 300).default(30),
+  JWT_JWKS_COOLDOWN_SECONDS: intIn(0, 3600).default(30),
   SIMULATOR_URL: optionalUrl,
   SIMULATOR_PORT: port.default(4010),
   REGISTRY_URL: optionalUrl,
@@ -87,40 +85,32 @@ export const EnvSchema = z.object({
   ),
   PAYLOAD_KEYS: optionalString.pipe(parsedBy(parsePayloadKeys).optional()),
   NOTICE_SCHEDULE: z.enum(['on', 'off']).default('on'),
-  PAYMENT_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  LOOKUP_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
-  SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  PAYMENT_POLL_SECONDS: intIn(1, 86_400).default(300),
+  LOOKUP_ATTEMPTS: intIn(1, 100).default(10),
+  SERVICE_TIMEOUT_MS: intIn(100, 120_000).default(5000),
   TIME_ACCELERATION: z.coerce.number().positive().max(10_000_000).default(1),
   CHROMIUM_PATH: optionalString,
-  REPORT_PDF_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
-  REPORT_PDF_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
+  REPORT_PDF_CONCURRENCY: intIn(1, 16).default(2),
+  REPORT_PDF_QUEUE: intIn(0, 1000).default(8),
   CREDIT_CODE_ALLOWLIST: commaList(''),
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
-  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
-  DOCUMENT_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(10 * 1_048_576),
+  BODY_LIMIT_BYTES: byteCount.default(1_048_576),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: intIn(1, 100_000).default(30),
+  DOCUMENT_MAX_BYTES: byteCount.default(10 * 1_048_576),
   /** Documents uploaded and not attached to an application yet: at most so many, and bytes, per enterprise. */
-  DOCUMENT_QUOTA_COUNT: z.coerce.number().int().min(1).max(10_000).default(50),
-  DOCUMENT_QUOTA_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(100 * 1_048_576),
+  DOCUMENT_QUOTA_COUNT: intIn(1, 10_000).default(50),
+  DOCUMENT_QUOTA_BYTES: byteCount.default(100 * 1_048_576),
   /** Days after which a document never attached to an application is deleted. */
-  DOCUMENT_PURGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  DOCUMENT_PURGE_DAYS: intIn(1, 3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prometheus `/metrics` listens apart from the API, on an internal interface and port. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
-  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  EVALUATION_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  API_METRICS_PORT: intIn(0, 65535).default(9465),
+  WORKER_METRICS_PORT: intIn(0, 65535).default(9464),
+  EVALUATION_CACHE_SECONDS: intIn(0, 86_400).default(60),
   // Worker tuning, chosen from the benchmarks (docs/performance.md).
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(500),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: intIn(1, 1000).default(20),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: intIn(2, 1000).default(40),
   /** A workflow bundle built ahead (`npm run build:workflows`): the worker starts in seconds instead of bundling. */
   WORKFLOW_BUNDLE_PATH: optionalString,
 });

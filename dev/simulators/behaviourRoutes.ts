@@ -21,3 +21,19 @@ export function behaviourRoutes<S extends object, B>(
   });
   return router;
 }
+
+/** Fields of a behaviour body: the wait before each answer, and how many calls fail in the mode that counts. */
+export const DelayMs = z.number().int().min(0).max(600_000).optional();
+export const FailCount = z.number().int().min(1).max(10_000).optional();
+
+/** Refuses a field of a behaviour body given for a mode other than the one it applies to. */
+export function onlyInMode<B extends { mode: string }>(
+  body: B,
+  ctx: z.RefinementCtx,
+  field: keyof B & string,
+  mode: B['mode'],
+): void {
+  if (body[field] !== undefined && body.mode !== mode) {
+    ctx.addIssue({ code: 'custom', path: [field], message: `applies only to mode "${mode}"` });
+  }
+}

@@ -11,7 +11,7 @@ import {
   type PaymentView,
 } from '../../services/payment';
 import { signPaymentCallback } from '../../services/paymentSignature';
-import { behaviourRoutes } from './behaviourRoutes';
+import { behaviourRoutes, DelayMs, FailCount, onlyInMode } from './behaviourRoutes';
 import type { BehaviourControl, SimulatorModule } from './server';
 
 /** The gateway's behaviour modes, named as in the project's API document. */
@@ -56,25 +56,13 @@ const CALLBACK_TIMEOUT_MS = 2000;
 const BehaviourBody = z
   .object({
     mode: z.enum(PAYMENT_BEHAVIOUR_MODES),
-    delayMs: z.number().int().min(0).max(600_000).optional(),
-    failCount: z.number().int().min(1).max(10_000).optional(),
+    delayMs: DelayMs,
+    failCount: FailCount,
     failureReason: z.enum(DEFINITIVE_REASONS).optional(),
   })
   .superRefine((b, ctx) => {
-    if (b.failCount !== undefined && b.mode !== 'transient-then-succeed') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['failCount'],
-        message: 'applies only to mode "transient-then-succeed"',
-      });
-    }
-    if (b.failureReason !== undefined && b.mode !== 'fail-definitive') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['failureReason'],
-        message: 'applies only to mode "fail-definitive"',
-      });
-    }
+    onlyInMode(b, ctx, 'failCount', 'transient-then-succeed');
+    onlyInMode(b, ctx, 'failureReason', 'fail-definitive');
   });
 
 const CreatePayment = z.object({ body: PaymentRequestSchema });

@@ -8,7 +8,7 @@ import express, {
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { z } from 'zod';
-import { behaviourRoutes } from './behaviourRoutes';
+import { behaviourRoutes, DelayMs, FailCount, onlyInMode } from './behaviourRoutes';
 import { createInsurerSim } from './insurerSim';
 import { createPaymentSim } from './paymentSim';
 import { createRegistrySim } from './registrySim';
@@ -64,14 +64,10 @@ const DEFAULT_TIMEOUT_DELAY_MS = 30_000;
 const BehaviourBody = z
   .object({
     mode: z.enum(BEHAVIOUR_MODES),
-    failCount: z.number().int().min(1).max(10_000).optional(),
-    delayMs: z.number().int().min(0).max(600_000).optional(),
+    failCount: FailCount,
+    delayMs: DelayMs,
   })
-  .superRefine((b, ctx) => {
-    if (b.failCount !== undefined && b.mode !== 'flaky') {
-      ctx.addIssue({ code: 'custom', path: ['failCount'], message: 'applies only to mode "flaky"' });
-    }
-  });
+  .superRefine((b, ctx) => onlyInMode(b, ctx, 'failCount', 'flaky'));
 
 const normalBehaviour = (): Behaviour => ({ mode: 'normal', failCount: 0, delayMs: 0, calls: 0 });
 
