@@ -22,9 +22,20 @@ export function behaviourRoutes<S extends object, B>(
   return router;
 }
 
-/** Fields of a behaviour body: the wait before each answer, and how many calls fail in the mode that counts. */
-export const DelayMs = z.number().int().min(0).max(600_000).optional();
-export const FailCount = z.number().int().min(1).max(10_000).optional();
+/**
+ * The body that sets a behaviour: its mode, the wait before each answer, how many calls fail (in the mode that
+ * counts them), and the simulator's own fields.
+ */
+export const behaviourBody = <M extends string, E extends z.ZodRawShape>(
+  modes: readonly [M, ...M[]],
+  own: E,
+) =>
+  z.object({
+    mode: z.enum(modes),
+    delayMs: z.number().int().min(0).max(600_000).optional(),
+    failCount: z.number().int().min(1).max(10_000).optional(),
+    ...own,
+  });
 
 /** Refuses a field of a behaviour body given for a mode other than the one it applies to. */
 export function onlyInMode<B extends { mode: string }>(

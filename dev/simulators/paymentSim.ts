@@ -11,7 +11,7 @@ import {
   type PaymentView,
 } from '../../services/payment';
 import { signPaymentCallback } from '../../services/paymentSignature';
-import { behaviourRoutes, DelayMs, FailCount, onlyInMode } from './behaviourRoutes';
+import { behaviourBody, behaviourRoutes, onlyInMode } from './behaviourRoutes';
 import type { BehaviourControl, SimulatorModule } from './server';
 
 /** The gateway's behaviour modes, named as in the project's API document. */
@@ -53,17 +53,12 @@ const CALLBACK_RETRIES = 5;
 const CALLBACK_FIRST_BACKOFF_MS = 100;
 const CALLBACK_TIMEOUT_MS = 2000;
 
-const BehaviourBody = z
-  .object({
-    mode: z.enum(PAYMENT_BEHAVIOUR_MODES),
-    delayMs: DelayMs,
-    failCount: FailCount,
-    failureReason: z.enum(DEFINITIVE_REASONS).optional(),
-  })
-  .superRefine((b, ctx) => {
-    onlyInMode(b, ctx, 'failCount', 'transient-then-succeed');
-    onlyInMode(b, ctx, 'failureReason', 'fail-definitive');
-  });
+const BehaviourBody = behaviourBody(PAYMENT_BEHAVIOUR_MODES, {
+  failureReason: z.enum(DEFINITIVE_REASONS).optional(),
+}).superRefine((b, ctx) => {
+  onlyInMode(b, ctx, 'failCount', 'transient-then-succeed');
+  onlyInMode(b, ctx, 'failureReason', 'fail-definitive');
+});
 
 const CreatePayment = z.object({ body: PaymentRequestSchema });
 

@@ -8,7 +8,7 @@ import express, {
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { z } from 'zod';
-import { behaviourRoutes, DelayMs, FailCount, onlyInMode } from './behaviourRoutes';
+import { behaviourBody, behaviourRoutes, onlyInMode } from './behaviourRoutes';
 import { createInsurerSim } from './insurerSim';
 import { createPaymentSim } from './paymentSim';
 import { createRegistrySim } from './registrySim';
@@ -61,13 +61,9 @@ export interface Behaviour {
 /** Long enough that any client timeout fires first. */
 const DEFAULT_TIMEOUT_DELAY_MS = 30_000;
 
-const BehaviourBody = z
-  .object({
-    mode: z.enum(BEHAVIOUR_MODES),
-    failCount: FailCount,
-    delayMs: DelayMs,
-  })
-  .superRefine((b, ctx) => onlyInMode(b, ctx, 'failCount', 'flaky'));
+const BehaviourBody = behaviourBody(BEHAVIOUR_MODES, {}).superRefine((b, ctx) =>
+  onlyInMode(b, ctx, 'failCount', 'flaky'),
+);
 
 const normalBehaviour = (): Behaviour => ({ mode: 'normal', failCount: 0, delayMs: 0, calls: 0 });
 
