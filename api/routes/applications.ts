@@ -26,6 +26,7 @@ import {
 import { updateApplication } from '../workflowUpdates';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
+import { pageOf } from '../paging';
 import { defineRoute } from '../route';
 import { ApplicationList, ApplicationView, StatusChange } from '../responses';
 import { CreditCode, Fen, IdParam, IsoDate, IsoDateTime, Page, Text } from '../schemas';
@@ -381,19 +382,18 @@ export const applicationRoutes = [
         ...(query.creditCode ? { creditCode: query.creditCode } : {}),
         ...applicationScope(actor!),
       };
-      const [rows, total] = await Promise.all([
-        deps.db.application.findMany({
-          where,
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          skip: (query.page - 1) * query.pageSize,
-          take: query.pageSize,
-          include: { enterprise: { select: { name: true } } },
-        }),
-        deps.db.application.count({ where }),
-      ]);
-      return {
-        body: {
-          items: rows.map((a) => ({
+      const body = await pageOf(
+        query,
+        (window) =>
+          deps.db.application.findMany({
+            where,
+            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+            ...window,
+            include: { enterprise: { select: { name: true } } },
+          }),
+        () => deps.db.application.count({ where }),
+        (rows) =>
+          rows.map((a) => ({
             id: a.id,
             creditCode: a.creditCode,
             enterpriseName: a.enterprise.name,
@@ -404,11 +404,8 @@ export const applicationRoutes = [
             createdAt: a.createdAt.toISOString(),
             statusChangedAt: a.statusChangedAt.toISOString(),
           })),
-          total,
-          page: query.page,
-          pageSize: query.pageSize,
-        },
-      };
+      );
+      return { body };
     },
   }),
 ];

@@ -4,7 +4,6 @@ import { BudgetBelowCommitted, budgetView } from '../../data/budget';
 import { changeBudget } from '../../temporal/budgetWaiters';
 import { unprocessable } from '../errors';
 import { defineRoute } from '../route';
-import { requireDistrict } from '../scope';
 import { BudgetView } from '../responses';
 import { Fen } from '../schemas';
 
@@ -57,10 +56,10 @@ export const budgetRoutes = [
     summary: 'The year’s budget: total, reserved, spent and available',
     tag: 'budget',
     access: ['finance', 'admin', 'approver'],
+    districtWide: true,
     params: YearParam,
     response: BudgetView,
-    async handler({ params, actor, deps }) {
-      requireDistrict(actor!);
+    async handler({ params, deps }) {
       return { body: await budgetView(deps.db, params.year) };
     },
   }),
