@@ -4,12 +4,12 @@ import { TRACKS } from '../../domain/status';
 import { bankMatchingWorkflowId, respondUpdate } from '../../workflows/bankMatching/contract';
 import { loanInterestUpdate } from '../../workflows/application/contract';
 import { notFound } from '../errors';
+import { applicantUpdateRoute } from '../applicantUpdateRoute';
 import { defineRoute } from '../route';
 import { upsertRoute } from '../upsertRoute';
 import { BankList, BankView, ReferralList } from '../responses';
 import { Email, Fen, IdParam, Text } from '../schemas';
-import { updateApplication, updateWorkflow } from '../workflowUpdates';
-import { visibleApplication } from '../scope';
+import { updateWorkflow } from '../workflowUpdates';
 
 const BankCodeParam = z.object({
   bankCode: z.string().regex(/^[A-Za-z0-9_-]{2,32}$/, 'must be 2-32 letters, digits, _ or -'),
@@ -183,21 +183,15 @@ export const bankRoutes = [
       return { body: view };
     },
   }),
-  defineRoute({
+  applicantUpdateRoute({
     method: 'put',
     path: '/api/v1/applications/{id}/loan-interest',
     summary: 'Change or withdraw the loan request for the bank hand-off, until the hand-off starts',
     tag: 'applications',
-    access: ['applicant'],
-    params: IdParam,
     body: LoanInterestBody,
     errors: [404, 409],
-    async handler({ params, body, actor, deps }) {
-      const app = await visibleApplication(deps.db, params.id, actor!);
-      const result = await updateApplication(deps.temporal, app.id, loanInterestUpdate, [
-        { actor: actor!, loanInterest: body.loanInterest },
-      ]);
-      return { body: { applicationId: app.id, ...result } };
-    },
+    update: loanInterestUpdate,
+    input: (body, actor) => ({ actor, loanInterest: body.loanInterest }),
+    reply: (applicationId, result) => ({ applicationId, ...result }),
   }),
 ];
