@@ -4,6 +4,7 @@ import { BudgetBelowCommitted, budgetView } from '../../data/budget';
 import { changeBudget } from '../../temporal/budgetWaiters';
 import { unprocessable } from '../errors';
 import { defineRoute } from '../route';
+import { yearViewRoute } from '../yearViewRoute';
 import { BudgetView } from '../responses';
 import { Fen } from '../schemas';
 
@@ -50,8 +51,7 @@ export const budgetRoutes = [
       return { body: await budgetView(deps.db, params.year) };
     },
   }),
-  defineRoute({
-    method: 'get',
+  yearViewRoute({
     path: '/api/v1/admin/budgets/{year}',
     summary: 'The year’s budget: total, reserved, spent and available',
     tag: 'budget',
@@ -59,8 +59,6 @@ export const budgetRoutes = [
     districtWide: true,
     params: YearParam,
     response: BudgetView,
-    async handler({ params, deps }) {
-      return { body: await budgetView(deps.db, params.year) };
-    },
+    read: budgetView,
   }),
 ];
