@@ -16,8 +16,9 @@ export function upsertRoute<P extends Record<string, string>, B, D, R>(def: {
   /** The path's parameters: the row's unique key. */
   params: z.ZodType<P>;
   body: z.ZodType<B>;
-  /** Audited as `<ENTITY>_UPDATED` (`_CREATED` for a new one). */
   entity: AuditedEntity;
+  /** e.g. BANK_UPDATED (`_CREATED` for a new one). */
+  action: string;
   model: (tx: Tx) => UpsertModel<NoInfer<P>, NoInfer<D>, R>;
   /** The row's fields from the request; may refuse it (thrown). */
   data: (ctx: Ctx<P, unknown, B>) => D;
@@ -25,7 +26,7 @@ export function upsertRoute<P extends Record<string, string>, B, D, R>(def: {
   audited: (row: R, ctx: Ctx<P, unknown, B>) => unknown;
   reply: (row: R, ctx: Ctx<P, unknown, B>) => unknown;
 }) {
-  const { entity, model, data, audited, reply, ...route } = def;
+  const { entity, action, model, data, audited, reply, ...route } = def;
   return defineRoute<P, unknown, B>({
     ...route,
     method: 'put',
@@ -33,7 +34,7 @@ export function upsertRoute<P extends Record<string, string>, B, D, R>(def: {
       const { row, existed } = await auditedUpsert(ctx.deps.db, model, {
         actor: ctx.actor!,
         entity,
-        action: `${entity.toUpperCase()}_UPDATED`,
+        action,
         data: data(ctx),
         where: ctx.params,
         present: (r) => audited(r, ctx),

@@ -95,6 +95,7 @@ export const bankRoutes = [
     params: BankCodeParam,
     body: BankBody,
     entity: 'bank',
+    action: 'BANK_UPDATED',
     model: (tx) => tx.bank,
     data: ({ body }) => ({
       name: body.name,

@@ -71,6 +71,7 @@ export const enterpriseRoutes = [
     params: CodeParam,
     body: EnterpriseBody,
     entity: 'enterprise',
+    action: 'ENTERPRISE_UPDATED',
     model: (tx) => tx.enterprise,
     data: ({ params, body, actor, deps }) => {
       if (actor!.role === 'applicant' && actor!.creditCode !== params.creditCode) {

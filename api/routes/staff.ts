@@ -37,6 +37,7 @@ export const staffRoutes = [
     params: SubjectParam,
     body: StaffBody,
     entity: 'staff',
+    action: 'STAFF_UPDATED',
     model: (tx) => tx.staffMember,
     data: ({ body }) => ({
       ...body,
