@@ -2,6 +2,7 @@
 import { ConfigError } from '../config';
 import { loadProcessConfig } from '../config/devSecrets';
 import { createLogger } from '../platform/logger';
+import { stopOnSignal } from '../platform/signals';
 import { startTracing, stopTracing } from '../platform/telemetry';
 import type * as Server from './server';
 
@@ -14,12 +15,9 @@ async function main() {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startApi } = require('./server') as typeof Server;
   const api = await startApi(config, logger);
-  const stop = () => {
-    logger.info('stopping API: draining in-flight requests');
-    void api.close().finally(() => stopTracing());
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignal(logger, 'stopping API: draining in-flight requests', () =>
+    api.close().finally(() => stopTracing()),
+  );
 }
 
 main().catch((err: unknown) => {

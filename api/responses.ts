@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-const Fen = z.number().int();
+/** An amount in fen as answered (requests take `Fen` of schemas.ts, which also bounds it). */
+export const Fen = z.number().int();
 const FenOrNull = Fen.nullable();
 const Instant = z.string().describe('ISO-8601 instant');
 const Day = z.string().describe('YYYY-MM-DD');

@@ -8,6 +8,7 @@ import { bearerToken } from './auth';
 import type { ApiDeps } from './deps';
 import { forbidden, HttpError, sendError, validationError } from './errors';
 import { requestLang, ZOD_ERRORS, type Lang } from './i18n';
+import { requireDistrict } from './scope';
 import { strictSchema } from './strict';
 
 export interface Ctx<P, Q, B> {
@@ -45,6 +46,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   description?: string;
   tag: string;
   access: Access;
+  /** District-wide figures: a caller of a street office, or of no organisation, is refused (403). */
+  districtWide?: boolean;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -291,6 +294,7 @@ export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): vo
       const params: unknown = parse(schemas.params, req.params, 'params', lang);
       const query: unknown = parse(schemas.query, req.query as unknown, 'query', lang);
       const body: unknown = parse(schemas.body, received, 'body', lang);
+      if (def.districtWide) requireDistrict(actor!);
       const ctx = { params, query, body, actor, req, deps, file: req.file };
       const header = req.header('idempotency-key');
       if (def.idempotent && header !== undefined) {

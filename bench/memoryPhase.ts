@@ -90,6 +90,23 @@ export async function memoryPhase(
 ): Promise<MemoryResult> {
   const warmCount = Math.max(2, Math.min(20, Math.round(opts.open / 20)));
   const perThousand = (a: number, b: number) => ((b - a) / opts.open) * 1000;
+  /** One run's figures: what `open` applications add to the warmed-up worker. */
+  const run = (
+    label: string,
+    maxCachedWorkflows: number,
+    idle: WorkerReport,
+    warm: WorkerReport,
+    loaded: WorkerReport,
+  ): MemoryRun => ({
+    label,
+    maxCachedWorkflows,
+    openApplications: opts.open,
+    idle: snapshot(idle),
+    warm: snapshot(warm),
+    loaded: snapshot(loaded),
+    rssPerThousandMB: perThousand(warm.rss / MB, loaded.rss / MB),
+    heapPerThousandMB: perThousand(warm.heapUsed / MB, loaded.heapUsed / MB),
+  });
 
   progress(`memory: configured worker; ${warmCount} applications to warm up, then ${opts.open} more`);
   const configured = await stack.startWorker(opts.tuning);
@@ -100,18 +117,7 @@ export async function memoryPhase(
   const loadedA = await settled(configured);
   await configured.stop();
   const heapLimitMB = idleA.heapLimit / MB;
-  const runs: MemoryRun[] = [
-    {
-      label: 'configured cache',
-      maxCachedWorkflows: idleA.maxCachedWorkflows,
-      openApplications: opts.open,
-      idle: snapshot(idleA),
-      warm: snapshot(warmA),
-      loaded: snapshot(loadedA),
-      rssPerThousandMB: perThousand(warmA.rss / MB, loadedA.rss / MB),
-      heapPerThousandMB: perThousand(warmA.heapUsed / MB, loadedA.heapUsed / MB),
-    },
-  ];
+  const runs = [run('configured cache', idleA.maxCachedWorkflows, idleA, warmA, loadedA)];
 
   progress(`memory: worker with maxCachedWorkflows=${opts.smallCache}; every open application replayed once`);
   const small = await stack.startWorker({ ...opts.tuning, maxCachedWorkflows: opts.smallCache });
@@ -122,16 +128,7 @@ export async function memoryPhase(
   await touch(stack, openIds).finally(() => clearInterval(ticker));
   const loadedB = await settled(small);
   await small.stop();
-  runs.push({
-    label: 'small cache, full and evicting',
-    maxCachedWorkflows: opts.smallCache,
-    openApplications: opts.open,
-    idle: snapshot(idleB),
-    warm: snapshot(warmB),
-    loaded: snapshot(loadedB),
-    rssPerThousandMB: perThousand(warmB.rss / MB, loadedB.rss / MB),
-    heapPerThousandMB: perThousand(warmB.heapUsed / MB, loadedB.heapUsed / MB),
-  });
+  runs.push(run('small cache, full and evicting', opts.smallCache, idleB, warmB, loadedB));
   for (const r of runs)
     progress(
       `  ${r.label}: RSS ${r.loaded.rssMB.toFixed(0)} MB, heap ${r.loaded.heapUsedMB.toFixed(0)} MB, ` +

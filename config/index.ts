@@ -7,9 +7,32 @@ import { parseDataKey } from '../platform/secretBox';
  * Configuration is read once, at each entry point, from the environment into this validated object,
  * then injected. Every variable is documented in `.env.example`.
  */
-const port = z.coerce.number().int().min(1).max(65535);
+/** An integer variable within bounds. */
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const byteCount = z.coerce.number().int().positive();
+const port = intIn(1, 65535);
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+/** A comma-separated list, blanks dropped. */
+const commaList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
+/** A string the parser accepts; a refusal says `message`, or else the parser's own words. */
+const parsedBy = (parse: (s: string) => unknown, message?: string) =>
+  z.string().superRefine((text, ctx) => {
+    try {
+      parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: message ?? (err as Error).message });
+    }
+  });
 
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -44,24 +67,12 @@ export const EnvSchema = z.object({
   JWT_JWKS_URL: optionalUrl,
   JWT_ISSUER: z.string().min(1).default('haidian-kjbx'),
   /** The audience a token must name (one of a comma-separated list). */
-  JWT_AUDIENCE: z
-    .string()
-    .default('haidian-kjbx-api')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((a) => a.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string()).min(1, 'must name at least one audience')),
-  JWT_MAX_AGE_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(7 * 86_400)
-    .default(12 * 3600),
-  JWT_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
-  JWT_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  JWT_AUDIENCE: commaList('haidian-kjbx-api').pipe(
+    z.array(z.string()).min(1, 'must name at least one audience'),
+  ),
+  JWT_MAX_AGE_SECONDS: intIn(60, 7 * 86_400).default(12 * 3600),
+  JWT_CLOCK_TOLERANCE_SECONDS: intIn(0, 300).default(30),
+  JWT_JWKS_COOLDOWN_SECONDS: intIn(0, 3600).default(30),
   SIMULATOR_URL: optionalUrl,
   SIMULATOR_PORT: port.default(4010),
   REGISTRY_URL: optionalUrl,
@@ -72,73 +83,36 @@ export const EnvSchema = z.object({
   ),
   LINK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   DATA_ENCRYPTION_KEY: optionalString.pipe(
-    z
-      .string()
-      .refine((k) => {
-        try {
-          parseDataKey(k);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be 32 bytes, as base64 or 64 hex digits')
-      .optional(),
+    parsedBy(parseDataKey, 'must be 32 bytes, as base64 or 64 hex digits').optional(),
   ),
-  PAYLOAD_KEYS: optionalString.pipe(
-    z
-      .string()
-      .superRefine((text, ctx) => {
-        try {
-          parsePayloadKeys(text);
-        } catch (err) {
-          ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        }
-      })
-      .optional(),
-  ),
+  PAYLOAD_KEYS: optionalString.pipe(parsedBy(parsePayloadKeys).optional()),
   NOTICE_SCHEDULE: z.enum(['on', 'off']).default('on'),
-  PAYMENT_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  LOOKUP_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
-  SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  PAYMENT_POLL_SECONDS: intIn(1, 86_400).default(300),
+  LOOKUP_ATTEMPTS: intIn(1, 100).default(10),
+  SERVICE_TIMEOUT_MS: intIn(100, 120_000).default(5000),
   TIME_ACCELERATION: z.coerce.number().positive().max(10_000_000).default(1),
   CHROMIUM_PATH: optionalString,
-  REPORT_PDF_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
-  REPORT_PDF_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
-  CREDIT_CODE_ALLOWLIST: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean),
-    ),
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
-  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
-  DOCUMENT_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(10 * 1_048_576),
+  REPORT_PDF_CONCURRENCY: intIn(1, 16).default(2),
+  REPORT_PDF_QUEUE: intIn(0, 1000).default(8),
+  CREDIT_CODE_ALLOWLIST: commaList(''),
+  BODY_LIMIT_BYTES: byteCount.default(1_048_576),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: intIn(1, 100_000).default(30),
+  DOCUMENT_MAX_BYTES: byteCount.default(10 * 1_048_576),
   /** Documents uploaded and not attached to an application yet: at most so many, and bytes, per enterprise. */
-  DOCUMENT_QUOTA_COUNT: z.coerce.number().int().min(1).max(10_000).default(50),
-  DOCUMENT_QUOTA_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(100 * 1_048_576),
+  DOCUMENT_QUOTA_COUNT: intIn(1, 10_000).default(50),
+  DOCUMENT_QUOTA_BYTES: byteCount.default(100 * 1_048_576),
   /** Days after which a document never attached to an application is deleted. */
-  DOCUMENT_PURGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  DOCUMENT_PURGE_DAYS: intIn(1, 3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prometheus `/metrics` listens apart from the API, on an internal interface and port. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
-  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  EVALUATION_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  API_METRICS_PORT: intIn(0, 65535).default(9465),
+  WORKER_METRICS_PORT: intIn(0, 65535).default(9464),
+  EVALUATION_CACHE_SECONDS: intIn(0, 86_400).default(60),
   // Worker tuning, chosen from the benchmarks (docs/performance.md).
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(20),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(500),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: intIn(1, 1000).default(20),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: intIn(2, 1000).default(40),
   /** A workflow bundle built ahead (`npm run build:workflows`): the worker starts in seconds instead of bundling. */
   WORKFLOW_BUNDLE_PATH: optionalString,
   /** OpenTelemetry's own variables: traces are exported over OTLP (HTTP) only when the endpoint is set. */

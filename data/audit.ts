@@ -70,6 +70,41 @@ export async function audited<T>(db: Db, change: Change<T>): Promise<T> {
   });
 }
 
+/** What an upsert by a unique key asks of a Prisma model (`tx.bank`, `tx.staffMember`, ...). */
+export interface UpsertModel<W, D, R> {
+  findUnique(args: { where: W }): PromiseLike<R | null>;
+  upsert(args: { where: W; create: W & D; update: D }): PromiseLike<R>;
+}
+
+/**
+ * Creates or replaces the row `where` names (its one value is the entity id), audited in the same transaction
+ * with the entity before and after as `present` shows it; `existed` tells a replacement from a creation.
+ */
+export async function auditedUpsert<W extends Record<string, string>, D, R>(
+  db: Db,
+  model: (tx: Tx) => UpsertModel<NoInfer<W>, NoInfer<D>, R>,
+  change: Pick<Change<unknown>, 'actor' | 'entity' | 'action'> & {
+    where: W;
+    data: D;
+    present: (row: R) => unknown;
+  },
+): Promise<{ row: R; existed: boolean }> {
+  const { where, data, present, ...audit } = change;
+  return audited(db, {
+    ...audit,
+    entityId: Object.values(where)[0]!,
+    async write(tx) {
+      const before = await model(tx).findUnique({ where });
+      const after = await model(tx).upsert({ where, create: { ...where, ...data }, update: data });
+      return {
+        before: before && present(before),
+        after: present(after),
+        result: { row: after, existed: !!before },
+      };
+    },
+  });
+}
+
 export interface AuditQuery {
   entity?: AuditedEntity;
   entityId?: string;

@@ -4,9 +4,7 @@
  * the facts only the registry knows (street office, staff, revenue, credit record) beside them.
  */
 import type { Label } from './labels';
-import type { FactCheck, FactValue } from './rules';
-
-export type FactKind = 'text' | 'fen' | 'day' | 'field' | 'size' | 'bool' | 'number' | 'qualification';
+import { CHECKED_FACTS, type FactCheck, type FactKind, type FactValue } from './rules';
 
 export interface FactRow {
   key: string;
@@ -19,25 +17,6 @@ export interface FactRow {
   same: boolean | null;
 }
 
-const SHOWN: Record<string, { en: string; kind: FactKind; zh?: string }> = {
-  name: { en: 'Name', kind: 'text' },
-  district: { en: 'District', kind: 'text' },
-  size: { en: 'Size', kind: 'size' },
-  mainField: { en: 'Main field', kind: 'field' },
-  foundedOn: { en: 'Founded on', kind: 'day' },
-  techSme: { en: 'Tech-SME qualification', kind: 'qualification' },
-  highTech: { en: 'High-tech certificate', kind: 'qualification' },
-  srdi: { en: 'SRDI qualification', kind: 'qualification' },
-  creditCode: { en: 'Policy holder (credit code)', kind: 'text', zh: '投保人（统一社会信用代码）' },
-  premiumFen: { en: 'Premium', kind: 'fen' },
-  paidPremiumFen: { en: 'Premium paid', kind: 'fen' },
-  paidAt: { en: 'Paid on', kind: 'day', zh: '缴费日期' },
-  productCode: { en: 'Product', kind: 'text' },
-  startDate: { en: 'Start', kind: 'day' },
-  endDate: { en: 'End', kind: 'day' },
-  sumInsuredFen: { en: 'Sum insured', kind: 'fen' },
-};
-
 const REGISTRY_ONLY: { key: string; label: Label; kind: FactKind }[] = [
   { key: 'streetOffice', label: { zh: '所属街镇', en: 'Street office' }, kind: 'text' },
   { key: 'staff', label: { zh: '员工人数', en: 'Staff' }, kind: 'number' },
@@ -46,12 +25,12 @@ const REGISTRY_ONLY: { key: string; label: Label; kind: FactKind }[] = [
 ];
 
 const row = (group: FactRow['group'], c: FactCheck): FactRow => {
-  const s = SHOWN[c.field];
+  const fact = CHECKED_FACTS[c.field];
   return {
     key: c.field,
     group,
-    label: { zh: s?.zh ?? c.fieldZh, en: s?.en ?? c.field },
-    kind: s?.kind ?? 'text',
+    label: { zh: fact.tableZh ?? fact.zh, en: fact.en },
+    kind: fact.kind,
     declared: c.declared,
     verified: c.verified,
     same: c.same,

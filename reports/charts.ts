@@ -215,43 +215,47 @@ const subsidiesByField = (r: EvaluationReport): ChartDef =>
     GREEN,
   );
 
+/** A chart of counts: each bar is a label, its number and its colour. */
+function countChart(
+  id: string,
+  title: { zh: string; en: string; extra?: string },
+  bars: [label: string, n: number, color: string][],
+  axisTitle: string,
+): ChartDef {
+  const counted = bars.map(([label, n, color]) => ({ label, value: n, text: formatNumber(n), color }));
+  return barChart(id, title, counted, axisTitle, true);
+}
+
 function bankMatching(r: EvaluationReport): ChartDef {
   const b = r.bankMatching;
-  const titleZh = '保贷联动结果（次）';
-  const titleEn = 'Bank-matching outcomes (referrals)';
-  return barChart(
+  return countChart(
     'chart-bank-matching',
-    { zh: titleZh, en: titleEn, extra: `推荐 Referrals: ${formatNumber(b.referrals)}` },
+    {
+      zh: '保贷联动结果（次）',
+      en: 'Bank-matching outcomes (referrals)',
+      extra: `推荐 Referrals: ${formatNumber(b.referrals)}`,
+    },
     [
-      { label: '获得授信 Granted', value: b.granted, text: formatNumber(b.granted), color: GREEN },
-      { label: '银行拒绝 Declined', value: b.declined, text: formatNumber(b.declined), color: '#b83232' },
-      { label: '逾期未答复 Expired', value: b.expired, text: formatNumber(b.expired), color: GREY },
-      { label: '待答复 Pending', value: b.pending, text: formatNumber(b.pending), color: BLUE },
+      ['获得授信 Granted', b.granted, GREEN],
+      ['银行拒绝 Declined', b.declined, '#b83232'],
+      ['逾期未答复 Expired', b.expired, GREY],
+      ['待答复 Pending', b.pending, BLUE],
     ],
     '次数 Referrals',
-    true,
   );
 }
 
 function surveys(r: EvaluationReport): ChartDef {
   const s = r.surveys;
-  const titleZh = '跟踪问卷结果（份数与次数）';
-  const titleEn = 'Follow-up survey findings (counts)';
-  return barChart(
+  return countChart(
     'chart-surveys',
-    { zh: titleZh, en: titleEn },
+    { zh: '跟踪问卷结果（份数与次数）', en: 'Follow-up survey findings (counts)' },
     [
-      { label: '已发送问卷 Sent', value: s.sent, text: formatNumber(s.sent), color: GREY },
-      { label: '已回复问卷 Answered', value: s.answered, text: formatNumber(s.answered), color: BLUE },
-      {
-        label: '理赔申请 Claims filed',
-        value: s.claimsFiled,
-        text: formatNumber(s.claimsFiled),
-        color: GREEN,
-      },
+      ['已发送问卷 Sent', s.sent, GREY],
+      ['已回复问卷 Answered', s.answered, BLUE],
+      ['理赔申请 Claims filed', s.claimsFiled, GREEN],
     ],
     '数量 Count',
-    true,
   );
 }
 

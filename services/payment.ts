@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getJson, postJson, ServiceError } from './serviceErrors';
+import { getNamedJson, postJson, ServiceError } from './serviceErrors';
 
 const SERVICE = 'payment';
 
@@ -103,13 +103,11 @@ export function createPaymentClient(opts: { baseUrl: string; timeoutMs?: number 
     },
     async getPayment(id) {
       const url = `${baseUrl}/payments/${encodeURIComponent(id)}`;
-      const payment = await getJson(SERVICE, url, PaymentViewSchema, timeoutMs);
-      if (payment && payment.id !== id) {
-        throw new ServiceError(SERVICE, `answered payment ${payment.id} when asked for ${id}`, {
-          status: 200,
-        });
-      }
-      return payment;
+      return getNamedJson(SERVICE, url, PaymentViewSchema, timeoutMs, {
+        asked: id,
+        named: (p) => p.id,
+        noun: 'payment',
+      });
     },
   };
 }

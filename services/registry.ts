@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isCalendarDay } from '../domain/calendar';
 import { FIELDS } from '../domain/fields';
 import type { EnterpriseFacts } from '../domain/rules/facts';
-import { getJson, ServiceError } from './serviceErrors';
+import { getJson, getNamedJson, ServiceError } from './serviceErrors';
 
 const SERVICE = 'registry';
 
@@ -61,14 +61,11 @@ export function createRegistryClient(opts: { baseUrl: string; timeoutMs?: number
   return {
     async getEnterprise(creditCode) {
       const url = `${baseUrl}/enterprises/${encodeURIComponent(creditCode)}`;
-      const facts = await getJson(SERVICE, url, EnterpriseFactsSchema, timeoutMs);
-      // Facts about another enterprise would be judged as this one's: refuse them outright.
-      if (facts && facts.creditCode !== creditCode) {
-        throw new ServiceError(SERVICE, `answered for ${facts.creditCode} when asked for ${creditCode}`, {
-          status: 200,
-        });
-      }
-      return facts;
+      // Facts about another enterprise would be judged as this one's: refused outright.
+      return getNamedJson(SERVICE, url, EnterpriseFactsSchema, timeoutMs, {
+        asked: creditCode,
+        named: (f) => f.creditCode,
+      });
     },
     async listEnterprises({ cursor, limit }) {
       const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });

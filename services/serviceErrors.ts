@@ -154,6 +154,28 @@ export async function getJson<T>(
 }
 
 /**
+ * GETs the resource `asked` names (getJson's classes of failure) and refuses, as a ServiceError, an answer that
+ * names another: it would be recorded as the one asked for. `noun` words the refusal ("answered payment …").
+ */
+export async function getNamedJson<T>(
+  service: string,
+  url: string,
+  schema: z.ZodType<T>,
+  timeoutMs: number,
+  check: { asked: string; named(answer: T): string; noun?: string },
+): Promise<T | null> {
+  const answer = await getJson(service, url, schema, timeoutMs);
+  if (answer !== null && check.named(answer) !== check.asked) {
+    throw new ServiceError(
+      service,
+      `answered ${check.noun ?? 'for'} ${check.named(answer)} when asked for ${check.asked}`,
+      { status: 200 },
+    );
+  }
+  return answer;
+}
+
+/**
  * POSTs `body` as JSON and parses the answer with `schema`, classifying failures like getJson except
  * that a 404 is a ServiceError too. Only for requests that are safe to repeat (idempotent by a key):
  * a timeout leaves it unknown whether the service acted.

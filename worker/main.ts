@@ -3,6 +3,7 @@ import { ConfigError } from '../config';
 import { loadProcessConfig } from '../config/devSecrets';
 import { createLogger } from '../platform/logger';
 import { startMetricsServer } from '../platform/metricsServer';
+import { stopOnSignal } from '../platform/signals';
 import { startTracing, stopTracing } from '../platform/telemetry';
 import type * as Run from './run';
 
@@ -19,12 +20,7 @@ async function main() {
     : undefined;
   try {
     const worker = await startWorker(config, logger);
-    const stop = () => {
-      logger.info('stopping worker: finishing in-flight tasks');
-      void worker.stop();
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    stopOnSignal(logger, 'stopping worker: finishing in-flight tasks', () => worker.stop());
     await worker.done;
   } finally {
     await metrics?.close();

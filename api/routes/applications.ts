@@ -23,14 +23,15 @@ import {
   supplementUpdate,
   withdrawUpdate,
 } from '../../workflows/application/contract';
-import { updateApplication } from '../workflowUpdates';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
+import { pageOf } from '../paging';
+import { applicantUpdateRoute } from '../applicantUpdateRoute';
 import { defineRoute } from '../route';
 import { ApplicationList, ApplicationView, StatusChange } from '../responses';
 import { CreditCode, Fen, IdParam, IsoDate, IsoDateTime, Page, Text } from '../schemas';
 import type { Actor } from '../../domain/roles';
-import { APPLICATION_SCOPE_RULE, applicationScope, visibleApplication } from '../scope';
+import { APPLICATION_SCOPE_RULE, applicationScope } from '../scope';
 
 const Policy = z
   .object({
@@ -299,18 +300,15 @@ export const applicationRoutes = [
       return { status: 201, body: { id, status: 'SUBMITTED', workflowId: applicationWorkflowId(id) } };
     },
   }),
-  defineRoute({
+  applicantUpdateRoute({
     method: 'post',
     path: '/api/v1/applications/{id}/supplements',
     summary: 'Answer a request for information (only while the application is NEEDS_INFO)',
     tag: 'applications',
     response: StatusChange,
-    access: ['applicant'],
-    params: IdParam,
     body: SupplementBody,
     errors: [404, 409, 422],
-    async handler({ params, body, actor, deps }) {
-      const app = await visibleApplication(deps.db, params.id, actor!);
+    async check(app, { body, deps }) {
       const usable = await deps.db.document.count({
         where: { id: { in: body.documents }, creditCode: app.creditCode, applicationId: null },
       });
@@ -326,29 +324,22 @@ export const applicationRoutes = [
           ],
         );
       }
-      const result = await updateApplication(deps.temporal, app.id, supplementUpdate, [
-        { actor: actor!, message: body.message, documents: body.documents },
-      ]);
-      return { body: { applicationId: app.id, status: result.status } };
     },
+    update: supplementUpdate,
+    input: (body, actor) => ({ actor, message: body.message, documents: body.documents }),
+    reply: (applicationId, result) => ({ applicationId, status: result.status }),
   }),
-  defineRoute({
+  applicantUpdateRoute({
     method: 'post',
     path: '/api/v1/applications/{id}/withdraw',
     summary: 'Withdraw the application (any time before disbursement)',
     tag: 'applications',
     response: StatusChange,
-    access: ['applicant'],
-    params: IdParam,
     body: WithdrawBody,
     errors: [404, 409],
-    async handler({ params, body, actor, deps }) {
-      const app = await visibleApplication(deps.db, params.id, actor!);
-      const result = await updateApplication(deps.temporal, app.id, withdrawUpdate, [
-        { actor: actor!, reason: body.reason },
-      ]);
-      return { body: { applicationId: app.id, status: result.status } };
-    },
+    update: withdrawUpdate,
+    input: (body, actor) => ({ actor, reason: body.reason }),
+    reply: (applicationId, result) => ({ applicationId, status: result.status }),
   }),
   defineRoute({
     method: 'get',
@@ -381,19 +372,18 @@ export const applicationRoutes = [
         ...(query.creditCode ? { creditCode: query.creditCode } : {}),
         ...applicationScope(actor!),
       };
-      const [rows, total] = await Promise.all([
-        deps.db.application.findMany({
-          where,
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          skip: (query.page - 1) * query.pageSize,
-          take: query.pageSize,
-          include: { enterprise: { select: { name: true } } },
-        }),
-        deps.db.application.count({ where }),
-      ]);
-      return {
-        body: {
-          items: rows.map((a) => ({
+      const body = await pageOf(
+        query,
+        (window) =>
+          deps.db.application.findMany({
+            where,
+            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+            ...window,
+            include: { enterprise: { select: { name: true } } },
+          }),
+        () => deps.db.application.count({ where }),
+        (rows) =>
+          rows.map((a) => ({
             id: a.id,
             creditCode: a.creditCode,
             enterpriseName: a.enterprise.name,
@@ -404,11 +394,8 @@ export const applicationRoutes = [
             createdAt: a.createdAt.toISOString(),
             statusChangedAt: a.statusChangedAt.toISOString(),
           })),
-          total,
-          page: query.page,
-          pageSize: query.pageSize,
-        },
-      };
+      );
+      return { body };
     },
   }),
 ];

@@ -4,12 +4,12 @@ import { TRACKS } from '../../domain/status';
 import { bankMatchingWorkflowId, respondUpdate } from '../../workflows/bankMatching/contract';
 import { loanInterestUpdate } from '../../workflows/application/contract';
 import { notFound } from '../errors';
-import { audited } from '../../data/audit';
+import { applicantUpdateRoute } from '../applicantUpdateRoute';
 import { defineRoute } from '../route';
+import { upsertRoute } from '../upsertRoute';
 import { BankList, BankView, ReferralList } from '../responses';
 import { Email, Fen, IdParam, Text } from '../schemas';
-import { updateApplication, updateWorkflow } from '../workflowUpdates';
-import { visibleApplication } from '../scope';
+import { updateWorkflow } from '../workflowUpdates';
 
 const BankCodeParam = z.object({
   bankCode: z.string().regex(/^[A-Za-z0-9_-]{2,32}$/, 'must be 2-32 letters, digits, _ or -'),
@@ -86,8 +86,7 @@ const presentBank = (b: BankRow) => ({
 
 /** Partner banks (保贷联动): configuration by administrators, referrals and answers by the banks. */
 export const bankRoutes = [
-  defineRoute({
-    method: 'put',
+  upsertRoute({
     path: '/api/v1/admin/banks/{bankCode}',
     summary: 'Add or change a partner bank and its lending criteria',
     tag: 'banks',
@@ -95,37 +94,20 @@ export const bankRoutes = [
     access: ['admin'],
     params: BankCodeParam,
     body: BankBody,
-    async handler({ params, body, actor, deps }) {
-      const data = {
-        name: body.name,
-        contactEmail: body.contactEmail,
-        tracks: body.criteria.tracks,
-        minAmountFen: BigInt(body.criteria.minAmountFen),
-        maxAmountFen: BigInt(body.criteria.maxAmountFen),
-        maxTermMonths: body.criteria.maxTermMonths,
-        active: body.active,
-      };
-      const { row, existed } = await audited(deps.db, {
-        actor: actor!,
-        entity: 'bank',
-        entityId: params.bankCode,
-        action: 'BANK_UPDATED',
-        async write(tx) {
-          const before = await tx.bank.findUnique({ where: { bankCode: params.bankCode } });
-          const after = await tx.bank.upsert({
-            where: { bankCode: params.bankCode },
-            create: { bankCode: params.bankCode, ...data },
-            update: data,
-          });
-          return {
-            before: before && presentBank(before),
-            after: presentBank(after),
-            result: { row: after, existed: !!before },
-          };
-        },
-      });
-      return { status: existed ? 200 : 201, body: presentBank(row) };
-    },
+    entity: 'bank',
+    action: 'BANK_UPDATED',
+    model: (tx) => tx.bank,
+    data: ({ body }) => ({
+      name: body.name,
+      contactEmail: body.contactEmail,
+      tracks: body.criteria.tracks,
+      minAmountFen: BigInt(body.criteria.minAmountFen),
+      maxAmountFen: BigInt(body.criteria.maxAmountFen),
+      maxTermMonths: body.criteria.maxTermMonths,
+      active: body.active,
+    }),
+    audited: presentBank,
+    reply: presentBank,
   }),
   defineRoute({
     method: 'get',
@@ -202,21 +184,15 @@ export const bankRoutes = [
       return { body: view };
     },
   }),
-  defineRoute({
+  applicantUpdateRoute({
     method: 'put',
     path: '/api/v1/applications/{id}/loan-interest',
     summary: 'Change or withdraw the loan request for the bank hand-off, until the hand-off starts',
     tag: 'applications',
-    access: ['applicant'],
-    params: IdParam,
     body: LoanInterestBody,
     errors: [404, 409],
-    async handler({ params, body, actor, deps }) {
-      const app = await visibleApplication(deps.db, params.id, actor!);
-      const result = await updateApplication(deps.temporal, app.id, loanInterestUpdate, [
-        { actor: actor!, loanInterest: body.loanInterest },
-      ]);
-      return { body: { applicationId: app.id, ...result } };
-    },
+    update: loanInterestUpdate,
+    input: (body, actor) => ({ actor, loanInterest: body.loanInterest }),
+    reply: (applicationId, result) => ({ applicationId, ...result }),
   }),
 ];

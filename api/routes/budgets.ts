@@ -4,7 +4,7 @@ import { BudgetBelowCommitted, budgetView } from '../../data/budget';
 import { changeBudget } from '../../temporal/budgetWaiters';
 import { unprocessable } from '../errors';
 import { defineRoute } from '../route';
-import { requireDistrict } from '../scope';
+import { yearViewRoute } from '../yearViewRoute';
 import { BudgetView } from '../responses';
 import { Fen } from '../schemas';
 
@@ -51,17 +51,14 @@ export const budgetRoutes = [
       return { body: await budgetView(deps.db, params.year) };
     },
   }),
-  defineRoute({
-    method: 'get',
+  yearViewRoute({
     path: '/api/v1/admin/budgets/{year}',
     summary: 'The year’s budget: total, reserved, spent and available',
     tag: 'budget',
     access: ['finance', 'admin', 'approver'],
+    districtWide: true,
     params: YearParam,
     response: BudgetView,
-    async handler({ params, actor, deps }) {
-      requireDistrict(actor!);
-      return { body: await budgetView(deps.db, params.year) };
-    },
+    read: budgetView,
   }),
 ];

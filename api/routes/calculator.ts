@@ -7,6 +7,7 @@ import { createRegistryClient, type RegistryClient } from '../../services/regist
 import { RetryableServiceError, ServiceError } from '../../services/serviceErrors';
 import { HttpError, unprocessable } from '../errors';
 import { defineRoute } from '../route';
+import { Fen as FenAnswer } from '../responses';
 import { readScope } from '../scope';
 import {
   CreditCode,
@@ -68,7 +69,7 @@ const CalculatorAnswer = z.object({
   programYear: z.number().int(),
   evaluatedAt: z.string(),
   policyStartDate: z.string(),
-  plannedPremiumFen: z.number().int(),
+  plannedPremiumFen: FenAnswer,
   tracks: z.array(
     z.object({
       track: z.enum(TRACKS),
@@ -76,13 +77,13 @@ const CalculatorAnswer = z.object({
       productCode: z.string().nullable(),
       reasons: z.array(Reason),
       subsidyYear: z.number().int(),
-      baseFen: z.number().int(),
+      baseFen: FenAnswer,
       rateBp: z.number().int(),
-      computedFen: z.number().int(),
-      estimatedFen: z.number().int(),
-      annualCapFen: z.number().int(),
-      usedCapFen: z.number().int(),
-      remainingCapFen: z.number().int(),
+      computedFen: FenAnswer,
+      estimatedFen: FenAnswer,
+      annualCapFen: FenAnswer,
+      usedCapFen: FenAnswer,
+      remainingCapFen: FenAnswer,
     }),
   ),
 });

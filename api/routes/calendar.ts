@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { calendarOverview, calendarYearView, saveCalendarYear } from '../../data/calendarStore';
 import { HttpError, type ErrorDetail } from '../errors';
 import { defineRoute } from '../route';
+import { yearViewRoute } from '../yearViewRoute';
 import { CalendarOverview, CalendarYear } from '../responses';
 import { IsoDate, Text } from '../schemas';
 
@@ -95,17 +96,14 @@ export const calendarRoutes = [
       return { status: created ? 201 : 200, body: view };
     },
   }),
-  defineRoute({
-    method: 'get',
+  yearViewRoute({
     path: '/api/v1/admin/calendar/{year}',
     summary: 'A year of the working-day calendar: holidays, make-up working days and their source',
     tag: 'administration',
     response: CalendarYear,
     access: ['admin'],
     params: YearParam,
-    async handler({ params, deps }) {
-      return { body: await calendarYearView(deps.db, params.year) };
-    },
+    read: calendarYearView,
   }),
   defineRoute({
     method: 'get',

@@ -18,26 +18,36 @@ const TokenParam = z.object({ token: z.string().min(20).max(2000) });
  */
 const EmailedLinkQuery = z.looseObject({});
 
-/** A public route of an e-mailed link: the signed token is its only credential; limited per client. */
+type LinkClaims = { creditCode: string; campaignId: string };
+
+/**
+ * A public route of an e-mailed link: the signed token (for `audience`) is its only credential, its claims
+ * what the handler is given; limited per client.
+ */
 function linkRoute(def: {
   method: 'get' | 'post';
   path: string;
   summary: string;
-  handler(ctx: Ctx<z.infer<typeof TokenParam>, unknown, unknown>): Promise<Reply>;
+  audience: string;
+  handler: (claims: LinkClaims, ctx: Ctx<z.infer<typeof TokenParam>, unknown, unknown>) => Promise<Reply>;
 }) {
+  const { audience, handler, ...route } = def;
   return defineRoute({
-    ...def,
+    ...route,
     tag: 'outreach',
     access: 'public',
     rateLimited: true,
     params: TokenParam,
     query: EmailedLinkQuery,
     errors: [429],
+    async handler(ctx) {
+      return handler(await linkClaims(ctx.deps, audience, ctx.params.token), ctx);
+    },
   });
 }
 
 /** The claims of an e-mailed link, or 401 (the link is the only credential). */
-async function linkClaims(deps: ApiDeps, audience: string, token: string) {
+async function linkClaims(deps: ApiDeps, audience: string, token: string): Promise<LinkClaims> {
   try {
     const claims = await signedLinks(deps.config.linkSecret).verify(audience, token);
     if (typeof claims.cmp !== 'string') throw new LinkError(false);
@@ -51,6 +61,13 @@ async function linkClaims(deps: ApiDeps, audience: string, token: string) {
     );
   }
 }
+
+/** Whom the link was sent to, with the campaign's track and year; null if the campaign has no such recipient. */
+const recipientOf = (deps: ApiDeps, { campaignId, creditCode }: LinkClaims) =>
+  deps.db.campaignRecipient.findUnique({
+    where: { campaignId_creditCode: { campaignId, creditCode } },
+    include: { campaign: { select: { track: true, year: true } } },
+  });
 
 const wantsHtml = (req: Request) => req.accepts(['application/json', 'text/html']) === 'text/html';
 
@@ -87,12 +104,10 @@ export const campaignLinkRoutes = [
     path: '/api/v1/campaigns/invitations/{token}',
     summary:
       'An invitation from its e-mailed link: records the opening and answers what pre-fills the application (HTML for browsers)',
-    async handler({ params, deps, req }) {
-      const { campaignId, creditCode } = await linkClaims(deps, INVITATION_AUDIENCE, params.token);
-      const recipient = await deps.db.campaignRecipient.findUnique({
-        where: { campaignId_creditCode: { campaignId, creditCode } },
-        include: { campaign: { select: { track: true, year: true } } },
-      });
+    audience: INVITATION_AUDIENCE,
+    async handler(claims, { deps, req }) {
+      const { campaignId, creditCode } = claims;
+      const recipient = await recipientOf(deps, claims);
       if (!recipient) throw new HttpError(401, 'LINK_INVALID', 'this link is not valid');
       await recordOpen(deps.db, campaignId, creditCode);
       const [own, optedOut] = await Promise.all([
@@ -139,8 +154,8 @@ export const campaignLinkRoutes = [
     path: '/api/v1/campaigns/unsubscribe/{token}',
     summary:
       'Whether the enterprise of an e-mailed unsubscribe link receives outreach e-mails (HTML: a confirm button)',
-    async handler({ params, deps, req }) {
-      const { creditCode } = await linkClaims(deps, UNSUBSCRIBE_AUDIENCE, params.token);
+    audience: UNSUBSCRIBE_AUDIENCE,
+    async handler({ creditCode }, { deps, req }) {
       const optedOut = await deps.db.outreachUnsubscribe.findUnique({ where: { creditCode } });
       const body = { creditCode, unsubscribed: optedOut !== null };
       if (!wantsHtml(req)) return { body };
@@ -159,12 +174,10 @@ export const campaignLinkRoutes = [
     path: '/api/v1/campaigns/unsubscribe/{token}',
     summary:
       'Unsubscribe from outreach e-mails (per credit code, honoured by every later campaign); idempotent',
-    async handler({ params, deps, req }) {
-      const { creditCode, campaignId } = await linkClaims(deps, UNSUBSCRIBE_AUDIENCE, params.token);
-      const recipient = await deps.db.campaignRecipient.findUnique({
-        where: { campaignId_creditCode: { campaignId, creditCode } },
-        select: { email: true },
-      });
+    audience: UNSUBSCRIBE_AUDIENCE,
+    async handler(claims, { deps, req }) {
+      const { creditCode, campaignId } = claims;
+      const recipient = await recipientOf(deps, claims);
       await deps.db.outreachUnsubscribe.createMany({
         data: [{ creditCode, campaignId, email: recipient?.email ?? null }],
         skipDuplicates: true,

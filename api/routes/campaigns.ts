@@ -23,6 +23,7 @@ import {
 import { TrackKey } from '../../workflows/searchAttributes';
 import type { ApiDeps } from '../deps';
 import { conflict, notFound, unprocessable } from '../errors';
+import { pageOf } from '../paging';
 import { defineRoute, type Reply } from '../route';
 import { IdParam, Page, Text } from '../schemas';
 
@@ -198,23 +199,14 @@ export const campaignRoutes = [
     }),
     async handler({ query, deps }) {
       const where = { track: query.track, year: query.year, status: query.status };
-      const [rows, total] = await Promise.all([
-        deps.db.campaign.findMany({
-          where,
-          orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-          skip: (query.page - 1) * query.pageSize,
-          take: query.pageSize,
-        }),
-        deps.db.campaign.count({ where }),
-      ]);
-      return {
-        body: {
-          items: await campaignViews(deps.db, rows),
-          total,
-          page: query.page,
-          pageSize: query.pageSize,
-        },
-      };
+      const body = await pageOf(
+        query,
+        (window) =>
+          deps.db.campaign.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], ...window }),
+        () => deps.db.campaign.count({ where }),
+        (rows) => campaignViews(deps.db, rows),
+      );
+      return { body };
     },
   }),
   viewRoute('/api/v1/admin/campaigns/{id}'),

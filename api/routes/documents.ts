@@ -13,6 +13,7 @@ import {
 } from '../../data/documentStore';
 import type { ApiDeps } from '../deps';
 import { conflict, HttpError, notFound } from '../errors';
+import { pageOf } from '../paging';
 import { defineRoute, type RouteDef } from '../route';
 import { DocumentList, DocumentView } from '../responses';
 import { Page } from '../schemas';
@@ -170,16 +171,18 @@ export const documentRoutes = [
           documentScope(actor!),
         ],
       };
-      const [rows, total] = await Promise.all([
-        deps.db.document.findMany({
-          where,
-          omit: { content: true },
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          skip: (query.page - 1) * query.pageSize,
-          take: query.pageSize,
-        }),
-        deps.db.document.count({ where }),
-      ]);
+      const page = await pageOf(
+        query,
+        (window) =>
+          deps.db.document.findMany({
+            where,
+            omit: { content: true },
+            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+            ...window,
+          }),
+        () => deps.db.document.count({ where }),
+        (rows) => rows.map(presentDocument),
+      );
       const limits = deps.config.http.documents;
       const quota =
         actor!.role === 'applicant'
@@ -192,15 +195,7 @@ export const documentRoutes = [
               },
             }
           : {};
-      return {
-        body: {
-          items: rows.map(presentDocument),
-          total,
-          page: query.page,
-          pageSize: query.pageSize,
-          ...quota,
-        },
-      };
+      return { body: { ...page, ...quota } };
     },
   }),
   defineRoute({

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Actor } from '../../domain/roles';
 import type { Enterprise } from '../../prisma/generated/client';
-import { audited } from '../../data/audit';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { upsertRoute } from '../upsertRoute';
 import { EnterpriseView } from '../responses';
 import { enterpriseScope } from '../scope';
 import {
@@ -62,8 +62,7 @@ export function presentEnterprise(e: Enterprise, viewer: Actor, box: SecretBox) 
 const dateOrNull = (s: string | null) => (s ? new Date(`${s}T00:00:00Z`) : null);
 
 export const enterpriseRoutes = [
-  defineRoute({
-    method: 'put',
+  upsertRoute({
     path: '/api/v1/enterprises/{creditCode}',
     summary: 'Register or update an enterprise (its applicant, or an administrator)',
     tag: 'enterprises',
@@ -71,12 +70,19 @@ export const enterpriseRoutes = [
     access: ['applicant', 'admin'],
     params: CodeParam,
     body: EnterpriseBody,
-    async handler({ params, body, actor, deps }) {
+    entity: 'enterprise',
+    action: 'ENTERPRISE_UPDATED',
+    model: (tx) => tx.enterprise,
+    data: ({ params, body, actor, deps }) => {
       if (actor!.role === 'applicant' && actor!.creditCode !== params.creditCode) {
         throw forbidden('an applicant may only register its own enterprise');
       }
       const q = declaredQualifications(body);
-      const data = {
+      // Encrypted at rest (stored as JSON); an update without an account keeps the stored one.
+      const bankAccount: object | undefined = body.bankAccount
+        ? sealBankAccount(secretBoxFor(deps.config.dataKey), body.bankAccount)
+        : undefined;
+      return {
         name: body.name,
         district: body.district,
         size: body.size,
@@ -88,36 +94,13 @@ export const enterpriseRoutes = [
         srdiLevel: q.srdiLevel,
         srdiValidUntil: dateOrNull(q.srdiValidUntil),
         contactEmail: body.contactEmail,
-        // Encrypted at rest; an update without an account keeps the stored one.
-        bankAccount: body.bankAccount
-          ? (sealBankAccount(secretBoxFor(deps.config.dataKey), body.bankAccount) as unknown as object)
-          : undefined,
+        bankAccount,
       };
-      const box = secretBoxFor(deps.config.dataKey);
-      // The audit keeps the profile as an administrator sees it (the account number masked).
-      const asAdmin = (e: Enterprise | null) =>
-        e && presentEnterprise(e, { subject: 'audit', role: 'admin' }, box);
-      const { stored, existed } = await audited(deps.db, {
-        actor: actor!,
-        entity: 'enterprise',
-        entityId: params.creditCode,
-        action: 'ENTERPRISE_UPDATED',
-        async write(tx) {
-          const before = await tx.enterprise.findUnique({ where: { creditCode: params.creditCode } });
-          const after = await tx.enterprise.upsert({
-            where: { creditCode: params.creditCode },
-            create: { creditCode: params.creditCode, ...data },
-            update: data,
-          });
-          return {
-            before: asAdmin(before),
-            after: asAdmin(after),
-            result: { stored: after, existed: !!before },
-          };
-        },
-      });
-      return { status: existed ? 200 : 201, body: presentEnterprise(stored, actor!, box) };
     },
+    // The audit keeps the profile as an administrator sees it (the account number masked).
+    audited: (e, { deps }) =>
+      presentEnterprise(e, { subject: 'audit', role: 'admin' }, secretBoxFor(deps.config.dataKey)),
+    reply: (e, { actor, deps }) => presentEnterprise(e, actor!, secretBoxFor(deps.config.dataKey)),
   }),
   defineRoute({
     method: 'get',

@@ -3,7 +3,6 @@ import { evaluationCsv } from '../../domain/evaluationCsv';
 import { TRACKS } from '../../domain/status';
 import { disclosures, recentEvaluationReport } from '../../data/evaluation';
 import { defineRoute } from '../route';
-import { requireDistrict } from '../scope';
 
 const Year = z.coerce
   .number({ error: 'must be a year YYYY' })
@@ -107,10 +106,10 @@ export const evaluationRoutes = [
       'Evaluation of a programme year: insured enterprises, premiums, risk coverage, subsidies paid, leverage, targets, bank matching, surveys (JSON or CSV)',
     tag: 'evaluation',
     access: ['admin', 'finance', 'approver'],
+    districtWide: true,
     query: EvaluationQuery,
     response: EvaluationResponse,
-    async handler({ query, actor, deps }) {
-      requireDistrict(actor!);
+    async handler({ query, deps }) {
       const report = await recentEvaluationReport(
         deps.db,
         query.year,

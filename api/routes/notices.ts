@@ -7,6 +7,7 @@ import {
   type NoticeBatchWorkflow,
 } from '../../workflows/notice/contract';
 import { conflict, notFound } from '../errors';
+import { pageOf } from '../paging';
 import { defineRoute } from '../route';
 import { NoticeList, ObjectionReceipt, Publication } from '../responses';
 import { Page, Text } from '../schemas';
@@ -33,20 +34,18 @@ export const noticeRoutes = [
     query: NoticeQuery,
     async handler({ query, deps }) {
       const where = query.status ? { status: query.status } : {};
-      const [batches, total] = await Promise.all([
-        deps.db.noticeBatch.findMany({
-          where,
-          orderBy: { publishedAt: 'desc' },
-          skip: (query.page - 1) * query.pageSize,
-          take: query.pageSize,
-          include: { items: { where: { removed: null }, orderBy: { applicationId: 'asc' } } },
-        }),
-        deps.db.noticeBatch.count({ where }),
-      ]);
-      const now = Date.now();
-      return {
-        body: {
-          items: batches.map((b) => ({
+      const body = await pageOf(
+        query,
+        (window) =>
+          deps.db.noticeBatch.findMany({
+            where,
+            orderBy: { publishedAt: 'desc' },
+            ...window,
+            include: { items: { where: { removed: null }, orderBy: { applicationId: 'asc' } } },
+          }),
+        () => deps.db.noticeBatch.count({ where }),
+        (batches, now) =>
+          batches.map((b) => ({
             id: b.id,
             number: b.number,
             publishedAt: b.publishedAt.toISOString(),
@@ -60,11 +59,8 @@ export const noticeRoutes = [
               grantedFen: fromDbFen(i.grantedFen),
             })),
           })),
-          total,
-          page: query.page,
-          pageSize: query.pageSize,
-        },
-      };
+      );
+      return { body };
     },
   }),
   defineRoute({

@@ -7,6 +7,7 @@ import { programFor, saveProgram, toCatalogProduct } from '../../data/programs';
 import { conflict } from '../errors';
 import { audited } from '../../data/audit';
 import { defineRoute } from '../route';
+import { yearViewRoute } from '../yearViewRoute';
 import { CatalogList } from '../responses';
 import { Fen, IsoDate, Text } from '../schemas';
 
@@ -97,17 +98,14 @@ const ProductBody = z
 const toDate = (d: string) => new Date(`${d}T00:00:00Z`);
 
 export const programRoutes = [
-  defineRoute({
-    method: 'get',
+  yearViewRoute({
     path: '/api/v1/programs/{year}',
     summary: 'The configuration of a programme year (defaults until an administrator changes them)',
     tag: 'programs',
     response: ProgramBody,
     access: 'public',
     params: YearParam,
-    async handler({ params, deps }) {
-      return { body: await programFor(deps.db, params.year) };
-    },
+    read: programFor,
   }),
   defineRoute({
     method: 'put',

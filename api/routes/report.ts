@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { evaluationReportPage, ReportUnavailableError } from '../../reports';
 import { HttpError } from '../errors';
 import { defineRoute } from '../route';
-import { requireDistrict } from '../scope';
 
 const ReportQuery = z.object({
   year: z.coerce
@@ -37,10 +36,10 @@ export const reportRoutes = [
       'Evaluation report of a programme year (评估报告): summary, charts and tables as one self-contained HTML page, or an A4 PDF',
     tag: 'evaluation',
     access: ['admin', 'finance', 'approver'],
+    districtWide: true,
     query: ReportQuery,
     errors: [503],
-    async handler({ query, req, actor, deps }) {
-      requireDistrict(actor!);
+    async handler({ query, req, deps }) {
       const format =
         query.format ??
         (req.accepts(['text/html', 'application/pdf']) === 'application/pdf' ? 'pdf' : 'html');

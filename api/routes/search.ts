@@ -5,7 +5,6 @@ import { STATUS_LABELS, TRACK_LABELS } from '../../domain/labels';
 import { toCsv } from '../../domain/csv';
 import { Prisma } from '../../data/db';
 import { defineRoute } from '../route';
-import { requireDistrict } from '../scope';
 import { IsoDate } from '../schemas';
 
 const many = <T extends z.ZodType>(item: T) =>
@@ -119,10 +118,10 @@ export const searchRoutes = [
       'Search all applications (number, credit code, part of the name, status, track, street office, submission days); paged, sortable, ?format=csv',
     tag: 'administration',
     access: ['admin', 'approver', 'finance'],
+    districtWide: true,
     query: SearchQuery,
     response: SearchResponse,
-    async handler({ query, actor, deps }) {
-      requireDistrict(actor!);
+    async handler({ query, deps }) {
       const filter = where(query);
       const csv = query.format === 'csv';
       const limit = csv ? CSV_LIMIT : query.pageSize;

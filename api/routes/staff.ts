@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { audited } from '../../data/audit';
 import { defineRoute } from '../route';
+import { upsertRoute } from '../upsertRoute';
 import { StaffList, StaffView } from '../responses';
 import { Email, Text } from '../schemas';
 
@@ -28,8 +28,7 @@ const StaffBody = z
 
 /** The staff directory: who supervises which queue, and where escalations are e-mailed. */
 export const staffRoutes = [
-  defineRoute({
-    method: 'put',
+  upsertRoute({
     path: '/api/v1/admin/staff/{subject}',
     summary: 'Add or change a member of staff (the subject is the one in their tokens)',
     tag: 'administration',
@@ -37,28 +36,15 @@ export const staffRoutes = [
     access: ['admin'],
     params: SubjectParam,
     body: StaffBody,
-    async handler({ params, body, actor, deps }) {
-      const data = {
-        ...body,
-        org: body.org ?? (body.role === 'expert' || body.role === 'finance' ? null : 'committee'),
-      };
-      const { row, existed } = await audited(deps.db, {
-        actor: actor!,
-        entity: 'staff',
-        entityId: params.subject,
-        action: 'STAFF_UPDATED',
-        async write(tx) {
-          const before = await tx.staffMember.findUnique({ where: { subject: params.subject } });
-          const after = await tx.staffMember.upsert({
-            where: { subject: params.subject },
-            create: { subject: params.subject, ...data },
-            update: data,
-          });
-          return { before, after, result: { row: after, existed: !!before } };
-        },
-      });
-      return { status: existed ? 200 : 201, body: { ...row, updatedAt: row.updatedAt.toISOString() } };
-    },
+    entity: 'staff',
+    action: 'STAFF_UPDATED',
+    model: (tx) => tx.staffMember,
+    data: ({ body }) => ({
+      ...body,
+      org: body.org ?? (body.role === 'expert' || body.role === 'finance' ? null : 'committee'),
+    }),
+    audited: (row) => row,
+    reply: (row) => ({ ...row, updatedAt: row.updatedAt.toISOString() }),
   }),
   defineRoute({
     method: 'get',

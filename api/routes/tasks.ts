@@ -4,6 +4,7 @@ import type { Prisma } from '../../prisma/generated/client';
 import { assignUpdate, claimUpdate, decideUpdate, unclaimUpdate } from '../../workflows/application/contract';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
+import { pageOf } from '../paging';
 import { defineRoute } from '../route';
 import { TaskChange, TaskList, TaskSummary, TaskView } from '../responses';
 import { IdParam, Page, Text } from '../schemas';
@@ -119,23 +120,21 @@ export const taskRoutes = [
           ? { dueAt: query.overdue === 'true' ? { lt: new Date() } : { gte: new Date() } }
           : {}),
       };
-      const [rows, total] = await Promise.all([
-        deps.db.task.findMany({
-          where,
-          orderBy:
-            query.sort === '-dueAt'
-              ? [{ dueAt: 'desc' }, { createdAt: 'desc' }]
-              : [{ dueAt: 'asc' }, { createdAt: 'asc' }],
-          skip: (query.page - 1) * query.pageSize,
-          take: query.pageSize,
-          include: { application: { select: { track: true, enterprise: { select: { name: true } } } } },
-        }),
-        deps.db.task.count({ where }),
-      ]);
-      const now = Date.now();
-      return {
-        body: {
-          items: rows.map((t) => ({
+      const body = await pageOf(
+        query,
+        (window) =>
+          deps.db.task.findMany({
+            where,
+            orderBy:
+              query.sort === '-dueAt'
+                ? [{ dueAt: 'desc' }, { createdAt: 'desc' }]
+                : [{ dueAt: 'asc' }, { createdAt: 'asc' }],
+            ...window,
+            include: { application: { select: { track: true, enterprise: { select: { name: true } } } } },
+          }),
+        () => deps.db.task.count({ where }),
+        (rows, now) =>
+          rows.map((t) => ({
             id: t.id,
             queue: t.queue,
             applicationId: t.applicationId,
@@ -149,11 +148,8 @@ export const taskRoutes = [
             overdue: t.dueAt.getTime() < now,
             escalatedAt: t.escalatedAt?.toISOString() ?? null,
           })),
-          total,
-          page: query.page,
-          pageSize: query.pageSize,
-        },
-      };
+      );
+      return { body };
     },
   }),
   defineRoute({

@@ -69,6 +69,18 @@ export async function stopChild(
   clearTimeout(timer);
 }
 
+/** Whether something accepts a TCP connection on the local port now. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /** Resolves once something accepts TCP connections on the port; rejects if the process exits first. */
 export async function waitForPort(port: number, timeoutMs: number, exited?: Promise<unknown>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -76,14 +88,7 @@ export async function waitForPort(port: number, timeoutMs: number, exited?: Prom
   void exited?.then(() => (processExited = true));
   while (Date.now() < deadline) {
     if (processExited) throw new Error(`process for port ${port} exited during start-up`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ port, host: '127.0.0.1' });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
+    const open = await accepts(port);
     if (open) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -105,14 +110,7 @@ export async function freePort(): Promise<number> {
 
 /** Refuses to start an embedded service on a port something else already uses (a stale copy, say). */
 export async function assertPortFree(port: number, variable: string): Promise<void> {
-  const inUse = await new Promise<boolean>((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  const inUse = await accepts(port);
   if (inUse) {
     throw new Error(
       `port ${port} (${variable}) is in use: is another copy running? Stop it, or set ${variable} to a free port.`,

@@ -11,6 +11,7 @@ import {
   type PaymentView,
 } from '../../services/payment';
 import { signPaymentCallback } from '../../services/paymentSignature';
+import { behaviourBody, behaviourRoutes, onlyInMode } from './behaviourRoutes';
 import type { BehaviourControl, SimulatorModule } from './server';
 
 /** The gateway's behaviour modes, named as in the project's API document. */
@@ -52,29 +53,12 @@ const CALLBACK_RETRIES = 5;
 const CALLBACK_FIRST_BACKOFF_MS = 100;
 const CALLBACK_TIMEOUT_MS = 2000;
 
-const BehaviourBody = z
-  .object({
-    mode: z.enum(PAYMENT_BEHAVIOUR_MODES),
-    delayMs: z.number().int().min(0).max(600_000).optional(),
-    failCount: z.number().int().min(1).max(10_000).optional(),
-    failureReason: z.enum(DEFINITIVE_REASONS).optional(),
-  })
-  .superRefine((b, ctx) => {
-    if (b.failCount !== undefined && b.mode !== 'transient-then-succeed') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['failCount'],
-        message: 'applies only to mode "transient-then-succeed"',
-      });
-    }
-    if (b.failureReason !== undefined && b.mode !== 'fail-definitive') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['failureReason'],
-        message: 'applies only to mode "fail-definitive"',
-      });
-    }
-  });
+const BehaviourBody = behaviourBody(PAYMENT_BEHAVIOUR_MODES, {
+  failureReason: z.enum(DEFINITIVE_REASONS).optional(),
+}).superRefine((b, ctx) => {
+  onlyInMode(b, ctx, 'failCount', 'transient-then-succeed');
+  onlyInMode(b, ctx, 'failureReason', 'fail-definitive');
+});
 
 const CreatePayment = z.object({ body: PaymentRequestSchema });
 
@@ -308,21 +292,13 @@ export function createPaymentSim(opts: { callbackSecret: string }): SimulatorMod
     }
   });
 
-  const routes = express.Router();
-  routes.get('/behaviour', (_req, res) => {
-    res.json(behaviour);
-  });
-  routes.put('/behaviour', (req, res) => {
-    const { body } = z.object({ body: BehaviourBody }).parse({ body: req.body as unknown });
-    Object.assign(behaviour, {
-      mode: body.mode,
-      delayMs: body.delayMs ?? DEFAULT_DELAY_MS,
-      failCount: body.mode === 'transient-then-succeed' ? (body.failCount ?? DEFAULT_FAIL_COUNT) : 0,
-      failureReason: body.mode === 'fail-definitive' ? (body.failureReason ?? 'ACCOUNT_CLOSED') : null,
-      calls: 0,
-    } satisfies PaymentBehaviour);
-    res.json(behaviour);
-  });
+  const routes = behaviourRoutes(behaviour, BehaviourBody, (body): PaymentBehaviour => ({
+    mode: body.mode,
+    delayMs: body.delayMs ?? DEFAULT_DELAY_MS,
+    failCount: body.mode === 'transient-then-succeed' ? (body.failCount ?? DEFAULT_FAIL_COUNT) : 0,
+    failureReason: body.mode === 'fail-definitive' ? (body.failureReason ?? 'ACCOUNT_CLOSED') : null,
+    calls: 0,
+  }));
   const paymentBehaviour: BehaviourControl = {
     gate: (_req, res, next) => {
       behaviour.calls += 1;

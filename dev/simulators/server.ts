@@ -8,6 +8,7 @@ import express, {
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { z } from 'zod';
+import { behaviourBody, behaviourRoutes, onlyInMode } from './behaviourRoutes';
 import { createInsurerSim } from './insurerSim';
 import { createPaymentSim } from './paymentSim';
 import { createRegistrySim } from './registrySim';
@@ -60,17 +61,9 @@ export interface Behaviour {
 /** Long enough that any client timeout fires first. */
 const DEFAULT_TIMEOUT_DELAY_MS = 30_000;
 
-const BehaviourBody = z
-  .object({
-    mode: z.enum(BEHAVIOUR_MODES),
-    failCount: z.number().int().min(1).max(10_000).optional(),
-    delayMs: z.number().int().min(0).max(600_000).optional(),
-  })
-  .superRefine((b, ctx) => {
-    if (b.failCount !== undefined && b.mode !== 'flaky') {
-      ctx.addIssue({ code: 'custom', path: ['failCount'], message: 'applies only to mode "flaky"' });
-    }
-  });
+const BehaviourBody = behaviourBody(BEHAVIOUR_MODES, {}).superRefine((b, ctx) =>
+  onlyInMode(b, ctx, 'failCount', 'flaky'),
+);
 
 const normalBehaviour = (): Behaviour => ({ mode: 'normal', failCount: 0, delayMs: 0, calls: 0 });
 
@@ -112,30 +105,17 @@ function misbehave(name: string, behaviour: Behaviour): RequestHandler {
   };
 }
 
-function behaviourRoutes(behaviour: Behaviour): Router {
-  const router = express.Router();
-  router.get('/behaviour', (_req, res) => {
-    res.json(behaviour);
-  });
-  router.put('/behaviour', (req, res) => {
-    const { body } = z.object({ body: BehaviourBody }).parse({ body: req.body as unknown });
-    Object.assign(behaviour, {
-      mode: body.mode,
-      failCount: body.mode === 'flaky' ? (body.failCount ?? 1) : 0,
-      delayMs: body.delayMs ?? (body.mode === 'timeout' ? DEFAULT_TIMEOUT_DELAY_MS : 0),
-      calls: 0,
-    } satisfies Behaviour);
-    res.json(behaviour);
-  });
-  return router;
-}
-
 /** The host's failure switch: modes normal, unavailable, timeout and flaky. */
 function standardBehaviour(name: string): BehaviourControl {
   const behaviour = normalBehaviour();
   return {
     gate: misbehave(name, behaviour),
-    routes: behaviourRoutes(behaviour),
+    routes: behaviourRoutes(behaviour, BehaviourBody, (body): Behaviour => ({
+      mode: body.mode,
+      failCount: body.mode === 'flaky' ? (body.failCount ?? 1) : 0,
+      delayMs: body.delayMs ?? (body.mode === 'timeout' ? DEFAULT_TIMEOUT_DELAY_MS : 0),
+      calls: 0,
+    })),
     reset: () => Object.assign(behaviour, normalBehaviour()),
   };
 }

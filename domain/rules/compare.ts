@@ -1,5 +1,6 @@
 import { shanghaiDate } from '../calendar';
 import type { EnterpriseFacts, PolicyFacts } from './facts';
+import type { ReasonCode } from './reasons';
 
 /**
  * What an applicant declared against what the registry or the insurer verified, one check per fact: the
@@ -12,7 +13,7 @@ export type FactValue = string | number | boolean | null | { [key: string]: stri
 
 export interface FactCheck {
   /** The fact's key: a field of PolicyFacts, or of EnterpriseFacts (`techSme`, `highTech`, `srdi` whole). */
-  field: string;
+  field: CheckedFact;
   fieldZh: string;
   /** The values compared, days as `YYYY-MM-DD`. */
   declared: FactValue;
@@ -21,13 +22,85 @@ export interface FactCheck {
   same: boolean | null;
 }
 
-type Kind = 'value' | 'day' | 'qualification';
-interface Spec<T> {
-  field: string;
-  fieldZh: string;
-  kind: Kind;
-  read: (facts: T) => unknown;
-}
+/**
+ * How the reviewer's table shows a fact (domain/comparison.ts). Days and qualifications are compared as such
+ * (see above), every other kind as the plain value.
+ */
+export type FactKind = 'text' | 'fen' | 'day' | 'field' | 'size' | 'bool' | 'number' | 'qualification';
+
+type MismatchCode = Extract<
+  ReasonCode,
+  'DECLARED_FACTS_MISMATCH' | 'PREMIUM_MISMATCH' | 'POLICY_DETAILS_MISMATCH'
+>;
+const DECLARED: MismatchCode = 'DECLARED_FACTS_MISMATCH';
+const PREMIUM: MismatchCode = 'PREMIUM_MISMATCH';
+const DETAILS: MismatchCode = 'POLICY_DETAILS_MISMATCH';
+
+/** The facts checked, each side in the order the precheck gives its reasons. */
+const POLICY_CHECKED = [
+  'creditCode',
+  'premiumFen',
+  'paidPremiumFen',
+  'paidAt',
+  'productCode',
+  'startDate',
+  'endDate',
+  'sumInsuredFen',
+] as const satisfies readonly (keyof PolicyFacts)[];
+const ENTERPRISE_CHECKED = [
+  'name',
+  'district',
+  'size',
+  'mainField',
+  'foundedOn',
+  'techSme',
+  'highTech',
+  'srdi',
+] as const satisfies readonly (keyof EnterpriseFacts)[];
+
+export type CheckedFact = (typeof POLICY_CHECKED)[number] | (typeof ENTERPRISE_CHECKED)[number];
+
+/**
+ * Each checked fact: its names (`zh` in the reasons, `tableZh` on the reviewer's table where that says more)
+ * and the precheck's reason when the declared value differs (none for the name and the policy holder, which
+ * other rules judge).
+ */
+export const CHECKED_FACTS: Record<
+  CheckedFact,
+  { zh: string; en: string; kind: FactKind; tableZh?: string; mismatch?: MismatchCode }
+> = {
+  name: { zh: '企业名称', en: 'Name', kind: 'text' },
+  district: { zh: '注册地', en: 'District', kind: 'text', mismatch: DECLARED },
+  size: { zh: '企业规模', en: 'Size', kind: 'size', mismatch: DECLARED },
+  mainField: { zh: '主营领域', en: 'Main field', kind: 'field', mismatch: DECLARED },
+  foundedOn: { zh: '成立日期', en: 'Founded on', kind: 'day', mismatch: DECLARED },
+  techSme: {
+    zh: '科技型中小企业资格',
+    en: 'Tech-SME qualification',
+    kind: 'qualification',
+    mismatch: DECLARED,
+  },
+  highTech: {
+    zh: '高新技术企业证书',
+    en: 'High-tech certificate',
+    kind: 'qualification',
+    mismatch: DECLARED,
+  },
+  srdi: { zh: '专精特新资质', en: 'SRDI qualification', kind: 'qualification', mismatch: DECLARED },
+  creditCode: {
+    zh: '投保人',
+    en: 'Policy holder (credit code)',
+    kind: 'text',
+    tableZh: '投保人（统一社会信用代码）',
+  },
+  premiumFen: { zh: '保费', en: 'Premium', kind: 'fen', mismatch: PREMIUM },
+  paidPremiumFen: { zh: '实付保费', en: 'Premium paid', kind: 'fen', mismatch: PREMIUM },
+  paidAt: { zh: '缴费时间', en: 'Paid on', kind: 'day', tableZh: '缴费日期', mismatch: DETAILS },
+  productCode: { zh: '保险产品', en: 'Product', kind: 'text', mismatch: DETAILS },
+  startDate: { zh: '保险起期', en: 'Start', kind: 'day', mismatch: DETAILS },
+  endDate: { zh: '保险止期', en: 'End', kind: 'day', mismatch: DETAILS },
+  sumInsuredFen: { zh: '保险金额', en: 'Sum insured', kind: 'fen', mismatch: DETAILS },
+};
 
 /** The Beijing day of a value that should be one; a value that is not stays as it is (and so differs). */
 function dayOf(value: unknown): string | null {
@@ -39,7 +112,7 @@ function dayOf(value: unknown): string | null {
   }
 }
 
-function normalise(kind: Kind, value: unknown): FactValue {
+function normalise(kind: FactKind, value: unknown): FactValue {
   if (value === null || value === undefined) return null;
   if (kind === 'day') return dayOf(value);
   if (kind === 'qualification') {
@@ -53,45 +126,28 @@ function normalise(kind: Kind, value: unknown): FactValue {
   return value as FactValue;
 }
 
-function check<T>(specs: readonly Spec<T>[], declared: T, verified: T): FactCheck[] {
-  return specs.map((s) => {
-    const d = normalise(s.kind, s.read(declared));
-    const v = normalise(s.kind, s.read(verified));
+function check<T>(
+  fields: readonly (keyof T & keyof typeof CHECKED_FACTS)[],
+  declared: T,
+  verified: T,
+): FactCheck[] {
+  return fields.map((field) => {
+    const { zh, kind } = CHECKED_FACTS[field];
+    const d = normalise(kind, declared[field]);
+    const v = normalise(kind, verified[field]);
     // An applicant who declares no qualification claims none: only what it declares is checked.
-    const same = s.kind === 'qualification' && d === null ? null : JSON.stringify(d) === JSON.stringify(v);
-    return { field: s.field, fieldZh: s.fieldZh, declared: d, verified: v, same };
+    const same = kind === 'qualification' && d === null ? null : JSON.stringify(d) === JSON.stringify(v);
+    return { field, fieldZh: zh, declared: d, verified: v, same };
   });
 }
 
-const POLICY_SPECS: readonly Spec<PolicyFacts>[] = [
-  { field: 'creditCode', fieldZh: '投保人', kind: 'value', read: (p) => p.creditCode },
-  { field: 'premiumFen', fieldZh: '保费', kind: 'value', read: (p) => p.premiumFen },
-  { field: 'paidPremiumFen', fieldZh: '实付保费', kind: 'value', read: (p) => p.paidPremiumFen },
-  { field: 'paidAt', fieldZh: '缴费时间', kind: 'day', read: (p) => p.paidAt },
-  { field: 'productCode', fieldZh: '保险产品', kind: 'value', read: (p) => p.productCode },
-  { field: 'startDate', fieldZh: '保险起期', kind: 'day', read: (p) => p.startDate },
-  { field: 'endDate', fieldZh: '保险止期', kind: 'day', read: (p) => p.endDate },
-  { field: 'sumInsuredFen', fieldZh: '保险金额', kind: 'value', read: (p) => p.sumInsuredFen },
-];
-
-const ENTERPRISE_SPECS: readonly Spec<EnterpriseFacts>[] = [
-  { field: 'name', fieldZh: '企业名称', kind: 'value', read: (e) => e.name },
-  { field: 'district', fieldZh: '注册地', kind: 'value', read: (e) => e.district },
-  { field: 'size', fieldZh: '企业规模', kind: 'value', read: (e) => e.size },
-  { field: 'mainField', fieldZh: '主营领域', kind: 'value', read: (e) => e.mainField },
-  { field: 'foundedOn', fieldZh: '成立日期', kind: 'day', read: (e) => e.foundedOn },
-  { field: 'techSme', fieldZh: '科技型中小企业资格', kind: 'qualification', read: (e) => e.techSme },
-  { field: 'highTech', fieldZh: '高新技术企业证书', kind: 'qualification', read: (e) => e.highTech },
-  { field: 'srdi', fieldZh: '专精特新资质', kind: 'qualification', read: (e) => e.srdi },
-];
-
 /** The declared policy against the insurer's record, in the order the precheck gives its reasons. */
 export const comparePolicy = (declared: PolicyFacts, verified: PolicyFacts): FactCheck[] =>
-  check(POLICY_SPECS, declared, verified);
+  check(POLICY_CHECKED, declared, verified);
 
 /** The declared enterprise (`declaredFacts`) against the registry's, in the order of the precheck's reasons. */
 export const compareEnterprise = (declared: EnterpriseFacts, verified: EnterpriseFacts): FactCheck[] =>
-  check(ENTERPRISE_SPECS, declared, verified);
+  check(ENTERPRISE_CHECKED, declared, verified);
 
 /** A checked value as text for a reason, the same in both languages: a qualification's parts, nothing as "—". */
 export function factText(value: FactValue): string | number {

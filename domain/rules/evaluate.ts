@@ -4,9 +4,9 @@ import { applyRate, BP_DENOMINATOR } from '../money';
 import type { ProgramConfig } from '../program';
 import { COMMITTEE_ORG, streetOrg } from '../roles';
 import { GRANT_HOLDING_STATUSES, type ApplicationStatus, type Track } from '../status';
-import { compareEnterprise, comparePolicy, factText, type FactCheck } from './compare';
+import { CHECKED_FACTS, compareEnterprise, comparePolicy, factText, type FactCheck } from './compare';
 import type { CatalogProduct, EnterpriseFacts, PolicyFacts } from './facts';
-import { reason, type Reason } from './reasons';
+import { reason, type Reason, type ReasonCode } from './reasons';
 
 /**
  * The subsidy rules of DOMAIN.md in one pure, deterministic function: eligibility for the three tracks and
@@ -79,27 +79,6 @@ const validOn = (validUntil: string | undefined | null, date: string) =>
 const activeOn = (p: CatalogProduct, date: string) =>
   p.activeFrom <= date && (p.activeTo === null || p.activeTo >= date);
 
-/** The declared enterprise facts whose difference from the registry is a reason (the name is not). */
-const ENTERPRISE_REASON_FIELDS = new Set([
-  'district',
-  'size',
-  'mainField',
-  'foundedOn',
-  'techSme',
-  'highTech',
-  'srdi',
-]);
-/** The declared policy facts whose difference from the insurer's record is a reason, premium ones apart. */
-const POLICY_REASON_FIELDS: Record<string, 'premium' | 'details'> = {
-  premiumFen: 'premium',
-  paidPremiumFen: 'premium',
-  paidAt: 'details',
-  productCode: 'details',
-  startDate: 'details',
-  endDate: 'details',
-  sumInsuredFen: 'details',
-};
-
 const mismatchDetail = (c: FactCheck) => ({
   field: c.field,
   fieldZh: c.fieldZh,
@@ -107,49 +86,46 @@ const mismatchDetail = (c: FactCheck) => ({
   verified: factText(c.verified),
 });
 
-function resolveEnterprise(
-  input: RulesInput,
-  reasons: Reason[],
-): { facts: EnterpriseFacts; verified: boolean } | null {
-  const { registry, declared } = input.enterprise;
-  if (registry === null) {
-    reasons.push(reason('NOT_ELIGIBLE_REGISTRY'));
-    return null;
-  }
-  if (registry === 'unavailable') {
-    reasons.push(reason('REGISTRY_UNAVAILABLE'));
-    return { facts: declared, verified: false };
-  }
-  for (const c of compareEnterprise(declared, registry)) {
-    if (c.same === false && ENTERPRISE_REASON_FIELDS.has(c.field))
-      reasons.push(reason('DECLARED_FACTS_MISMATCH', mismatchDetail(c)));
-  }
-  return { facts: registry, verified: true };
+/** An outside system that verifies declared facts: how they compare, and the reasons when it cannot. */
+interface Verifier<T> {
+  compare: (declared: T, verified: T) => FactCheck[];
+  unknown: (declared: T) => Reason;
+  unavailable: ReasonCode;
 }
+const REGISTRY: Verifier<EnterpriseFacts> = {
+  compare: compareEnterprise,
+  unknown: () => reason('NOT_ELIGIBLE_REGISTRY'),
+  unavailable: 'REGISTRY_UNAVAILABLE',
+};
+const INSURER: Verifier<PolicyFacts> = {
+  compare: comparePolicy,
+  unknown: (p) => reason('POLICY_NOT_FOUND', { insurerCode: p.insurerCode, policyNumber: p.policyNumber }),
+  unavailable: 'INSURER_UNAVAILABLE',
+};
 
-function resolvePolicy(
-  input: RulesInput,
+/**
+ * The facts to judge: the verifier's where it answered (a declared value it records otherwise is a reason, for
+ * the facts that have one), the declared ones where it was unavailable, none where it knows nothing.
+ */
+function resolve<T>(
+  verifier: Verifier<T>,
+  lookup: Lookup<T>,
+  declared: T,
   reasons: Reason[],
-): { facts: PolicyFacts; verified: boolean } | null {
-  const { insurer, declared } = input.policy;
-  if (insurer === null) {
-    reasons.push(
-      reason('POLICY_NOT_FOUND', { insurerCode: declared.insurerCode, policyNumber: declared.policyNumber }),
-    );
+): { facts: T; verified: boolean } | null {
+  if (lookup === null) {
+    reasons.push(verifier.unknown(declared));
     return null;
   }
-  if (insurer === 'unavailable') {
-    reasons.push(reason('INSURER_UNAVAILABLE'));
+  if (lookup === 'unavailable') {
+    reasons.push(reason(verifier.unavailable));
     return { facts: declared, verified: false };
   }
-  for (const c of comparePolicy(declared, insurer)) {
-    const kind = POLICY_REASON_FIELDS[c.field];
-    if (c.same === false && kind)
-      reasons.push(
-        reason(kind === 'premium' ? 'PREMIUM_MISMATCH' : 'POLICY_DETAILS_MISMATCH', mismatchDetail(c)),
-      );
+  for (const c of verifier.compare(declared, lookup)) {
+    const mismatch = CHECKED_FACTS[c.field].mismatch;
+    if (c.same === false && mismatch) reasons.push(reason(mismatch, mismatchDetail(c)));
   }
-  return { facts: insurer, verified: true };
+  return { facts: lookup, verified: true };
 }
 
 /** The general conditions of the district programme, whatever the track. */
@@ -269,8 +245,8 @@ export function allocateUnderCap(computedFen: number, capFen: number, usedFen: n
 export function evaluate(input: RulesInput): RulesResult {
   const reasons: Reason[] = [];
   const { program, track } = input;
-  const enterprise = resolveEnterprise(input, reasons);
-  const policy = resolvePolicy(input, reasons);
+  const enterprise = resolve(REGISTRY, input.enterprise.registry, input.enterprise.declared, reasons);
+  const policy = resolve(INSURER, input.policy.insurer, input.policy.declared, reasons);
   const e = enterprise?.facts ?? input.enterprise.declared;
   const p = policy?.facts ?? input.policy.declared;
   const subsidyYear = shanghaiYear(p.paidAt);

@@ -16,6 +16,15 @@ const fen = (d: Detail, k: string) => formatFen(Number(d[k] ?? 0));
 const value = (d: Detail, k: string) =>
   String(d.field ?? '').endsWith('Fen') && typeof d[k] === 'number' ? fen(d, k) : String(d[k] ?? '');
 
+/** A declared policy fact the insurer records otherwise (the premium ones and the rest have their own codes). */
+const INSURER_RECORD_USED: ReasonSpec = {
+  blocking: false,
+  zh: (d) =>
+    `申报的${d.fieldZh}与保险公司记录不一致（申报 ${value(d, 'declared')}，记录 ${value(d, 'verified')}），以保险公司记录为准`,
+  en: (d) =>
+    `declared ${d.field} differs from the insurer's record (declared ${value(d, 'declared')}, record ${value(d, 'verified')}); the record is used`,
+};
+
 export const REASONS = {
   WINDOW_CLOSED: {
     blocking: true,
@@ -115,20 +124,8 @@ export const REASONS = {
     zh: (d) => `保费 ${fen(d, 'premiumFen')} 超过统保补贴基数上限，按 ${fen(d, 'capFen')} 计算`,
     en: (d) => `premium ${fen(d, 'premiumFen')} is above the inclusive base cap; ${fen(d, 'capFen')} is used`,
   },
-  PREMIUM_MISMATCH: {
-    blocking: false,
-    zh: (d) =>
-      `申报的${d.fieldZh}与保险公司记录不一致（申报 ${value(d, 'declared')}，记录 ${value(d, 'verified')}），以保险公司记录为准`,
-    en: (d) =>
-      `declared ${d.field} differs from the insurer's record (declared ${value(d, 'declared')}, record ${value(d, 'verified')}); the record is used`,
-  },
-  POLICY_DETAILS_MISMATCH: {
-    blocking: false,
-    zh: (d) =>
-      `申报的${d.fieldZh}与保险公司记录不一致（申报 ${value(d, 'declared')}，记录 ${value(d, 'verified')}），以保险公司记录为准`,
-    en: (d) =>
-      `declared ${d.field} differs from the insurer's record (declared ${value(d, 'declared')}, record ${value(d, 'verified')}); the record is used`,
-  },
+  PREMIUM_MISMATCH: INSURER_RECORD_USED,
+  POLICY_DETAILS_MISMATCH: INSURER_RECORD_USED,
   DECLARED_FACTS_MISMATCH: {
     blocking: false,
     zh: (d) => `企业申报的${d.fieldZh}（${d.declared}）与登记信息（${d.verified}）不一致，以登记信息为准`,
