@@ -13,13 +13,10 @@ import { creditCode } from '../helpers/fixtures';
 import { as, type ApiClient, type TestStack } from '../helpers/stack';
 
 /** The evaluation page on a data set written into the database, with figures computed by hand. */
-let stack: TestStack;
-let browser: Browser;
-let admin: ApiClient;
-
-browserAndStack((s, b) => ([stack, browser] = [s, b]));
-beforeAll(async () => {
-  admin = await as(stack, { role: 'admin', subject: 'admin-zhao' });
+let stack: TestStack, browser: Browser, admin: ApiClient;
+browserAndStack(async (s, b) => {
+  [stack, browser] = [s, b];
+  admin = await as(s, { role: 'admin', subject: 'admin-zhao' });
 });
 
 /* ---------- the evaluation dashboard on a known data set ---------- */
