@@ -1,113 +1,55 @@
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { defaultProgram } from '../../domain/program';
-import type { ApplicationStatus, Track } from '../../domain/status';
-import { applicationWorkflowId } from '../../workflows/application/contract';
 import { checkPage, signedInPage, browserAndStack } from '../helpers/browser';
+import {
+  applicationRow,
+  enterpriseRow,
+  paymentRow,
+  referralRow,
+  type ApplicationRow,
+} from '../helpers/evaluationRows';
 import { creditCode } from '../helpers/fixtures';
 import { as, type ApiClient, type TestStack } from '../helpers/stack';
 
 /** The evaluation page on a data set written into the database, with figures computed by hand. */
-let stack: TestStack;
-let browser: Browser;
-let admin: ApiClient;
-
-browserAndStack((s, b) => ([stack, browser] = [s, b]));
-beforeAll(async () => {
-  admin = await as(stack, { role: 'admin', subject: 'admin-zhao' });
+let stack: TestStack, browser: Browser, admin: ApiClient;
+browserAndStack(async (s, b) => {
+  [stack, browser] = [s, b];
+  admin = await as(s, { role: 'admin', subject: 'admin-zhao' });
 });
 
 /* ---------- the evaluation dashboard on a known data set ---------- */
 
-async function enterprise(code: string, name: string, mainField: string) {
-  await stack.db.enterprise.create({
-    data: {
-      creditCode: code,
-      name,
-      district: '海淀区',
-      size: 'SMALL',
-      foundedOn: new Date('2018-05-01'),
-      mainField,
-      contactEmail: `${code}@example.com`,
-    },
-  });
-}
+const enterprise = (code: string, name: string, mainField: string) =>
+  enterpriseRow(stack.db, code, name, mainField, { bankAccount: undefined });
 
-async function application(a: {
-  id: string;
-  creditCode: string;
-  track: Track;
-  status: ApplicationStatus;
-  programYear: number;
-  createdAt: string;
-  approvedAt: string;
-  premiumFen: number;
-  sumInsuredFen: number;
-  grantedFen: number;
-  highTech?: boolean;
-}) {
-  await stack.db.application.create({
-    data: {
-      id: a.id,
-      creditCode: a.creditCode,
-      track: a.track,
-      status: a.status,
-      programYear: a.programYear,
-      insurerCode: 'PICC',
-      policyNumber: `P-${a.id}`,
-      productCode: 'PICC-RD-001',
-      policyStartDate: new Date(`${a.programYear}-01-01`),
-      policyEndDate: new Date(`${a.programYear}-12-31`),
-      premiumFen: BigInt(a.premiumFen),
-      paidPremiumFen: BigInt(a.premiumFen),
-      paidAt: new Date(a.createdAt),
-      sumInsuredFen: BigInt(a.sumInsuredFen),
-      grantedFen: BigInt(a.grantedFen),
-      verifiedFacts: a.highTech
-        ? {
-            enterprise: { highTech: { certifiedOn: '2029-11-01', validUntil: '2032-10-31' } },
-            enterpriseVerified: true,
-          }
-        : { enterprise: { highTech: null }, enterpriseVerified: true },
-      approvedAt: new Date(a.approvedAt),
-      createdAt: new Date(a.createdAt),
-      programSnapshot: { ...defaultProgram(a.programYear) },
-      submittedBy: 'applicant-test',
-      workflowId: applicationWorkflowId(a.id),
-      // Marked as started, or the worker's sweep would start workflows for these rows.
-      workflowStartedAt: new Date(a.createdAt),
-    },
+const application = (a: Omit<ApplicationRow, 'verifiedFacts'> & { highTech?: boolean }) => {
+  const { highTech, ...row } = a;
+  return applicationRow(stack.db, {
+    ...row,
+    verifiedFacts: highTech
+      ? {
+          enterprise: { highTech: { certifiedOn: '2029-11-01', validUntil: '2032-10-31' } },
+          enterpriseVerified: true,
+        }
+      : { enterprise: { highTech: null }, enterpriseVerified: true },
   });
-}
+};
 
-async function paid(applicationId: string, amountFen: number, settledAt: string) {
-  await stack.db.payment.create({
-    data: {
-      id: `${applicationId}-pay-1`,
-      applicationId,
-      attempt: 1,
-      amountFen: BigInt(amountFen),
-      payee: { accountNumber: '6216600000000000001' },
-      status: 'SUCCEEDED',
-      settledAt: new Date(settledAt),
-    },
-  });
-}
+const paid = (applicationId: string, amountFen: number, settledAt: string) =>
+  paymentRow(stack.db, [applicationId, 1, 'SUCCEEDED', amountFen, settledAt]);
 
-async function referral(id: string, applicationId: string, status: string, creditLineFen?: number) {
-  await stack.db.bankReferral.create({
-    data: {
-      id,
-      applicationId,
-      bankCode: status === 'GRANTED' ? 'BOB' : 'ICBC-HD',
-      profile: {},
-      status,
-      deadlineAt: new Date('2031-03-01T02:00:00Z'),
-      createdAt: new Date('2031-02-01T02:00:00Z'),
-      creditLineFen: creditLineFen === undefined ? null : BigInt(creditLineFen),
-    },
+const referral = (id: string, applicationId: string, status: string, creditLineFen?: number) =>
+  referralRow(stack.db, {
+    id,
+    applicationId,
+    bankCode: status === 'GRANTED' ? 'BOB' : 'ICBC-HD',
+    status,
+    createdAt: '2031-02-01T02:00:00Z',
+    deadlineAt: '2031-03-01T02:00:00Z',
+    creditLineFen,
   });
-}
 
 describe('evaluation (#/admin/evaluation)', () => {
   it('shows the hand-computed figures of a known year, ECharts charts with data tables, and a CSV in 元', async () => {

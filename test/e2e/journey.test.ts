@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { REQUIRED_DOCUMENTS } from '../../domain/documents';
 import { choose, launchBrowser, pickDate, publicPage, screenshot, signedInPage } from '../helpers/browser';
 import { eventually, startStack, type TestStack } from '../helpers/stack';
-import { newApplicant, PDF } from '../helpers/world';
+import { liveTask, newApplicant, PDF } from '../helpers/world';
 
 /**
  * One application through every role's pages, in the browser only: the applicant applies with its documents,
@@ -48,12 +48,7 @@ const waitForStatus = (id: string, status: string) =>
 /** Opens the task of a queue from the task list (no shortcuts through the database). */
 async function openTaskFromList(page: Page, id: string, queue: string) {
   // The list shows the tasks in the database once they are there.
-  await eventually(
-    () =>
-      stack.db.task.findFirst({ where: { applicationId: id, queue, state: { in: ['OPEN', 'CLAIMED'] } } }),
-    (task) => task !== null,
-    60_000,
-  );
+  await liveTask(stack, id, queue, 60_000);
   await page.goto(`${stack.baseUrl}/#/tasks?queue=${queue}`);
   await page.getByRole('heading', { level: 1, name: '任务列表' }).waitFor();
   const link = page.getByRole('link', { name: id });

@@ -8,13 +8,10 @@ import { approveReviews, newApplicant, submit, type Applicant } from '../helpers
  * applicant (or an administrator) and decided by finance, never by the person who asked; the budget queue's
  * first in line woken from the operations page.
  */
-let stack: TestStack;
-let browser: Browser;
-let admin: ApiClient;
-
-browserAndStack((s, b) => ([stack, browser] = [s, b]));
-beforeAll(async () => {
-  admin = await as(stack, { role: 'admin', subject: 'admin-zhao' });
+let stack: TestStack, browser: Browser, admin: ApiClient;
+browserAndStack(async (s, b) => {
+  [stack, browser] = [s, b];
+  admin = await as(s, { role: 'admin', subject: 'admin-zhao' });
 });
 
 const statusOf = async (id: string) =>

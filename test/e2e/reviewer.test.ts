@@ -3,7 +3,7 @@ import type { Browser, Download, Page } from 'playwright-core';
 import type { Track } from '../../domain/status';
 import { checkPage, choose, fieldError, PHONE, signedInPage, browserAndStack } from '../helpers/browser';
 import { as, eventually, type TestStack } from '../helpers/stack';
-import { newApplicant, submit, type Applicant } from '../helpers/world';
+import { inInitialReview, liveTask, type submit } from '../helpers/world';
 
 let stack: TestStack;
 let browser: Browser;
@@ -13,29 +13,9 @@ browserAndStack((s, b) => ([stack, browser] = [s, b]));
 /** Inclusive small firms of the test world are registered at 中关村街道: that office does their first review. */
 const STREET = 'street:中关村街道';
 
-async function inReview(
-  track: Track = 'INCLUSIVE',
-  opts: Parameters<typeof submit>[3] = {},
-): Promise<{ a: Applicant; id: string }> {
-  const a = await newApplicant(stack, track);
-  const res = await submit(stack, a, track, opts);
-  expect(res.status).toBe(201);
-  const id = res.body.id as string;
-  await eventually(
-    () => a.client.get(`/api/v1/applications/${id}`),
-    (r) => r.body.currentTask?.queue === 'initial-review',
-  );
-  return { a, id };
-}
-
-async function taskOf(id: string, queue: string) {
-  const task = await eventually(
-    () =>
-      stack.db.task.findFirst({ where: { applicationId: id, queue, state: { in: ['OPEN', 'CLAIMED'] } } }),
-    (t) => t !== null,
-  );
-  return task!;
-}
+const inReview = (track: Track = 'INCLUSIVE', opts: Parameters<typeof submit>[3] = {}) =>
+  inInitialReview(stack, track, opts);
+const taskOf = (id: string, queue: string) => liveTask(stack, id, queue);
 
 const statusOf = async (id: string) =>
   (await stack.db.application.findUniqueOrThrow({ where: { id }, select: { status: true } })).status;

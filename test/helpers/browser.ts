@@ -210,14 +210,14 @@ export async function publicPage(
  * started before its tests and stopped after them. `use` receives them once they run.
  */
 export function browserAndStack(
-  use: (stack: TestStack, browser: Browser) => void,
+  use: (stack: TestStack, browser: Browser) => unknown,
   env: Record<string, string> = {},
 ): void {
   let started: [TestStack, Browser] | undefined;
   beforeAll(async () => {
     const [stack, browser] = await Promise.all([startStack(env), launchBrowser()]);
     started = [stack, browser];
-    use(stack, browser);
+    await use(stack, browser);
   });
   afterAll(async () => {
     await started?.[1].close();

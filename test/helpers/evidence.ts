@@ -1,5 +1,5 @@
 /**
- * What proves that nothing more is coming, without waiting a fixed time for it:
+ * What proves that nothing more is coming, or that nothing changed, without waiting a fixed time for it:
  * - a workflow whose history has settled: its last workflow task is done and it started nothing that is
  *   still to complete (no activity, child or signal in flight; a timer may run), so the signals it has
  *   received are handled and every step it could take by itself is taken;
@@ -101,4 +101,18 @@ export async function searchAttributeOf(
     ok,
     timeoutMs,
   );
+}
+
+/** Every row of every table of the database, as text: equal before and after means nothing changed. */
+export async function databaseFingerprint(db: Db): Promise<string> {
+  const tables = await db.$queryRaw<{ t: string }[]>`
+    SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
+  const parts: string[] = [];
+  for (const { t } of tables) {
+    const [row] = await db.$queryRawUnsafe<{ h: string | null }[]>(
+      `SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM "${t.replace(/"/g, '')}" x`,
+    );
+    parts.push(`${t}:${row?.h ?? ''}`);
+  }
+  return parts.join('\n');
 }

@@ -142,3 +142,26 @@ export function withPolicy(i: RulesInput, changes: Partial<PolicyFacts>): RulesI
   const p = { ...i.policy.declared, ...changes };
   return { ...i, policy: { insurer: p, declared: p } };
 }
+
+/**
+ * The input of an enterprise that has not applied, as a campaign judges it: its registry facts as declared,
+ * the policy as the insurer would record it, no documents and no history.
+ */
+export function prospectInput(
+  a: { track: Track; asOf: string; program: RulesInput['program']; facts: EnterpriseFacts },
+  product: CatalogProduct,
+  policy: PolicyFacts,
+): RulesInput {
+  return {
+    track: a.track,
+    program: a.program,
+    submittedAt: a.asOf,
+    creditCode: a.facts.creditCode,
+    enterprise: { registry: a.facts, declared: a.facts },
+    product,
+    policy: { insurer: policy, declared: policy },
+    policyInOtherLiveApplication: false,
+    documents: null,
+    history: [],
+  };
+}

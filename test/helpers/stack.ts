@@ -225,6 +225,21 @@ export class ApiClient {
   }
 }
 
+/**
+ * One stack for the test file: started before its tests, handed to `ready` (to keep it, sign in), stopped
+ * after them.
+ */
+export function stackPerFile(ready: (stack: TestStack) => unknown, env: Record<string, string> = {}): void {
+  let started: TestStack | undefined;
+  beforeAll(async () => {
+    started = await startStack(env);
+    await ready(started);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+}
+
 /** A client acting as the given caller, with a token from the dev-token endpoint. */
 export async function as(
   stack: TestStack,

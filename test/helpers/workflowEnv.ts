@@ -1,3 +1,4 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
 import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
@@ -43,6 +44,18 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
     ),
   });
   return env;
+}
+
+/** One time-skipping test server for the test file, handed to `ready`, torn down after the file's tests. */
+export function timeSkippingEnvPerFile(ready: (env: TestWorkflowEnvironment) => unknown): void {
+  let started: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    started = await timeSkippingEnv();
+    await ready(started);
+  });
+  afterAll(async () => {
+    await started?.teardown();
+  });
 }
 
 /** In-memory stand-ins for the activities: they record what the workflow asked for. */
@@ -186,7 +199,8 @@ export function workflowInput(overrides: Partial<ApplicationWorkflowInput> = {})
   };
 }
 
-export async function testWorker(env: TestWorkflowEnvironment, fakes: FakeActivities) {
+/** A worker of its own task queue running the activities `fakes` builds. */
+export async function testWorker(env: TestWorkflowEnvironment, fakes: { build(): Partial<Activities> }) {
   const taskQueue = `wf-${randomBytes(4).toString('hex')}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -234,4 +248,15 @@ export async function sharedWorker(env: TestWorkflowEnvironment) {
       await running;
     },
   };
+}
+
+/** The failure type of the update `p` waits for, which the workflow must refuse (throws if it accepts it). */
+export async function refusal(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string }).type;
+    throw err;
+  }
+  throw new Error('update was accepted');
 }

@@ -202,3 +202,35 @@ export async function approvedApplication(stack: TestStack): Promise<{ id: strin
   );
   return { id, a };
 }
+
+/**
+ * A new applicant's application, submitted and waiting in initial review (`view`: the applicant's view of it
+ * then). `opts.facts` change the registry's record of the enterprise; the other options are `submit`'s.
+ */
+export async function inInitialReview(
+  stack: TestStack,
+  track: Track = 'INCLUSIVE',
+  opts: Parameters<typeof submit>[3] & { facts?: Partial<EnterpriseFacts> } = {},
+) {
+  const { facts, ...submitOpts } = opts;
+  const a = await newApplicant(stack, track, facts);
+  const res = await submit(stack, a, track, submitOpts);
+  expect(res.status).toBe(201);
+  const id = res.body.id as string;
+  const view = await eventually(
+    () => a.client.get(`/api/v1/applications/${id}`),
+    (r) => r.body.currentTask?.queue === 'initial-review',
+  );
+  return { a, id, view };
+}
+
+/** The application's task of the queue once it is open (or already claimed). */
+export async function liveTask(stack: TestStack, id: string, queue: string, timeoutMs?: number) {
+  const task = await eventually(
+    () =>
+      stack.db.task.findFirst({ where: { applicationId: id, queue, state: { in: ['OPEN', 'CLAIMED'] } } }),
+    (t) => t !== null,
+    timeoutMs,
+  );
+  return task!;
+}

@@ -1,17 +1,13 @@
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { bankMatchingWorkflowId } from '../../workflows/bankMatching/contract';
 import { settledHistory } from '../helpers/evidence';
-import { type ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
+import { type ApiClient, as, eventually, type TestStack, stackPerFile } from '../helpers/stack';
 import { approveReviews, newApplicant, submit, type Applicant } from '../helpers/world';
 
-let stack: TestStack;
-let admin: ApiClient;
-beforeAll(async () => {
-  stack = await startStack();
-  admin = await as(stack, { role: 'admin' });
-});
-afterAll(async () => {
-  await stack?.stop();
+let stack: TestStack, admin: ApiClient;
+stackPerFile(async (s) => {
+  stack = s;
+  admin = await as(s, { role: 'admin' });
 });
 
 const statusOf = async (id: string) =>

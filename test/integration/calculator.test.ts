@@ -4,8 +4,9 @@ import { shanghaiDate } from '../../domain/calendar';
 import type { Track } from '../../domain/status';
 import { SEED_CREDIT_CODES, SEED_ENTERPRISES } from '../../dev/simulators/seed';
 import { creditCode, enterpriseBody } from '../helpers/fixtures';
-import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
+import { ApiClient, as, eventually, type TestStack, stackPerFile } from '../helpers/stack';
 import { approveReviews, newApplicant, setBehaviour, submit, type Applicant } from '../helpers/world';
+import { databaseFingerprint } from '../helpers/evidence';
 
 const RATE_LIMIT = 5;
 
@@ -13,14 +14,14 @@ let stack: TestStack;
 let anon: ApiClient;
 /** Staff may name any enterprise by its credit code (the registry's facts). */
 let staff: ApiClient;
-beforeAll(async () => {
-  stack = await startStack({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) });
-  anon = new ApiClient(stack.baseUrl);
-  staff = await as(stack, { role: 'reviewer', org: 'committee' });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+stackPerFile(
+  async (s) => {
+    stack = s;
+    anon = new ApiClient(s.baseUrl);
+    staff = await as(s, { role: 'reviewer', org: 'committee' });
+  },
+  { PUBLIC_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) },
+);
 afterEach(async () => {
   await setBehaviour(stack, 'registry', { mode: 'normal' });
 });
@@ -32,22 +33,22 @@ const newClientAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomI
 const calculate = (body: unknown, opts: { as?: ApiClient; from?: string } = {}) =>
   (opts.as ?? anon).post('/api/v1/calculator', body, { 'x-forwarded-for': opts.from ?? newClientAddress() });
 
+/** Facts a visitor declares of a small integrated-circuit firm, a national SRDI one. */
+const DECLARED_IC_FIRM = {
+  name: '北京芯未来科技有限公司',
+  district: '海淀区',
+  size: 'SMALL',
+  foundedOn: '2020-05-01',
+  mainField: 'INTEGRATED_CIRCUIT',
+  techSmeValidUntil: '2030-12-31',
+  srdiLevel: 'NATIONAL',
+  srdiValidUntil: '2030-12-31',
+};
+
 const trackOf = (answer: any, track: Track) =>
   (answer.tracks as any[]).find((t: { track: Track }) => t.track === track);
 
-/** Every row of every table, as text: equal before and after means nothing changed. */
-async function fingerprint(): Promise<string> {
-  const tables = await stack.db.$queryRaw<{ t: string }[]>`
-    SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
-  const parts: string[] = [];
-  for (const { t } of tables) {
-    const [row] = await stack.db.$queryRawUnsafe<{ h: string | null }[]>(
-      `SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM "${t.replace(/"/g, '')}" x`,
-    );
-    parts.push(`${t}:${row?.h ?? ''}`);
-  }
-  return parts.join('\n');
-}
+const fingerprint = () => databaseFingerprint(stack.db);
 
 /** A policy bought today, paid now: what the calculator assumes for a planned premium. */
 function plannedPolicy(insurerCode: string, productCode: string, premiumFen: number) {
@@ -175,16 +176,7 @@ describe('the eligibility calculator (政策计算器)', () => {
       plannedPremiumFen: 8_500_000,
     });
     const declared = await calculate({
-      facts: {
-        name: '北京芯未来科技有限公司',
-        district: '海淀区',
-        size: 'SMALL',
-        foundedOn: '2020-05-01',
-        mainField: 'INTEGRATED_CIRCUIT',
-        techSmeValidUntil: '2030-12-31',
-        srdiLevel: 'NATIONAL',
-        srdiValidUntil: '2030-12-31',
-      },
+      facts: DECLARED_IC_FIRM,
       plannedPremiumFen: 1_000_000,
     });
     expect(declared.status).toBe(200);
@@ -403,16 +395,7 @@ describe('the eligibility calculator (政策计算器)', () => {
 
   it('answers every track for declared facts, with the catalog product that gives the most', async () => {
     const res = await calculate({
-      facts: {
-        name: '北京芯未来科技有限公司',
-        district: '海淀区',
-        size: 'SMALL',
-        foundedOn: '2020-05-01',
-        mainField: 'INTEGRATED_CIRCUIT',
-        techSmeValidUntil: '2030-12-31',
-        srdiLevel: 'NATIONAL',
-        srdiValidUntil: '2030-12-31',
-      },
+      facts: DECLARED_IC_FIRM,
       plannedPremiumFen: 1_000_000,
     });
     expect(res.status).toBe(200);

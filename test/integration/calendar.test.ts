@@ -2,19 +2,16 @@ import { createCalendarActivities } from '../../activities/calendar';
 import { shanghaiDate, shanghaiYear } from '../../domain/calendar';
 import { packagedCalendar } from '../../data/calendar';
 import { calendarProvider, overlayCalendar, type CalendarYearDays } from '../../data/calendarStore';
-import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
+import { ApiClient, as, eventually, stackPerFile, type TestStack } from '../helpers/stack';
 import { newApplicant, submit } from '../helpers/world';
 
 let stack: TestStack;
 let admin: ApiClient;
 let anon: ApiClient;
-beforeAll(async () => {
-  stack = await startStack();
-  admin = await as(stack, { role: 'admin', subject: 'admin-wang' });
-  anon = new ApiClient(stack.baseUrl);
-});
-afterAll(async () => {
-  await stack?.stop();
+stackPerFile(async (s) => {
+  stack = s;
+  admin = await as(s, { role: 'admin', subject: 'admin-wang' });
+  anon = new ApiClient(s.baseUrl);
 });
 
 const packaged = packagedCalendar();

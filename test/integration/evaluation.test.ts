@@ -1,9 +1,18 @@
 import { defaultProgram } from '../../domain/program';
-import type { ApplicationStatus, Track } from '../../domain/status';
-import { applicationWorkflowId } from '../../workflows/application/contract';
 import { recentEvaluationReport } from '../../data/evaluation';
+import { EVALUATION_2031 } from '../helpers/evaluationFigures';
+import {
+  applicationRow,
+  enterpriseRow,
+  highTechFacts as highTech,
+  paymentRow,
+  referralRow,
+  surveyRow,
+  type ApplicationRow,
+  type PaymentRow,
+} from '../helpers/evaluationRows';
 import { creditCode } from '../helpers/fixtures';
-import { ApiClient, as, startStack, type TestStack } from '../helpers/stack';
+import { ApiClient, as, stackPerFile, type TestStack } from '../helpers/stack';
 
 /**
  * A known data set written straight into the database, and every figure of the evaluation checked against
@@ -22,137 +31,178 @@ const E5 = creditCode(); // only a rejected and a withdrawn application
 const E6 = creditCode(); // only an application still in final approval
 const E7 = creditCode(); // new energy, high-tech certificate expired in 2030
 
-const highTech = (certifiedOn: string, validUntil: string) => ({
-  enterprise: { highTech: { certifiedOn, validUntil } },
-  enterpriseVerified: true,
-  policyVerified: true,
-});
+const APPLICATIONS: ApplicationRow[] = [
+  // --- 2030 (the year before): E1 twice; premium 300 000 (Nov 200 000, Dec 100 000)
+  {
+    id: 'HD-2030-T0001',
+    creditCode: E1,
+    track: 'INCLUSIVE',
+    status: 'CLOSED',
+    programYear: 2030,
+    createdAt: '2030-11-10T02:00:00Z',
+    approvedAt: '2030-11-20T02:00:00Z',
+    premiumFen: 200_000,
+    sumInsuredFen: 50_000_000,
+    grantedFen: 200_000,
+  },
+  {
+    id: 'HD-2030-T0002',
+    creditCode: E1,
+    track: 'INCLUSIVE',
+    status: 'PAID',
+    programYear: 2030,
+    createdAt: '2030-12-05T02:00:00Z',
+    approvedAt: '2030-12-10T02:00:00Z',
+    premiumFen: 100_000,
+    sumInsuredFen: 30_000_000,
+    grantedFen: 100_000,
+  },
+  // --- 2031
+  // Submitted 2031-01-01 00:30 in Shanghai (still 2030 in UTC): January 2031. New; high-tech.
+  {
+    id: 'HD-2031-T0101',
+    creditCode: E2,
+    track: 'FRONTIER',
+    status: 'PAID',
+    programYear: 2031,
+    createdAt: '2030-12-31T16:30:00Z',
+    approvedAt: '2031-01-20T02:00:00Z',
+    premiumFen: 1_000_000,
+    sumInsuredFen: 300_000_000,
+    grantedFen: 500_000,
+    verifiedFacts: highTech('2029-11-01', '2032-10-31'),
+  },
+  // Submitted 2031-04-01 00:30 in Shanghai: April (Q2). New. Paid on the second attempt (below).
+  {
+    id: 'HD-2031-T0102',
+    creditCode: E3,
+    track: 'SRDI',
+    status: 'TRACKING',
+    programYear: 2031,
+    createdAt: '2031-03-31T16:30:00Z',
+    approvedAt: '2031-04-15T02:00:00Z',
+    premiumFen: 400_000,
+    sumInsuredFen: 100_000_000,
+    grantedFen: 200_000,
+    verifiedFacts: { enterprise: { highTech: null }, enterpriseVerified: true },
+  },
+  // March. E1 is not new. Paid 2032-01-01 00:30 Shanghai: not in 2031's payments.
+  {
+    id: 'HD-2031-T0103',
+    creditCode: E1,
+    track: 'INCLUSIVE',
+    status: 'PAID',
+    programYear: 2031,
+    createdAt: '2031-03-10T02:00:00Z',
+    approvedAt: '2031-03-20T02:00:00Z',
+    premiumFen: 250_000,
+    sumInsuredFen: 80_000_000,
+    grantedFen: 250_000,
+  },
+  // March. New (E4's first approval). In the public notice, nothing paid.
+  {
+    id: 'HD-2031-T0104',
+    creditCode: E4,
+    track: 'INCLUSIVE',
+    status: 'IN_PUBLIC_NOTICE',
+    programYear: 2031,
+    createdAt: '2031-03-15T02:00:00Z',
+    approvedAt: '2031-03-25T02:00:00Z',
+    premiumFen: 250_000,
+    sumInsuredFen: 60_000_000,
+    grantedFen: 250_000,
+  },
+  // July. E4 again: not new.
+  {
+    id: 'HD-2031-T0105',
+    creditCode: E4,
+    track: 'INCLUSIVE',
+    status: 'APPROVED',
+    programYear: 2031,
+    createdAt: '2031-07-01T02:00:00Z',
+    approvedAt: '2031-07-10T02:00:00Z',
+    premiumFen: 150_000,
+    sumInsuredFen: 40_000_000,
+    grantedFen: 150_000,
+  },
+  // Not insured: rejected (never approved), withdrawn during the notice, still in final approval.
+  {
+    id: 'HD-2031-T0106',
+    creditCode: E5,
+    track: 'SRDI',
+    status: 'REJECTED',
+    programYear: 2031,
+    createdAt: '2031-05-01T02:00:00Z',
+    premiumFen: 999_999,
+    sumInsuredFen: 999_999_999,
+  },
+  {
+    id: 'HD-2031-T0107',
+    creditCode: E5,
+    track: 'INCLUSIVE',
+    status: 'WITHDRAWN',
+    programYear: 2031,
+    createdAt: '2031-05-02T02:00:00Z',
+    approvedAt: '2031-05-10T02:00:00Z',
+    premiumFen: 888_888,
+    sumInsuredFen: 888_888_888,
+    grantedFen: 100_000,
+  },
+  {
+    id: 'HD-2031-T0108',
+    creditCode: E6,
+    track: 'FRONTIER',
+    status: 'FINAL_APPROVAL',
+    programYear: 2031,
+    createdAt: '2031-06-01T02:00:00Z',
+    premiumFen: 777_777,
+    sumInsuredFen: 777_777_777,
+  },
+  // October. New; its high-tech certificate ran out in 2030. Payment failed.
+  {
+    id: 'HD-2031-T0109',
+    creditCode: E7,
+    track: 'SRDI',
+    status: 'PAYMENT_FAILED',
+    programYear: 2031,
+    createdAt: '2031-10-08T02:00:00Z',
+    approvedAt: '2031-10-20T02:00:00Z',
+    premiumFen: 500_000,
+    sumInsuredFen: 200_000_000,
+    grantedFen: 250_000,
+    verifiedFacts: highTech('2027-06-30', '2030-06-29'),
+  },
+  // October. E2 again: not new, high-tech counted once. Payment in flight.
+  {
+    id: 'HD-2031-T0110',
+    creditCode: E2,
+    track: 'FRONTIER',
+    status: 'DISBURSING',
+    programYear: 2031,
+    createdAt: '2031-10-09T02:00:00Z',
+    approvedAt: '2031-11-01T02:00:00Z',
+    premiumFen: 600_000,
+    sumInsuredFen: 250_000_000,
+    grantedFen: 300_000,
+    verifiedFacts: highTech('2029-11-01', '2032-10-31'),
+  },
+];
 
-async function enterprise(code: string, name: string, mainField: string) {
-  await stack.db.enterprise.create({
-    data: {
-      creditCode: code,
-      name,
-      district: '海淀区',
-      size: 'SMALL',
-      foundedOn: new Date('2018-05-01'),
-      mainField,
-      contactEmail: `${code}@example.com`,
-      bankAccount: { bankName: '中国银行', accountName: name, accountNumber: '6216600000000000001' },
-    },
-  });
-}
+const PAYMENTS: PaymentRow[] = [
+  ['HD-2030-T0001', 1, 'SUCCEEDED', 200_000, '2030-12-01T02:00:00Z'],
+  // Paid in 2031: counts in 2031's subsidies paid (cash basis), settled at the same instant as T0101's.
+  ['HD-2030-T0002', 1, 'SUCCEEDED', 100_000, '2031-02-10T03:00:00Z'],
+  ['HD-2031-T0101', 1, 'SUCCEEDED', 500_000, '2031-02-10T03:00:00Z'],
+  // T0102 paid on the second attempt, 1 May 01:00 Shanghai.
+  ['HD-2031-T0102', 1, 'FAILED', 200_000, '2031-04-28T02:00:00Z'],
+  ['HD-2031-T0102', 2, 'SUCCEEDED', 200_000, '2031-04-30T17:00:00Z'],
+  ['HD-2031-T0103', 1, 'SUCCEEDED', 250_000, '2031-12-31T16:30:00Z'],
+  ['HD-2031-T0109', 1, 'FAILED', 250_000, '2031-10-30T02:00:00Z'],
+  ['HD-2031-T0110', 1, 'PENDING', 300_000],
+];
 
-async function application(a: {
-  id: string;
-  creditCode: string;
-  track: Track;
-  status: ApplicationStatus;
-  programYear: number;
-  createdAt: string;
-  approvedAt?: string;
-  premiumFen: number;
-  sumInsuredFen: number;
-  grantedFen?: number;
-  verifiedFacts?: object;
-}) {
-  await stack.db.application.create({
-    data: {
-      id: a.id,
-      creditCode: a.creditCode,
-      track: a.track,
-      status: a.status,
-      programYear: a.programYear,
-      insurerCode: 'PICC',
-      policyNumber: `P-${a.id}`,
-      productCode: 'PICC-RD-001',
-      policyStartDate: new Date(`${a.programYear}-01-01`),
-      policyEndDate: new Date(`${a.programYear}-12-31`),
-      premiumFen: BigInt(a.premiumFen),
-      paidPremiumFen: BigInt(a.premiumFen),
-      paidAt: new Date(a.createdAt),
-      sumInsuredFen: BigInt(a.sumInsuredFen),
-      grantedFen: a.grantedFen === undefined ? null : BigInt(a.grantedFen),
-      verifiedFacts: a.verifiedFacts,
-      approvedAt: a.approvedAt ? new Date(a.approvedAt) : null,
-      createdAt: new Date(a.createdAt),
-      programSnapshot: { ...defaultProgram(a.programYear) },
-      submittedBy: 'applicant-test',
-      workflowId: applicationWorkflowId(a.id),
-      // Marked as started, or the worker's sweep would start workflows for these rows.
-      workflowStartedAt: new Date(a.createdAt),
-    },
-  });
-}
-
-async function payment(
-  applicationId: string,
-  attempt: number,
-  status: 'SUCCEEDED' | 'FAILED' | 'PENDING',
-  amountFen: number,
-  settledAt?: string,
-) {
-  await stack.db.payment.create({
-    data: {
-      id: `${applicationId}-pay-${attempt}`,
-      applicationId,
-      attempt,
-      amountFen: BigInt(amountFen),
-      payee: { accountNumber: '6216600000000000001' },
-      status,
-      settledAt: settledAt ? new Date(settledAt) : null,
-    },
-  });
-}
-
-async function referral(
-  id: string,
-  applicationId: string,
-  bankCode: string,
-  status: string,
-  createdAt: string,
-  creditLineFen?: number,
-) {
-  await stack.db.bankReferral.create({
-    data: {
-      id,
-      applicationId,
-      bankCode,
-      profile: {},
-      status,
-      deadlineAt: new Date(Date.parse(createdAt) + 14 * 86_400_000),
-      createdAt: new Date(createdAt),
-      creditLineFen: creditLineFen === undefined ? null : BigInt(creditLineFen),
-    },
-  });
-}
-
-async function survey(
-  applicationId: string,
-  round: number,
-  sentAt: string,
-  answer?: { claimsFiled: number; claimsPaidFen: number; loansObtainedFen: number },
-) {
-  await stack.db.survey.create({
-    data: {
-      applicationId,
-      round,
-      sentAt: new Date(sentAt),
-      ...(answer
-        ? {
-            answeredAt: new Date(Date.parse(sentAt) + 86_400_000),
-            rdProgress: '进展顺利',
-            claimsFiled: answer.claimsFiled,
-            claimsPaidFen: BigInt(answer.claimsPaidFen),
-            loansObtainedFen: BigInt(answer.loansObtainedFen),
-          }
-        : {}),
-    },
-  });
-}
-
-beforeAll(async () => {
-  stack = await startStack();
+stackPerFile(async (s) => {
+  stack = s;
   admin = await as(stack, { role: 'admin' });
 
   // 2031: a small denominator for the coverage and targets of our own.
@@ -166,361 +216,52 @@ beforeAll(async () => {
   const { evaluationTargets: _t, followUpMonths: _f, ...older } = defaultProgram(2030);
   await stack.db.program.create({ data: { year: 2030, config: older, updatedBy: 'migration' } });
 
-  await enterprise(E1, '北京甲智能科技有限公司', 'ARTIFICIAL_INTELLIGENCE');
-  await enterprise(E2, '北京乙芯片有限公司', 'INTEGRATED_CIRCUIT');
-  await enterprise(E3, '北京丙生物医药有限公司', 'BIOMEDICINE');
-  await enterprise(E4, '北京丁智能有限公司', 'ARTIFICIAL_INTELLIGENCE');
-  await enterprise(E5, '北京戊有限公司', 'OTHER');
-  await enterprise(E6, '北京己有限公司', 'OTHER');
-  await enterprise(E7, '北京庚新能源有限公司', 'NEW_ENERGY');
-
-  // --- 2030 (the year before): E1 twice; premium 300 000 (Nov 200 000, Dec 100 000)
-  await application({
-    id: 'HD-2030-T0001',
-    creditCode: E1,
-    track: 'INCLUSIVE',
-    status: 'CLOSED',
-    programYear: 2030,
-    createdAt: '2030-11-10T02:00:00Z',
-    approvedAt: '2030-11-20T02:00:00Z',
-    premiumFen: 200_000,
-    sumInsuredFen: 50_000_000,
-    grantedFen: 200_000,
-  });
-  await application({
-    id: 'HD-2030-T0002',
-    creditCode: E1,
-    track: 'INCLUSIVE',
-    status: 'PAID',
-    programYear: 2030,
-    createdAt: '2030-12-05T02:00:00Z',
-    approvedAt: '2030-12-10T02:00:00Z',
-    premiumFen: 100_000,
-    sumInsuredFen: 30_000_000,
-    grantedFen: 100_000,
-  });
-  await payment('HD-2030-T0001', 1, 'SUCCEEDED', 200_000, '2030-12-01T02:00:00Z');
-  // Paid in 2031: counts in 2031's subsidies paid (cash basis), settled at the same instant as T0101's.
-  await payment('HD-2030-T0002', 1, 'SUCCEEDED', 100_000, '2031-02-10T03:00:00Z');
-
-  // --- 2031
-  // Submitted 2031-01-01 00:30 in Shanghai (still 2030 in UTC): January 2031. New; high-tech.
-  await application({
-    id: 'HD-2031-T0101',
-    creditCode: E2,
-    track: 'FRONTIER',
-    status: 'PAID',
-    programYear: 2031,
-    createdAt: '2030-12-31T16:30:00Z',
-    approvedAt: '2031-01-20T02:00:00Z',
-    premiumFen: 1_000_000,
-    sumInsuredFen: 300_000_000,
-    grantedFen: 500_000,
-    verifiedFacts: highTech('2029-11-01', '2032-10-31'),
-  });
-  await payment('HD-2031-T0101', 1, 'SUCCEEDED', 500_000, '2031-02-10T03:00:00Z');
-  // Submitted 2031-04-01 00:30 in Shanghai: April (Q2). New. Paid on the second attempt, 1 May 01:00 Shanghai.
-  await application({
-    id: 'HD-2031-T0102',
-    creditCode: E3,
-    track: 'SRDI',
-    status: 'TRACKING',
-    programYear: 2031,
-    createdAt: '2031-03-31T16:30:00Z',
-    approvedAt: '2031-04-15T02:00:00Z',
-    premiumFen: 400_000,
-    sumInsuredFen: 100_000_000,
-    grantedFen: 200_000,
-    verifiedFacts: { enterprise: { highTech: null }, enterpriseVerified: true },
-  });
-  await payment('HD-2031-T0102', 1, 'FAILED', 200_000, '2031-04-28T02:00:00Z');
-  await payment('HD-2031-T0102', 2, 'SUCCEEDED', 200_000, '2031-04-30T17:00:00Z');
-  // March. E1 is not new. Paid 2032-01-01 00:30 Shanghai: not in 2031's payments.
-  await application({
-    id: 'HD-2031-T0103',
-    creditCode: E1,
-    track: 'INCLUSIVE',
-    status: 'PAID',
-    programYear: 2031,
-    createdAt: '2031-03-10T02:00:00Z',
-    approvedAt: '2031-03-20T02:00:00Z',
-    premiumFen: 250_000,
-    sumInsuredFen: 80_000_000,
-    grantedFen: 250_000,
-  });
-  await payment('HD-2031-T0103', 1, 'SUCCEEDED', 250_000, '2031-12-31T16:30:00Z');
-  // March. New (E4's first approval). In the public notice, nothing paid.
-  await application({
-    id: 'HD-2031-T0104',
-    creditCode: E4,
-    track: 'INCLUSIVE',
-    status: 'IN_PUBLIC_NOTICE',
-    programYear: 2031,
-    createdAt: '2031-03-15T02:00:00Z',
-    approvedAt: '2031-03-25T02:00:00Z',
-    premiumFen: 250_000,
-    sumInsuredFen: 60_000_000,
-    grantedFen: 250_000,
-  });
-  // July. E4 again: not new.
-  await application({
-    id: 'HD-2031-T0105',
-    creditCode: E4,
-    track: 'INCLUSIVE',
-    status: 'APPROVED',
-    programYear: 2031,
-    createdAt: '2031-07-01T02:00:00Z',
-    approvedAt: '2031-07-10T02:00:00Z',
-    premiumFen: 150_000,
-    sumInsuredFen: 40_000_000,
-    grantedFen: 150_000,
-  });
-  // Not insured: rejected (never approved), withdrawn during the notice, still in final approval.
-  await application({
-    id: 'HD-2031-T0106',
-    creditCode: E5,
-    track: 'SRDI',
-    status: 'REJECTED',
-    programYear: 2031,
-    createdAt: '2031-05-01T02:00:00Z',
-    premiumFen: 999_999,
-    sumInsuredFen: 999_999_999,
-  });
-  await application({
-    id: 'HD-2031-T0107',
-    creditCode: E5,
-    track: 'INCLUSIVE',
-    status: 'WITHDRAWN',
-    programYear: 2031,
-    createdAt: '2031-05-02T02:00:00Z',
-    approvedAt: '2031-05-10T02:00:00Z',
-    premiumFen: 888_888,
-    sumInsuredFen: 888_888_888,
-    grantedFen: 100_000,
-  });
-  await application({
-    id: 'HD-2031-T0108',
-    creditCode: E6,
-    track: 'FRONTIER',
-    status: 'FINAL_APPROVAL',
-    programYear: 2031,
-    createdAt: '2031-06-01T02:00:00Z',
-    premiumFen: 777_777,
-    sumInsuredFen: 777_777_777,
-  });
-  // October. New; its high-tech certificate ran out in 2030. Payment failed.
-  await application({
-    id: 'HD-2031-T0109',
-    creditCode: E7,
-    track: 'SRDI',
-    status: 'PAYMENT_FAILED',
-    programYear: 2031,
-    createdAt: '2031-10-08T02:00:00Z',
-    approvedAt: '2031-10-20T02:00:00Z',
-    premiumFen: 500_000,
-    sumInsuredFen: 200_000_000,
-    grantedFen: 250_000,
-    verifiedFacts: highTech('2027-06-30', '2030-06-29'),
-  });
-  await payment('HD-2031-T0109', 1, 'FAILED', 250_000, '2031-10-30T02:00:00Z');
-  // October. E2 again: not new, high-tech counted once. Payment in flight.
-  await application({
-    id: 'HD-2031-T0110',
-    creditCode: E2,
-    track: 'FRONTIER',
-    status: 'DISBURSING',
-    programYear: 2031,
-    createdAt: '2031-10-09T02:00:00Z',
-    approvedAt: '2031-11-01T02:00:00Z',
-    premiumFen: 600_000,
-    sumInsuredFen: 250_000_000,
-    grantedFen: 300_000,
-    verifiedFacts: highTech('2029-11-01', '2032-10-31'),
-  });
-  await payment('HD-2031-T0110', 1, 'PENDING', 300_000);
+  for (const [code, name, field] of [
+    [E1, '北京甲智能科技有限公司', 'ARTIFICIAL_INTELLIGENCE'],
+    [E2, '北京乙芯片有限公司', 'INTEGRATED_CIRCUIT'],
+    [E3, '北京丙生物医药有限公司', 'BIOMEDICINE'],
+    [E4, '北京丁智能有限公司', 'ARTIFICIAL_INTELLIGENCE'],
+    [E5, '北京戊有限公司', 'OTHER'],
+    [E6, '北京己有限公司', 'OTHER'],
+    [E7, '北京庚新能源有限公司', 'NEW_ENERGY'],
+  ] as const)
+    await enterpriseRow(stack.db, code, name, field);
+  for (const a of APPLICATIONS) await applicationRow(stack.db, a);
+  for (const p of PAYMENTS) await paymentRow(stack.db, p);
 
   // Bank referrals: five created in 2031 (two granted: 300 000 000 + 50 000 000), one before, one after.
-  await referral('R1', 'HD-2031-T0101', 'BOB', 'GRANTED', '2031-02-01T02:00:00Z', 300_000_000);
-  await referral('R2', 'HD-2031-T0101', 'ICBC-HD', 'DECLINED', '2031-02-01T02:00:00Z');
-  await referral('R3', 'HD-2031-T0104', 'BOB', 'GRANTED', '2031-04-01T02:00:00Z', 50_000_000);
-  await referral('R4', 'HD-2031-T0104', 'ICBC-HD', 'EXPIRED', '2031-04-01T02:00:00Z');
-  await referral('R5', 'HD-2031-T0105', 'BOB', 'SENT', '2031-07-15T02:00:00Z');
-  await referral('R6', 'HD-2030-T0001', 'BOB', 'GRANTED', '2030-12-01T02:00:00Z', 999_000_000);
-  await referral('R7', 'HD-2031-T0110', 'BOB', 'GRANTED', '2031-12-31T16:30:00Z', 888_000_000);
+  for (const [id, applicationId, bankCode, status, createdAt, creditLineFen] of [
+    ['R1', 'HD-2031-T0101', 'BOB', 'GRANTED', '2031-02-01T02:00:00Z', 300_000_000],
+    ['R2', 'HD-2031-T0101', 'ICBC-HD', 'DECLINED', '2031-02-01T02:00:00Z'],
+    ['R3', 'HD-2031-T0104', 'BOB', 'GRANTED', '2031-04-01T02:00:00Z', 50_000_000],
+    ['R4', 'HD-2031-T0104', 'ICBC-HD', 'EXPIRED', '2031-04-01T02:00:00Z'],
+    ['R5', 'HD-2031-T0105', 'BOB', 'SENT', '2031-07-15T02:00:00Z'],
+    ['R6', 'HD-2030-T0001', 'BOB', 'GRANTED', '2030-12-01T02:00:00Z', 999_000_000],
+    ['R7', 'HD-2031-T0110', 'BOB', 'GRANTED', '2031-12-31T16:30:00Z', 888_000_000],
+  ] as const)
+    await referralRow(stack.db, { id, applicationId, bankCode, status, createdAt, creditLineFen });
 
   // Surveys sent in 2031: three, two answered; the fourth is sent on 2032-01-01 in Shanghai.
-  await survey('HD-2030-T0001', 1, '2031-05-20T02:00:00Z', {
-    claimsFiled: 2,
-    claimsPaidFen: 1_000_000,
-    loansObtainedFen: 5_000_000,
+  const answered = (claimsFiled: number, claimsPaidFen: number, loansObtainedFen: number) => ({
+    claimsFiled,
+    claimsPaidFen,
+    loansObtainedFen,
   });
-  await survey('HD-2031-T0101', 1, '2031-08-10T02:00:00Z', {
-    claimsFiled: 1,
-    claimsPaidFen: 0,
-    loansObtainedFen: 20_000_000,
-  });
-  await survey('HD-2031-T0102', 1, '2031-11-01T02:00:00Z');
-  await survey('HD-2030-T0001', 2, '2031-12-31T16:10:00Z', {
-    claimsFiled: 9,
-    claimsPaidFen: 9,
-    loansObtainedFen: 9,
-  });
+  for (const [applicationId, round, sentAt, answer] of [
+    ['HD-2030-T0001', 1, '2031-05-20T02:00:00Z', answered(2, 1_000_000, 5_000_000)],
+    ['HD-2031-T0101', 1, '2031-08-10T02:00:00Z', answered(1, 0, 20_000_000)],
+    ['HD-2031-T0102', 1, '2031-11-01T02:00:00Z'],
+    ['HD-2030-T0001', 2, '2031-12-31T16:10:00Z', answered(9, 9, 9)],
+  ] as const)
+    await surveyRow(stack.db, { applicationId, round, sentAt, answer });
 });
-
-afterAll(async () => {
-  await stack?.stop();
-});
-
-const zero = {
-  insuredApplications: 0,
-  applicationsPaid: 0,
-  newInsuredEnterprises: 0,
-  premiumFen: 0,
-  riskCoverageFen: 0,
-  subsidiesPaidFen: 0,
-};
 
 describe('programme evaluation (实施效果评估)', () => {
   it('reports every figure of the year from the applications, payments, referrals and surveys', async () => {
     const finance = await as(stack, { role: 'finance' });
     const res = await finance.get('/api/v1/metrics/evaluation?year=2031');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({
-      year: 2031,
-      newInsuredEnterprises: 4, // E2, E3, E4, E7
-      premiumFen: 3_150_000,
-      premiumGrowthPct: 950, // 3 150 000 against 300 000
-      riskCoverageFen: 1_030_000_000,
-      subsidiesPaidFen: 800_000, // 100 000 (2030's T0002) + 500 000 + 200 000
-      leverage: 1287.5,
-      highTechCoveragePct: 6.25, // 1 of 16
-      targets: { highTechCoveragePct: 12.5, riskCoverageFen: 2_000_000_000 },
-      bankMatching: {
-        referrals: 5,
-        granted: 2,
-        creditLineFen: 350_000_000,
-        declined: 1,
-        expired: 1,
-        pending: 1,
-      },
-      insuredApplications: 7,
-      insuredEnterprises: 5,
-      applicationsPaid: 3,
-      highTechInsuredEnterprises: 1,
-      highTechEnterpriseTotal: 16,
-      previousYearPremiumFen: 300_000,
-      progress: {
-        highTechCoveragePct: { actual: 6.25, target: 12.5, achievedPct: 50 },
-        riskCoverageFen: { actual: 1_030_000_000, target: 2_000_000_000, achievedPct: 51.5 },
-      },
-      byTrack: [
-        {
-          track: 'INCLUSIVE',
-          insuredApplications: 3,
-          applicationsPaid: 1,
-          newInsuredEnterprises: 1,
-          premiumFen: 650_000,
-          riskCoverageFen: 180_000_000,
-          subsidiesPaidFen: 100_000,
-        },
-        {
-          track: 'SRDI',
-          insuredApplications: 2,
-          applicationsPaid: 1,
-          newInsuredEnterprises: 2,
-          premiumFen: 900_000,
-          riskCoverageFen: 300_000_000,
-          subsidiesPaidFen: 200_000,
-        },
-        {
-          track: 'FRONTIER',
-          insuredApplications: 2,
-          applicationsPaid: 1,
-          newInsuredEnterprises: 1,
-          premiumFen: 1_600_000,
-          riskCoverageFen: 550_000_000,
-          subsidiesPaidFen: 500_000,
-        },
-      ],
-      byField: [
-        {
-          field: 'INTEGRATED_CIRCUIT',
-          insuredApplications: 2,
-          applicationsPaid: 1,
-          newInsuredEnterprises: 1,
-          premiumFen: 1_600_000,
-          riskCoverageFen: 550_000_000,
-          subsidiesPaidFen: 500_000,
-        },
-        { field: 'COMMERCIAL_AEROSPACE', ...zero },
-        {
-          field: 'ARTIFICIAL_INTELLIGENCE',
-          insuredApplications: 3,
-          applicationsPaid: 1,
-          newInsuredEnterprises: 1,
-          premiumFen: 650_000,
-          riskCoverageFen: 180_000_000,
-          subsidiesPaidFen: 100_000,
-        },
-        {
-          field: 'BIOMEDICINE',
-          insuredApplications: 1,
-          applicationsPaid: 1,
-          newInsuredEnterprises: 1,
-          premiumFen: 400_000,
-          riskCoverageFen: 100_000_000,
-          subsidiesPaidFen: 200_000,
-        },
-        { field: 'NEW_GENERATION_IT', ...zero },
-        { field: 'INTELLIGENT_MANUFACTURING', ...zero },
-        {
-          field: 'NEW_ENERGY',
-          insuredApplications: 1,
-          applicationsPaid: 0,
-          newInsuredEnterprises: 1,
-          premiumFen: 500_000,
-          riskCoverageFen: 200_000_000,
-          subsidiesPaidFen: 0,
-        },
-        { field: 'NEW_MATERIALS', ...zero },
-        { field: 'OTHER', ...zero },
-      ],
-      byMonth: [
-        { month: '2031-01', newInsuredEnterprises: 1, premiumFen: 1_000_000, growthPct: 900 }, // against Dec 2030: 100 000
-        { month: '2031-02', newInsuredEnterprises: 0, premiumFen: 0, growthPct: -100 },
-        { month: '2031-03', newInsuredEnterprises: 1, premiumFen: 500_000, growthPct: null },
-        { month: '2031-04', newInsuredEnterprises: 1, premiumFen: 400_000, growthPct: -20 },
-        { month: '2031-05', newInsuredEnterprises: 0, premiumFen: 0, growthPct: -100 },
-        { month: '2031-06', newInsuredEnterprises: 0, premiumFen: 0, growthPct: null },
-        { month: '2031-07', newInsuredEnterprises: 0, premiumFen: 150_000, growthPct: null },
-        { month: '2031-08', newInsuredEnterprises: 0, premiumFen: 0, growthPct: -100 },
-        { month: '2031-09', newInsuredEnterprises: 0, premiumFen: 0, growthPct: null },
-        { month: '2031-10', newInsuredEnterprises: 1, premiumFen: 1_100_000, growthPct: null },
-        { month: '2031-11', newInsuredEnterprises: 0, premiumFen: 0, growthPct: -100 },
-        { month: '2031-12', newInsuredEnterprises: 0, premiumFen: 0, growthPct: null },
-      ],
-      byQuarter: [
-        { quarter: '2031-Q1', newInsuredEnterprises: 2, premiumFen: 1_500_000, growthPct: 400 }, // against Q4 2030: 300 000
-        { quarter: '2031-Q2', newInsuredEnterprises: 1, premiumFen: 400_000, growthPct: -73.3 },
-        { quarter: '2031-Q3', newInsuredEnterprises: 0, premiumFen: 150_000, growthPct: -62.5 },
-        { quarter: '2031-Q4', newInsuredEnterprises: 1, premiumFen: 1_100_000, growthPct: 633.3 },
-      ],
-      surveys: {
-        sent: 3,
-        answered: 2,
-        claimsFiled: 3,
-        claimsPaidFen: 1_000_000,
-        loansObtainedFen: 25_000_000,
-      },
-      campaigns: {
-        campaigns: 0,
-        emailed: 0,
-        enterprisesReached: 0,
-        opened: 0,
-        applications: 0,
-        conversionPct: null,
-      },
-    });
+    expect(res.body).toEqual(EVALUATION_2031);
   });
 
   it('reuses a recent computation for the age allowed, and computes again after a change once it is older', async () => {

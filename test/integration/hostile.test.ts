@@ -1,34 +1,21 @@
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { ROUTES } from '../../api/app';
-import { as, type ApiClient, startStack, type TestStack } from '../helpers/stack';
+import { as, type ApiClient, type TestStack, stackPerFile } from '../helpers/stack';
 import { REQUIRED_DOCUMENTS } from '../../domain/documents';
 import { newApplicant, policyFacts, uploadDocument } from '../helpers/world';
+import { databaseFingerprint } from '../helpers/evidence';
 
-let stack: TestStack;
-let admin: ApiClient;
+let stack: TestStack, admin: ApiClient;
+stackPerFile(
+  async (s) => {
+    stack = s;
+    admin = await as(s, { role: 'admin' });
+  },
+  { PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' },
+);
 
-beforeAll(async () => {
-  stack = await startStack({ PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' });
-  admin = await as(stack, { role: 'admin' });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-
-/** Every row of every table, as text: equal before and after means nothing changed. */
-async function fingerprint(): Promise<string> {
-  const tables = await stack.db.$queryRaw<{ t: string }[]>`
-    SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`;
-  const parts: string[] = [];
-  for (const { t } of tables) {
-    const [row] = await stack.db.$queryRawUnsafe<{ h: string | null }[]>(
-      `SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM "${t.replace(/"/g, '')}" x`,
-    );
-    parts.push(`${t}:${row?.h ?? ''}`);
-  }
-  return parts.join('\n');
-}
+const fingerprint = () => databaseFingerprint(stack.db);
 
 /** Strings people and attackers send. */
 const nasty = fc.oneof(

@@ -6,6 +6,7 @@ import { createPaymentClient, type PaymentRequest, type PaymentView } from '../.
 import { signPaymentCallback, verifyPaymentCallback } from '../../services/paymentSignature';
 import { RetryableServiceError, ServiceError } from '../../services/serviceErrors';
 import { startSimulators } from '../../dev/simulators/server';
+import { jsonRequest, rejectionOf } from '../helpers/rawHttp';
 
 const SECRET = 'payment-callback-secret-for-tests';
 
@@ -70,25 +71,7 @@ const request = (overrides: Partial<PaymentRequest> = {}): PaymentRequest => ({
   ...overrides,
 });
 
-async function http(method: string, path: string, body?: unknown) {
-  const res = await fetch(sim.url + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function rejectionOf(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
+const http = (method: string, path: string, body?: unknown) => jsonRequest(method, sim.url + path, body);
 
 async function waitFor<T>(
   what: string,

@@ -2,17 +2,13 @@ import { defaultProgram } from '../../domain/program';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { NeedsAttentionKey } from '../../workflows/searchAttributes';
 import { searchAttributeOf } from '../helpers/evidence';
-import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
+import { as, eventually, type ApiClient, type TestStack, stackPerFile } from '../helpers/stack';
 import { newApplicant, setBehaviour, submit } from '../helpers/world';
 
-let stack: TestStack;
-let admin: ApiClient;
-beforeAll(async () => {
-  stack = await startStack();
-  admin = await as(stack, { role: 'admin' });
-});
-afterAll(async () => {
-  await stack?.stop();
+let stack: TestStack, admin: ApiClient;
+stackPerFile(async (s) => {
+  stack = s;
+  admin = await as(s, { role: 'admin' });
 });
 afterEach(async () => {
   await setBehaviour(stack, 'registry', { mode: 'normal' });

@@ -1,33 +1,21 @@
 import { createTokenService } from '../../api/auth';
 import type { Caller } from '../../domain/roles';
-import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
-import { newApplicant, submit, uploadDocument, type Applicant } from '../helpers/world';
+import { ApiClient, as, type TestStack, stackPerFile } from '../helpers/stack';
+import { inInitialReview, newApplicant, uploadDocument, type Applicant } from '../helpers/world';
 
 /**
  * Least privilege on reads (docs/ACCESS.md): documents and enterprise profiles follow the applications a caller
  * may see, and a reviewer or approver whose token names no organisation sees nothing.
  */
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+stackPerFile((s) => (stack = s));
 
 const ZHONGGUANCUN = 'street:中关村街道';
 const XUEYUANLU = 'street:学院路街道';
 
 /** An application in initial review at the office the registry places the enterprise in. */
 async function inReviewAt(office: string): Promise<{ a: Applicant; id: string; docId: string }> {
-  const a = await newApplicant(stack, 'INCLUSIVE', { streetOffice: office });
-  const res = await submit(stack, a, 'INCLUSIVE');
-  expect(res.status).toBe(201);
-  const id = res.body.id as string;
-  const view = await eventually(
-    () => a.client.get(`/api/v1/applications/${id}`),
-    (r) => r.body.currentTask?.queue === 'initial-review',
-  );
+  const { a, id, view } = await inInitialReview(stack, 'INCLUSIVE', { facts: { streetOffice: office } });
   expect(view.body.reviewOrg).toBe(`street:${office}`);
   return { a, id, docId: view.body.documents[0].id as string };
 }

@@ -2,16 +2,11 @@ import { createRecordActivities } from '../../activities/records';
 import { defaultProgram } from '../../domain/program';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { sentMail } from '../helpers/evidence';
-import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
+import { as, eventually, type ApiClient, type TestStack, stackPerFile } from '../helpers/stack';
 import { newApplicant, submit } from '../helpers/world';
 
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+stackPerFile((s) => (stack = s));
 
 const applicant = () => newApplicant(stack);
 

@@ -4,17 +4,22 @@ import { Worker } from 'node:worker_threads';
 import { shanghaiYear } from '../../domain/calendar';
 import { TRACK_NAMES } from '../../domain/emails';
 import { FIELD_NAMES } from '../../domain/fields';
-import { defaultProgram } from '../../domain/program';
 import { reportSummary } from '../../domain/reportText';
-import type { ApplicationStatus, Track } from '../../domain/status';
 import { reportCharts } from '../../reports/charts';
 import { esc } from '../../reports/html';
-import { applicationWorkflowId } from '../../workflows/application/contract';
 import { findChromium, SYSTEM_CHROMIUM_COMMANDS } from '../../reports/chromium';
 import { launchBrowser, signedInPage } from '../helpers/browser';
 import { EMPTY_FONT_CONFIG } from '../helpers/hermetic';
 import { creditCode } from '../helpers/fixtures';
-import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
+import {
+  applicationRow,
+  enterpriseRow,
+  highTechFacts,
+  paymentRow,
+  referralRow,
+  surveyRow,
+} from '../helpers/evaluationRows';
+import { ApiClient, as, eventually, stackPerFile, startStack, type TestStack } from '../helpers/stack';
 import { approvedApplication } from '../helpers/world';
 
 /**
@@ -32,74 +37,20 @@ const PAID_BY_WORKFLOW: string[] = [];
 const SRDI_CODE = creditCode();
 const FRONTIER_CODE = creditCode();
 
-async function enterprise(code: string, name: string, mainField: string) {
-  await stack.db.enterprise.create({
-    data: {
-      creditCode: code,
-      name,
-      district: '海淀区',
-      size: 'MEDIUM',
-      foundedOn: new Date('2015-05-01'),
-      mainField,
-      contactEmail: `${code}@example.com`,
-      bankAccount: { bankName: '中国银行', accountName: name, accountNumber: '6216600000000000001' },
-    },
-  });
-}
-
-async function application(a: {
-  id: string;
-  creditCode: string;
-  track: Track;
-  status: ApplicationStatus;
-  createdAt: string;
-  approvedAt: string;
-  premiumFen: number;
-  sumInsuredFen: number;
-  grantedFen: number;
-  verifiedFacts?: object;
-}) {
-  await stack.db.application.create({
-    data: {
-      id: a.id,
-      creditCode: a.creditCode,
-      track: a.track,
-      status: a.status,
-      programYear: YEAR,
-      insurerCode: 'PICC',
-      policyNumber: `P-${a.id}`,
-      productCode: 'PICC-RD-001',
-      policyStartDate: new Date(`${YEAR}-01-01`),
-      policyEndDate: new Date(`${YEAR}-12-31`),
-      premiumFen: BigInt(a.premiumFen),
-      paidPremiumFen: BigInt(a.premiumFen),
-      paidAt: new Date(a.createdAt),
-      sumInsuredFen: BigInt(a.sumInsuredFen),
-      grantedFen: BigInt(a.grantedFen),
-      verifiedFacts: a.verifiedFacts,
-      approvedAt: new Date(a.approvedAt),
-      createdAt: new Date(a.createdAt),
-      programSnapshot: { ...defaultProgram(YEAR) },
-      submittedBy: 'applicant-test',
-      workflowId: applicationWorkflowId(a.id),
-      // Marked as started, or the worker's sweep would start workflows for these rows.
-      workflowStartedAt: new Date(a.createdAt),
-    },
-  });
-}
-
 const statusOf = async (id: string) =>
   (await stack.db.application.findUniqueOrThrow({ where: { id } })).status;
 
-beforeAll(async () => {
-  // A notice period of five working days passes in seconds; follow-up surveys (6 months) come long after.
-  stack = await startStack({
-    TIME_ACCELERATION: '75000',
-    PAYMENT_POLL_SECONDS: '30',
-  });
-  admin = await as(stack, { role: 'admin' });
-  finance = await as(stack, { role: 'finance' });
+// A notice period of five working days passes in seconds; follow-up surveys (6 months) come long after.
+stackPerFile(
+  async (s) => {
+    stack = s;
+    admin = await as(stack, { role: 'admin' });
+    finance = await as(stack, { role: 'finance' });
+  },
+  { TIME_ACCELERATION: '75000', PAYMENT_POLL_SECONDS: '30' },
+);
 
+beforeAll(async () => {
   // Two inclusive applications through the whole process: reviews, public notice, payment.
   for (let i = 0; i < 2; i++) PAID_BY_WORKFLOW.push((await approvedApplication(stack)).id);
   expect((await admin.post('/api/v1/admin/notices/publish')).status).toBe(201);
@@ -116,85 +67,55 @@ beforeAll(async () => {
     90_000,
   );
 
-  await enterprise(SRDI_CODE, '北京丙生物医药有限公司', 'BIOMEDICINE');
-  await enterprise(FRONTIER_CODE, '北京乙芯片有限公司', 'INTEGRATED_CIRCUIT');
-  await application({
-    id: `HD-${YEAR}-R0001`,
-    creditCode: SRDI_CODE,
-    track: 'SRDI',
-    status: 'PAID',
-    createdAt: `${YEAR}-01-20T02:00:00Z`,
-    approvedAt: `${YEAR}-02-01T02:00:00Z`,
-    premiumFen: 4_000_000,
-    sumInsuredFen: 1_500_000_000,
-    grantedFen: 2_000_000,
-  });
-  await application({
-    id: `HD-${YEAR}-R0002`,
-    creditCode: FRONTIER_CODE,
-    track: 'FRONTIER',
-    status: 'TRACKING',
-    createdAt: `${YEAR}-03-10T02:00:00Z`,
-    approvedAt: `${YEAR}-03-25T02:00:00Z`,
-    premiumFen: 10_000_000,
-    sumInsuredFen: 3_000_000_000,
-    grantedFen: 5_000_000,
-    verifiedFacts: {
-      enterprise: { highTech: { certifiedOn: `${YEAR - 1}-11-01`, validUntil: `${YEAR + 2}-10-31` } },
-      enterpriseVerified: true,
-      policyVerified: true,
-    },
-  });
-  for (const [id, amountFen, settledAt] of [
-    [`HD-${YEAR}-R0001`, 2_000_000, `${YEAR}-02-15T03:00:00Z`],
-    [`HD-${YEAR}-R0002`, 5_000_000, `${YEAR}-04-01T03:00:00Z`],
-  ] as const) {
-    await stack.db.payment.create({
-      data: {
-        id: `${id}-pay-1`,
-        applicationId: id,
-        attempt: 1,
-        amountFen: BigInt(amountFen),
-        payee: { accountNumber: '6216600000000000001' },
-        status: 'SUCCEEDED',
-        settledAt: new Date(settledAt),
-      },
+  const older = { size: 'MEDIUM', foundedOn: new Date('2015-05-01') } as const;
+  await enterpriseRow(stack.db, SRDI_CODE, '北京丙生物医药有限公司', 'BIOMEDICINE', older);
+  await enterpriseRow(stack.db, FRONTIER_CODE, '北京乙芯片有限公司', 'INTEGRATED_CIRCUIT', older);
+  // The frontier enterprise is a high-tech one.
+  const highTech = highTechFacts(`${YEAR - 1}-11-01`, `${YEAR + 2}-10-31`);
+  for (const [id, code, track, status, submitted, approved, premiumFen, sumInsuredFen, grantedFen] of [
+    ['R0001', SRDI_CODE, 'SRDI', 'PAID', '01-20', '02-01', 4_000_000, 1_500_000_000, 2_000_000],
+    ['R0002', FRONTIER_CODE, 'FRONTIER', 'TRACKING', '03-10', '03-25', 10_000_000, 3_000_000_000, 5_000_000],
+  ] as const)
+    await applicationRow(stack.db, {
+      id: `HD-${YEAR}-${id}`,
+      creditCode: code,
+      track,
+      status,
+      programYear: YEAR,
+      createdAt: `${YEAR}-${submitted}T02:00:00Z`,
+      approvedAt: `${YEAR}-${approved}T02:00:00Z`,
+      premiumFen,
+      sumInsuredFen,
+      grantedFen,
+      verifiedFacts: track === 'FRONTIER' ? highTech : undefined,
     });
-  }
+  await paymentRow(stack.db, [`HD-${YEAR}-R0001`, 1, 'SUCCEEDED', 2_000_000, `${YEAR}-02-15T03:00:00Z`]);
+  await paymentRow(stack.db, [`HD-${YEAR}-R0002`, 1, 'SUCCEEDED', 5_000_000, `${YEAR}-04-01T03:00:00Z`]);
   for (const [id, applicationId, status, creditLineFen] of [
     ['RPT-R1', `HD-${YEAR}-R0002`, 'GRANTED', 300_000_000],
-    ['RPT-R2', `HD-${YEAR}-R0001`, 'DECLINED', null],
-  ] as const) {
-    await stack.db.bankReferral.create({
-      data: {
-        id,
-        applicationId,
-        bankCode: 'BOB',
-        profile: {},
-        status,
-        deadlineAt: new Date(`${YEAR}-05-01T02:00:00Z`),
-        createdAt: new Date(`${YEAR}-04-02T02:00:00Z`),
-        creditLineFen: creditLineFen === null ? null : BigInt(creditLineFen),
-      },
+    ['RPT-R2', `HD-${YEAR}-R0001`, 'DECLINED', undefined],
+  ] as const)
+    await referralRow(stack.db, {
+      id,
+      applicationId,
+      bankCode: 'BOB',
+      status,
+      createdAt: `${YEAR}-04-02T02:00:00Z`,
+      deadlineAt: `${YEAR}-05-01T02:00:00Z`,
+      creditLineFen,
     });
-  }
-  await stack.db.survey.create({
-    data: {
-      applicationId: `HD-${YEAR}-R0001`,
-      round: 1,
-      sentAt: new Date(`${YEAR}-08-01T02:00:00Z`),
-      answeredAt: new Date(`${YEAR}-08-03T02:00:00Z`),
-      rdProgress: '进展顺利',
+  await surveyRow(stack.db, {
+    applicationId: `HD-${YEAR}-R0001`,
+    round: 1,
+    sentAt: `${YEAR}-08-01T02:00:00Z`,
+    answer: {
       claimsFiled: 1,
-      claimsPaidFen: 500_000n,
-      loansObtainedFen: 20_000_000n,
+      claimsPaidFen: 500_000,
+      loansObtainedFen: 20_000_000,
+      answeredAt: `${YEAR}-08-03T02:00:00Z`,
     },
   });
 }, 300_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 const report = (client: ApiClient, query: string, headers: Record<string, string> = {}) =>
   fetch(`${stack.baseUrl}/api/v1/metrics/report?${query}`, {

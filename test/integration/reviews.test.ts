@@ -3,39 +3,16 @@ import { packagedCalendar } from '../../data/calendar';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { NeedsAttentionKey } from '../../workflows/searchAttributes';
 import { searchAttributeOf, sentMail, settledHistory } from '../helpers/evidence';
-import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
-import { newApplicant, submit, uploadDocument, type Applicant } from '../helpers/world';
+import { ApiClient, as, startStack, type TestStack, stackPerFile } from '../helpers/stack';
+import { inInitialReview, liveTask, newApplicant, submit, uploadDocument } from '../helpers/world';
 
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+stackPerFile((s) => (stack = s));
 
 const STREET = 'street:中关村街道';
 
-async function inReview(track: Track = 'INCLUSIVE'): Promise<{ a: Applicant; id: string }> {
-  const a = await newApplicant(stack, track);
-  const res = await submit(stack, a, track);
-  expect(res.status).toBe(201);
-  const id = res.body.id as string;
-  await eventually(
-    () => a.client.get(`/api/v1/applications/${id}`),
-    (r) => r.body.currentTask?.queue === 'initial-review',
-  );
-  return { a, id };
-}
-
-async function taskOf(id: string, queue: string) {
-  const task = await eventually(
-    () =>
-      stack.db.task.findFirst({ where: { applicationId: id, queue, state: { in: ['OPEN', 'CLAIMED'] } } }),
-    (t) => t !== null,
-  );
-  return task!;
-}
+const inReview = async (track: Track = 'INCLUSIVE') => inInitialReview(stack, track);
+const taskOf = (id: string, queue: string) => liveTask(stack, id, queue);
 
 describe('who may do what (role × endpoint)', () => {
   it('answers each role as the rules say: 401 without a token, 403 for the wrong role, 404 for others’ resources', async () => {

@@ -10,6 +10,7 @@ import { SEED_CREDIT_CODES, SEED_ENTERPRISES, SEED_POLICIES } from '../../dev/si
 import { startSimulators } from '../../dev/simulators/server';
 import { creditCode } from '../helpers/fixtures';
 import { policy } from '../helpers/rulesFixtures';
+import { jsonRequest, rejectionOf } from '../helpers/rawHttp';
 
 let sim: Awaited<ReturnType<typeof startSimulators>>;
 beforeAll(async () => {
@@ -25,25 +26,8 @@ afterEach(() => {
 const registry = (timeoutMs?: number) => createRegistryClient({ baseUrl: `${sim.url}/registry`, timeoutMs });
 const insurer = (timeoutMs?: number) => createInsurerClient({ baseUrl: `${sim.url}/insurer`, timeoutMs });
 
-async function http(method: string, path: string, body?: unknown, base = sim.url) {
-  const res = await fetch(base + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function rejectionOf(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
+const http = (method: string, path: string, body?: unknown, base = sim.url) =>
+  jsonRequest(method, base + path, body);
 
 const enterpriseBody = (overrides: Record<string, unknown> = {}) => ({
   name: '北京海淀测试智能科技有限公司',

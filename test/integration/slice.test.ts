@@ -8,16 +8,11 @@ import {
 import { searchAttributeOf } from '../helpers/evidence';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { applicationBody, creditCode, enterpriseBody } from '../helpers/fixtures';
-import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
+import { ApiClient, as, eventually, type TestStack, stackPerFile } from '../helpers/stack';
 import { newApplicant, submit } from '../helpers/world';
 
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+stackPerFile((s) => (stack = s));
 
 const STREET = 'street:中关村街道';
 

@@ -2,18 +2,17 @@ import { createHash } from 'node:crypto';
 import { REQUIRED_DOCUMENTS } from '../../domain/documents';
 import { defaultProgram } from '../../domain/program';
 import { applicationBody, creditCode, enterpriseBody } from '../helpers/fixtures';
-import { ApiClient, as, startStack, type TestStack } from '../helpers/stack';
+import { ApiClient, as, type TestStack, stackPerFile } from '../helpers/stack';
 import { newApplicant, PDF, PNG, uploadDocument } from '../helpers/world';
 
-let stack: TestStack;
-let admin: ApiClient;
-beforeAll(async () => {
-  stack = await startStack({ DOCUMENT_MAX_BYTES: '50000' });
-  admin = await as(stack, { role: 'admin' });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+let stack: TestStack, admin: ApiClient;
+stackPerFile(
+  async (s) => {
+    stack = s;
+    admin = await as(s, { role: 'admin' });
+  },
+  { DOCUMENT_MAX_BYTES: '50000' },
+);
 
 const paths = (res: { body: any }) =>
   (res.body.error?.details ?? []).map((d: { path: string }) => d.path).sort();

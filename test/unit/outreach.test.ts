@@ -18,7 +18,7 @@ import { createRegistryClient } from '../../services/registry';
 import { LinkError, signedLinks } from '../../platform/signedLinks';
 import { SEED_CREDIT_CODES, SEED_ENTERPRISES, syntheticEnterprises } from '../../dev/simulators/seed';
 import { startSimulators } from '../../dev/simulators/server';
-import { enterprise } from '../helpers/rulesFixtures';
+import { enterprise, prospectInput } from '../helpers/rulesFixtures';
 
 const program = defaultProgram(2026);
 const asOf = '2026-11-20T02:00:00.000Z';
@@ -68,18 +68,7 @@ describe('who a campaign invites (the precheck’s rules on a planned policy)', 
         const e = enterprise(f);
         const anyProduct = SEED_PRODUCTS.some((product) => {
           const policy = plannedPolicy({ track, program, asOf, facts: e }, product);
-          return evaluate({
-            track,
-            creditCode: e.creditCode,
-            submittedAt: asOf,
-            program,
-            enterprise: { registry: e, declared: e },
-            policy: { insurer: policy, declared: policy },
-            product,
-            documents: null,
-            history: [],
-            policyInOtherLiveApplication: false,
-          }).eligible;
+          return evaluate(prospectInput({ track, asOf, program, facts: e }, product, policy)).eligible;
         });
         expect(judge(track, e).eligible).toBe(anyProduct);
       }),

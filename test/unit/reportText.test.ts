@@ -8,66 +8,13 @@ import {
   reportSummary,
   summaryDate,
 } from '../../domain/reportText';
+import { EVALUATION_2031, NO_CAMPAIGNS } from '../helpers/evaluationFigures';
 
-const row = (subsidiesPaidFen: number) => ({
-  insuredApplications: 0,
-  applicationsPaid: 0,
-  newInsuredEnterprises: 0,
-  premiumFen: 0,
-  riskCoverageFen: 0,
-  subsidiesPaidFen,
+/** The figures of 2031 in test/integration/evaluation.test.ts. */
+const report = (overrides: Partial<EvaluationReport> = {}): EvaluationReport => ({
+  ...EVALUATION_2031,
+  ...overrides,
 });
-
-/** The figures of 2031 in test/integration/evaluation.test.ts (only what the summary reads matters). */
-function report(overrides: Partial<EvaluationReport> = {}): EvaluationReport {
-  const figures: EvaluationReport = {
-    year: 2031,
-    newInsuredEnterprises: 4,
-    premiumFen: 3_150_000,
-    premiumGrowthPct: 950,
-    riskCoverageFen: 1_030_000_000,
-    subsidiesPaidFen: 800_000,
-    leverage: 1287.5,
-    highTechCoveragePct: 6.25,
-    targets: { highTechCoveragePct: 12.5, riskCoverageFen: 2_000_000_000 },
-    bankMatching: {
-      referrals: 5,
-      granted: 2,
-      creditLineFen: 350_000_000,
-      declined: 1,
-      expired: 1,
-      pending: 1,
-    },
-    insuredApplications: 7,
-    insuredEnterprises: 5,
-    applicationsPaid: 3,
-    highTechInsuredEnterprises: 1,
-    highTechEnterpriseTotal: 16,
-    previousYearPremiumFen: 300_000,
-    progress: {
-      highTechCoveragePct: { actual: 6.25, target: 12.5, achievedPct: 50 },
-      riskCoverageFen: { actual: 1_030_000_000, target: 2_000_000_000, achievedPct: 51.5 },
-    },
-    byTrack: [
-      { track: 'INCLUSIVE', ...row(100_000) },
-      { track: 'SRDI', ...row(200_000) },
-      { track: 'FRONTIER', ...row(500_000) },
-    ],
-    byField: [],
-    byMonth: [],
-    byQuarter: [],
-    surveys: { sent: 3, answered: 2, claimsFiled: 3, claimsPaidFen: 1_000_000, loansObtainedFen: 25_000_000 },
-    campaigns: {
-      campaigns: 0,
-      emailed: 0,
-      enterprisesReached: 0,
-      opened: 0,
-      applications: 0,
-      conversionPct: null,
-    },
-  };
-  return Object.assign(figures, overrides);
-}
 
 const AFTER_2031 = new Date('2032-03-01T00:00:00Z');
 
@@ -117,14 +64,7 @@ describe('the written summary of the evaluation report', () => {
         },
         bankMatching: { referrals: 0, granted: 0, creditLineFen: 0, declined: 0, expired: 0, pending: 0 },
         surveys: { sent: 0, answered: 0, claimsFiled: 0, claimsPaidFen: 0, loansObtainedFen: 0 },
-        campaigns: {
-          campaigns: 0,
-          emailed: 0,
-          enterprisesReached: 0,
-          opened: 0,
-          applications: 0,
-          conversionPct: null,
-        },
+        campaigns: NO_CAMPAIGNS,
       }),
       AFTER_2031,
     );
@@ -204,30 +144,39 @@ describe('the written summary of the evaluation report', () => {
 
 describe('numbers, money and dates in the summary', () => {
   it('scales fen to 元, 万元 and 亿元 with two decimals, rounding half away from zero exactly', () => {
-    expect(cnyZh(5)).toBe('0.05元');
-    expect(cnyZh(999_999)).toBe('9,999.99元');
-    expect(cnyZh(1_000_000)).toBe('1.00万元');
-    expect(cnyZh(1_005_000)).toBe('1.01万元'); // 1.005 万元: a float would print 1.00
-    expect(cnyZh(1_234_567_890)).toBe('1,234.57万元');
-    expect(cnyZh(9_999_999_999)).toBe('10,000.00万元');
-    expect(cnyZh(10_000_000_000)).toBe('1.00亿元');
-    expect(cnyZh(350_000_000_000)).toBe('35.00亿元');
+    for (const [fen, text] of [
+      [5, '0.05元'],
+      [999_999, '9,999.99元'],
+      [1_000_000, '1.00万元'],
+      [1_005_000, '1.01万元'], // 1.005 万元: a float would print 1.00
+      [1_234_567_890, '1,234.57万元'],
+      [9_999_999_999, '10,000.00万元'],
+      [10_000_000_000, '1.00亿元'],
+      [350_000_000_000, '35.00亿元'],
+    ] as const)
+      expect(cnyZh(fen)).toBe(text);
   });
 
   it('scales fen to CNY, million and billion in English', () => {
-    expect(cnyEn(5)).toBe('CNY 0.05');
-    expect(cnyEn(12_345_678)).toBe('CNY 123,456.78');
-    expect(cnyEn(100_000_000)).toBe('CNY 1.00 million');
-    expect(cnyEn(1_234_567_890)).toBe('CNY 12.35 million');
-    expect(cnyEn(350_000_000_000)).toBe('CNY 3.50 billion');
+    for (const [fen, text] of [
+      [5, 'CNY 0.05'],
+      [12_345_678, 'CNY 123,456.78'],
+      [100_000_000, 'CNY 1.00 million'],
+      [1_234_567_890, 'CNY 12.35 million'],
+      [350_000_000_000, 'CNY 3.50 billion'],
+    ] as const)
+      expect(cnyEn(fen)).toBe(text);
   });
 
   it('groups thousands and keeps the decimals the evaluation rounded to', () => {
-    expect(formatNumber(0)).toBe('0');
-    expect(formatNumber(1287.5)).toBe('1,287.5');
-    expect(formatNumber(-73.3)).toBe('-73.3');
-    expect(formatNumber(1234567)).toBe('1,234,567');
-    expect(formatNumber(6.25)).toBe('6.25');
+    for (const [n, text] of [
+      [0, '0'],
+      [1287.5, '1,287.5'],
+      [-73.3, '-73.3'],
+      [1234567, '1,234,567'],
+      [6.25, '6.25'],
+    ] as const)
+      expect(formatNumber(n)).toBe(text);
   });
 
   it('dates the figures on the last day of a past year, or today in Beijing', () => {

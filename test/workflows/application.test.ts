@@ -27,7 +27,13 @@ import {
 import { REQUIRED_DOCUMENTS } from '../../domain/documents';
 import type { Queue } from '../../domain/roles';
 import { CODE, policy, PRODUCTS } from '../helpers/rulesFixtures';
-import { FakeActivities, sharedWorker, timeSkippingEnv, workflowInput } from '../helpers/workflowEnv';
+import {
+  FakeActivities,
+  refusal,
+  sharedWorker,
+  timeSkippingEnv,
+  workflowInput,
+} from '../helpers/workflowEnv';
 
 const reviewer = (subject: string, extra: Partial<Caller> = {}): Caller => ({
   subject,
@@ -132,16 +138,6 @@ function frontier(fakes: FakeActivities): void {
     declaredPolicy: p,
     documents: [...REQUIRED_DOCUMENTS.FRONTIER],
   };
-}
-
-async function refusal(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string }).type;
-    throw err;
-  }
-  throw new Error('update was accepted');
 }
 
 /** The failure type of an update the workflow refuses (fails the test if it accepts it). */

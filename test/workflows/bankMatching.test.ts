@@ -1,4 +1,3 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PartnerBank } from '../../domain/bankMatching';
 import {
@@ -11,15 +10,10 @@ import {
 } from '../../workflows/bankMatching/contract';
 import { NeedsAttentionKey } from '../../workflows/searchAttributes';
 import { eventually } from '../helpers/eventually';
-import { FakeActivities, testWorker, timeSkippingEnv } from '../helpers/workflowEnv';
+import { FakeActivities, refusal, testWorker, timeSkippingEnvPerFile } from '../helpers/workflowEnv';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+timeSkippingEnvPerFile((e) => (env = e));
 
 const bank = (bankCode: string, name: string): PartnerBank => ({
   bankCode,
@@ -78,16 +72,6 @@ const grant = {
   termMonths: 12,
 };
 const emailsOf = (f: FakeActivities) => f.steps.flatMap((s) => s.emails ?? []);
-
-async function refusal(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string }).type;
-    throw err;
-  }
-  throw new Error('accepted');
-}
 
 describe('bank hand-off workflow (保贷联动)', () => {
   it('refers the enterprise to every matching bank, and sends the offers as soon as all have answered', async () => {

@@ -1,6 +1,5 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
 import type { Activities } from '../../activities';
@@ -14,15 +13,10 @@ import {
   type PageResult,
 } from '../../workflows/outreach/contract';
 import { eventually } from '../helpers/eventually';
-import { timeSkippingEnv } from '../helpers/workflowEnv';
+import { testWorker, timeSkippingEnvPerFile } from '../helpers/workflowEnv';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await timeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+timeSkippingEnvPerFile((e) => (env = e));
 
 /** A registry of `pages` pages of 10 enterprises, 3 of each page invited; records what the workflow asked. */
 class FakeCampaign {
@@ -84,13 +78,7 @@ async function withCampaign(
   input: Partial<CampaignWorkflowInput>,
   fn: (handle: Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>) => Promise<void>,
 ) {
-  const taskQueue = `outreach-${randomBytes(4).toString('hex')}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
-    activities: fake.build(),
-  });
+  const { worker, taskQueue } = await testWorker(env, fake);
   const campaignId = `OC-2026-${randomBytes(3).toString('hex')}`;
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(OUTREACH_WORKFLOW_TYPE, {
