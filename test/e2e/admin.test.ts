@@ -154,7 +154,7 @@ describe('catalog, partner banks and staff', () => {
     await page.getByRole('heading', { name: '合作银行（保贷联动）' }).waitFor();
     await page.getByRole('button', { name: '编辑：北京银行中关村分行' }).click();
     expect(await page.getByLabel('银行代码').inputValue()).toBe('BOB');
-    expect(await page.getByLabel('最低金额（元）').inputValue()).toBe('100000');
+    expect(await page.getByLabel('最低金额（元）').inputValue()).toBe('100,000.00');
     await page.getByLabel('最高金额（元）').fill('50000');
     await page.getByRole('button', { name: '保存' }).click();
     await fieldError(page, '最高金额（元）').filter({ hasText: '不能低于最低金额' }).waitFor();
