@@ -141,7 +141,9 @@ export const mainNav = (page: Page): Locator => page.getByRole('navigation', { n
 /** Opens an entry of the main navigation that sits in a group, as a person does: over the group, then the entry. */
 export async function fromMenu(page: Page, group: string, entry: string): Promise<void> {
   await mainNav(page).getByRole('menuitem', { name: group, exact: true }).hover();
-  await mainNav(page).getByRole('link', { name: entry }).click();
+  const link = mainNav(page).getByRole('link', { name: entry });
+  await link.click();
+  await link.waitFor({ state: 'hidden' }); // the menu closes once an entry is chosen
 }
 
 /** The error shown at a form field (Element Plus puts it under the field), found by the field's label. */
