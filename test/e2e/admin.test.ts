@@ -29,6 +29,8 @@ beforeAll(async () => {
 const adminPage = () => signedInPage(browser, stack, { role: 'admin', subject: 'admin-zhao' });
 
 describe('the main navigation', () => {
+  const at1280 = (role: string, subject: string) =>
+    signedInPage(browser, stack, { role, subject }, { width: 1280, height: 800 });
   /** The header at 1280×800 in both languages: the top entries are `tops`, and the navigation is one row high. */
   async function oneRow(page: Page, tops: Record<'zh' | 'en', string[]>): Promise<void> {
     for (const [lang, name, other] of [
@@ -49,12 +51,7 @@ describe('the main navigation', () => {
   }
 
   it('fits the administrator’s entries on one row at 1280 px in menus, Chinese and English, and opens them', async () => {
-    const page = await signedInPage(
-      browser,
-      stack,
-      { role: 'admin', subject: 'admin-zhao' },
-      { width: 1280, height: 800 },
-    );
+    const page = await at1280('admin', 'admin-zhao');
     await oneRow(page, {
       zh: ['申请与任务', '资金', '运维与监督', '配置', '公开'],
       en: ['Cases & tasks', 'Funds', 'Oversight', 'Settings', 'Public'],
@@ -74,12 +71,7 @@ describe('the main navigation', () => {
   });
 
   it('fits finance’s entries on one row at 1280 px too', async () => {
-    const page = await signedInPage(
-      browser,
-      stack,
-      { role: 'finance', subject: 'finance-qian' },
-      { width: 1280, height: 800 },
-    );
+    const page = await at1280('finance', 'finance-qian');
     await oneRow(page, {
       zh: ['申请与任务', '资金', '评估', '公开'],
       en: ['Cases & tasks', 'Funds', 'Evaluation', 'Public'],
