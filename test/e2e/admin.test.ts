@@ -1,7 +1,18 @@
 import fs from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { defaultProgram } from '../../domain/program';
-import { checkPage, choose, fieldError, pickDate, signedInPage, browserAndStack } from '../helpers/browser';
+import {
+  checkPage,
+  choose,
+  expectAccessible,
+  fieldError,
+  fromMenu,
+  mainNav,
+  pickDate,
+  screenshot,
+  signedInPage,
+  browserAndStack,
+} from '../helpers/browser';
 import { as, eventually, type ApiClient, type TestStack } from '../helpers/stack';
 import { newApplicant, submit } from '../helpers/world';
 
@@ -16,6 +27,58 @@ beforeAll(async () => {
 });
 
 const adminPage = () => signedInPage(browser, stack, { role: 'admin', subject: 'admin-zhao' });
+
+describe('the main navigation', () => {
+  const at1280 = (role: string, subject: string) =>
+    signedInPage(browser, stack, { role, subject }, { width: 1280, height: 800 });
+  /** The header at 1280×800 in both languages: the top entries are `tops`, and the navigation is one row high. */
+  async function oneRow(page: Page, tops: Record<'zh' | 'en', string[]>): Promise<void> {
+    for (const [lang, name, other] of [
+      ['zh', '主导航', 'English'],
+      ['en', 'Main navigation', '中文'],
+    ] as const) {
+      const nav = page.getByRole('navigation', { name });
+      const entries = nav.getByRole('menubar').getByRole('menuitem');
+      await entries.first().waitFor();
+      await page.evaluate('document.fonts.ready.then(() => undefined)'); // measured in the console's own font
+      expect((await entries.allInnerTexts()).map((x) => x.trim())).toEqual(tops[lang]);
+      const item = (await entries.first().boundingBox())!;
+      expect((await nav.boundingBox())!.height).toBeLessThanOrEqual(item.height);
+      // The title and who is signed in beside it, not on rows of their own.
+      expect((await page.locator('header').boundingBox())!.height).toBeLessThan(2 * item.height);
+      await page.getByRole('button', { name: other }).click();
+    }
+  }
+
+  it('fits the administrator’s entries on one row at 1280 px in menus, Chinese and English, and opens them', async () => {
+    const page = await at1280('admin', 'admin-zhao');
+    await oneRow(page, {
+      zh: ['申请与任务', '资金', '运维与监督', '配置', '公开'],
+      en: ['Cases & tasks', 'Funds', 'Oversight', 'Settings', 'Public'],
+    });
+    await mainNav(page).getByRole('menuitem', { name: '配置', exact: true }).hover();
+    const links = mainNav(page).getByRole('link');
+    await links.first().waitFor();
+    expect(await links.allInnerTexts()).toEqual(['项目配置', '产品目录', '合作银行', '工作人员', '节假日']);
+    await screenshot(page, 'admin-nav-open-1280');
+    await expectAccessible(page, 'admin-nav-open');
+    await links.filter({ hasText: '节假日' }).click();
+    await page.getByRole('heading', { name: '节假日安排（工作日日历）', level: 1 }).waitFor();
+    // The group of the page shown is marked, and the page is its current entry.
+    await mainNav(page).locator('.el-sub-menu.is-active').filter({ hasText: '配置' }).waitFor();
+    expect(await mainNav(page).locator('[aria-current="page"]').textContent()).toContain('节假日');
+    await page.context().close();
+  });
+
+  it('fits finance’s entries on one row at 1280 px too', async () => {
+    const page = await at1280('finance', 'finance-qian');
+    await oneRow(page, {
+      zh: ['申请与任务', '资金', '评估', '公开'],
+      en: ['Cases & tasks', 'Funds', 'Evaluation', 'Public'],
+    });
+    await page.context().close();
+  });
+});
 
 describe('programme configuration (#/admin/program)', () => {
   it('shows the server’s refusal in Chinese at the field and saves the whole configuration', async () => {
@@ -79,11 +142,11 @@ describe('catalog, partner banks and staff', () => {
     await page.getByRole('button', { name: '添加产品' }).click();
     await page.getByRole('alert').filter({ hasText: '产品 PICC-AI-301 已在目录中' }).waitFor();
 
-    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '合作银行' }).click();
+    await fromMenu(page, '配置', '合作银行');
     await page.getByRole('heading', { name: '合作银行（保贷联动）' }).waitFor();
     await page.getByRole('button', { name: '编辑：北京银行中关村分行' }).click();
     expect(await page.getByLabel('银行代码').inputValue()).toBe('BOB');
-    expect(await page.getByLabel('最低金额（元）').inputValue()).toBe('100000');
+    expect(await page.getByLabel('最低金额（元）').inputValue()).toBe('100,000.00');
     await page.getByLabel('最高金额（元）').fill('50000');
     await page.getByRole('button', { name: '保存' }).click();
     await fieldError(page, '最高金额（元）').filter({ hasText: '不能低于最低金额' }).waitFor();
@@ -100,7 +163,7 @@ describe('catalog, partner banks and staff', () => {
     ]);
     await checkPage(page, 'admin-banks');
 
-    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '工作人员' }).click();
+    await fromMenu(page, '配置', '工作人员');
     await page.getByRole('heading', { name: '工作人员', level: 1 }).waitFor();
     await page.getByLabel('用户名').fill('finance-li');
     await page.getByLabel('姓名').fill('李财务');

@@ -1,5 +1,13 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { checkPage, choose, fieldError, pickDate, signedInPage, browserAndStack } from '../helpers/browser';
+import {
+  checkPage,
+  choose,
+  fieldError,
+  fromMenu,
+  pickDate,
+  signedInPage,
+  browserAndStack,
+} from '../helpers/browser';
 import { as, type TestStack } from '../helpers/stack';
 import { newApplicant } from '../helpers/world';
 
@@ -26,13 +34,13 @@ const beijingToday = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Sh
 /** The administrator's changes, made in the console: a bank's longest term, a reviewer added then made supervisor. */
 async function adminChanges(): Promise<void> {
   const page = await signedInPage(browser, stack, { role: 'admin', subject: 'admin-qin' });
-  await nav(page).getByRole('link', { name: '合作银行' }).click();
+  await fromMenu(page, '配置', '合作银行');
   await page.getByRole('button', { name: '编辑：北京银行中关村分行' }).click();
   await page.getByLabel('最长期限（月）').fill('48');
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByRole('status').filter({ hasText: '已保存银行 BOB。' }).waitFor();
 
-  await nav(page).getByRole('link', { name: '工作人员' }).click();
+  await fromMenu(page, '配置', '工作人员');
   await page.getByLabel('用户名').fill('reviewer-gao');
   await page.getByLabel('姓名').fill('高审核');
   await page.getByLabel('邮箱').fill('gao@example.com');
@@ -44,7 +52,7 @@ async function adminChanges(): Promise<void> {
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByRole('status').filter({ hasText: '已保存 reviewer-gao。' }).waitFor();
   // Administrators read the trail too.
-  await nav(page).getByRole('link', { name: '审计日志' }).click();
+  await fromMenu(page, '运维与监督', '审计日志');
   await entry(page, 'STAFF_UPDATED', 'reviewer-gao').waitFor();
   await page.context().close();
 }

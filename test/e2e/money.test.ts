@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { checkPage, fieldError, signedInPage, browserAndStack } from '../helpers/browser';
+import { checkPage, fieldError, fromMenu, signedInPage, browserAndStack } from '../helpers/browser';
 import { as, eventually, type ApiClient, type TestStack } from '../helpers/stack';
 import { approveReviews, newApplicant, submit, type Applicant } from '../helpers/world';
 
@@ -97,10 +97,7 @@ describe('changes of payee', () => {
 
     // Finance (someone else) sees the request with both accounts masked, and approves it after confirming.
     const finance = await signedInPage(browser, stack, { role: 'finance', subject: 'finance-qian' });
-    await finance
-      .getByRole('navigation', { name: '主导航' })
-      .getByRole('link', { name: '收款账户变更' })
-      .click();
+    await fromMenu(finance, '资金', '收款账户变更');
     await finance.getByRole('heading', { name: '收款账户变更审批', level: 1 }).waitFor();
     const row = finance.locator('tr.payee-row').filter({ hasText: id });
     await row.waitFor();

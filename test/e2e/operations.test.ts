@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { applicationWorkflowId } from '../../workflows/application/contract';
-import { checkPage, fieldError, launchBrowser, signedInPage } from '../helpers/browser';
+import { checkPage, fieldError, fromMenu, launchBrowser, signedInPage } from '../helpers/browser';
 import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
 import { approvedApplication, newApplicant, setBehaviour, submit } from '../helpers/world';
 
@@ -85,7 +85,7 @@ describe('operations (#/admin)', () => {
       (t) => t !== null,
     );
     const finance = await signedInPage(browser, stack, { role: 'finance', subject: 'finance-zhou' });
-    await finance.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '拨付异常' }).click();
+    await fromMenu(finance, '资金', '拨付异常');
     const exception = finance.getByRole('row', { name: new RegExp(id) });
     await exception.waitFor();
     expect(await exception.textContent()).toContain('账户已销户（ACCOUNT_CLOSED）');
@@ -184,7 +184,7 @@ describe('operations (#/admin)', () => {
 describe('budget (#/finance/budgets)', () => {
   it('lets finance set a year’s budget with sub-budgets, shown as a chart and a table; refusals land on the field in Chinese', async () => {
     const page = await signedInPage(browser, stack, { role: 'finance', subject: 'finance-qian' });
-    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '预算' }).click();
+    await fromMenu(page, '资金', '预算');
     await page.getByLabel('年度', { exact: true }).fill('2029');
     await page.getByRole('button', { name: '显示' }).click();
     await page.getByRole('heading', { name: '2029 年度补贴预算' }).waitFor();

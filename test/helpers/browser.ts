@@ -135,6 +135,17 @@ export async function pickDate(scope: Page | Locator, label: string | RegExp, da
   if (value !== day) throw new Error(`the date picker ${String(label)} shows ${value}, not ${day}`);
 }
 
+/** The console's main navigation (by its Chinese name). */
+export const mainNav = (page: Page): Locator => page.getByRole('navigation', { name: '主导航' });
+
+/** Opens an entry of the main navigation that sits in a group, as a person does: over the group, then the entry. */
+export async function fromMenu(page: Page, group: string, entry: string): Promise<void> {
+  await mainNav(page).getByRole('menuitem', { name: group, exact: true }).hover();
+  const link = mainNav(page).getByRole('link', { name: entry });
+  await link.click();
+  await link.waitFor({ state: 'hidden' }); // the menu closes once an entry is chosen
+}
+
 /** The error shown at a form field (Element Plus puts it under the field), found by the field's label. */
 export function fieldError(scope: Page | Locator, label: string | RegExp): Locator {
   const page = 'page' in scope ? scope.page() : scope;

@@ -1,12 +1,18 @@
 import { locale } from '@/i18n';
 
-/** Integer fen as 元 with two decimals: ¥1,234.56. */
-export function fen(f: number | null | undefined): string {
-  if (f === null || f === undefined) return '—';
+const grouped = (f: number, sign: string): string => {
   const abs = Math.abs(Math.trunc(f));
   const yuan = Math.floor(abs / 100).toLocaleString('en-US');
-  return `${f < 0 ? '-' : ''}¥${yuan}.${String(abs % 100).padStart(2, '0')}`;
+  return `${f < 0 ? '-' : ''}${sign}${yuan}.${String(abs % 100).padStart(2, '0')}`;
+};
+
+/** Integer fen as 元 with two decimals: ¥1,234.56. */
+export function fen(f: number | null | undefined): string {
+  return f === null || f === undefined ? '—' : grouped(f, '¥');
 }
+
+/** Integer fen as the number of 元 an amount field shows: 1,234.56 (the field says 元). */
+export const yuan = (f: number): string => grouped(f, '');
 
 /** Yuan typed by a person ("1,234.5", "¥2 500") to integer fen; null when it is not an amount. */
 export function yuanToFen(text: string | number | null | undefined): number | null {

@@ -1,5 +1,5 @@
 import { onMounted, ref, type Ref } from 'vue';
-import { useForm } from '@/components/useForm';
+import { useForm } from './useForm';
 
 /**
  * A page's answer from the API, read when the page opens: `data` (null until then), the page's form state

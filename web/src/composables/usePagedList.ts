@@ -1,5 +1,5 @@
 import { onMounted, shallowReactive } from 'vue';
-import { useForm } from '@/components/useForm';
+import { useForm } from './useForm';
 
 /** One page of a list from the API, as `PagedTable` shows it. */
 export interface ListPage {

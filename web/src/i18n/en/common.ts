@@ -64,6 +64,13 @@ export default {
     notices: 'Public notice',
     disclosures: 'Disclosures',
     calculator: 'Calculator',
+    groups: {
+      work: 'Cases & tasks',
+      funds: 'Funds',
+      oversight: 'Oversight',
+      settings: 'Settings',
+      public: 'Public',
+    },
   },
   signin: {
     title: 'Sign in',

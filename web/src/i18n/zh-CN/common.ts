@@ -65,6 +65,7 @@ export default {
     notices: '补贴公示',
     disclosures: '资金公开',
     calculator: '补贴测算',
+    groups: { work: '申请与任务', funds: '资金', oversight: '运维与监督', settings: '配置', public: '公开' },
   },
   signin: {
     title: '登录',
