@@ -21,10 +21,9 @@ import type {
   SupplementInput,
   WithdrawInput,
 } from './contract';
-import { databaseSteps } from './databaseSteps';
 import type { ApplicationState, TaskState } from './validators';
 
-const { releaseGrant } = proxyActivities<Activities>(DATABASE);
+const { record, computeDeadline, releaseGrant } = proxyActivities<Activities>(DATABASE);
 
 export interface OpenTask extends TaskState {
   escalated: boolean;
@@ -89,7 +88,7 @@ export class ApplicationProcess implements ApplicationState {
     const key = `${this.applicationId}:${++this.seq}`;
     const at = new Date().toISOString();
     const result = await CancellationScope.nonCancellable(() =>
-      databaseSteps().record({ ...s, key, applicationId: this.applicationId, at }),
+      record({ ...s, key, applicationId: this.applicationId, at }),
     );
     if (s.toStatus && s.toStatus !== this.status) {
       this.status = s.toStatus;
@@ -137,7 +136,7 @@ export class ApplicationProcess implements ApplicationState {
 
   /** A deadline `workingDays` from now on the working-day calendar (divided by the time acceleration). */
   deadline(workingDays: number) {
-    return databaseSteps().computeDeadline({
+    return computeDeadline({
       from: new Date().toISOString(),
       workingDays,
       timeAcceleration: this.input.timeAcceleration,
