@@ -650,6 +650,14 @@ describe('application workflow: from approval to money', () => {
         const opened = fakes.steps.find((s) => s.task?.op === 'open' && s.task.queue === 'budget')!;
         expect(opened.application).toEqual({ awaitingBudget: true });
         await handle.signal(budgetChangedSignal); // still not enough
+        // Two signals in one workflow task would be one retry (a change means "try again"): the second goes
+        // once the first retry has taken its answer.
+        await eventually(
+          async () => fakes.money.reservations.length,
+          (left) => left === 0,
+          10_000,
+          25,
+        );
         await handle.signal(budgetChangedSignal);
         await waitStatus(handle, 'APPROVED');
         const funded = fakes.steps.find((s) => s.action === 'TASK_DONE')!;
