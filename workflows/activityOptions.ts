@@ -1,4 +1,8 @@
-import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import { ServiceFailures } from './contract';
 
 /**
@@ -12,6 +16,17 @@ const BACK_OFF = { initialInterval: '1 second', backoffCoefficient: 2, maximumIn
 /** Our own database, calendar and outbox: quick, and retried until they succeed. */
 export const DATABASE: ActivityOptions = {
   startToCloseTimeout: '1 minute',
+  retry: BACK_OFF,
+};
+
+/**
+ * The same steps run as local activities (in the worker that runs the workflow task, recorded as one marker:
+ * no activity task through the server). A try longer than the workflow task's timeout keeps the task alive;
+ * retries past `localRetryThreshold` wait on a durable timer instead of in the worker's memory.
+ */
+export const LOCAL_DATABASE: LocalActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  localRetryThreshold: '10 seconds',
   retry: BACK_OFF,
 };
 

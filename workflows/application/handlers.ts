@@ -60,7 +60,10 @@ function currentTask(p: ApplicationProcess, taskId: string): OpenTask {
   return p.task!;
 }
 
-/** The query, signals and updates by which people and other workflows act on the process. */
+/**
+ * The query, signals and updates by which people and other workflows act on the process. Each update's
+ * handler tells the process first that it took one, before any step (`ApplicationProcess.databaseStep`).
+ */
 export function registerHandlers(p: ApplicationProcess): void {
   setHandler(stateQuery, () => ({
     applicationId: p.applicationId,
@@ -72,6 +75,7 @@ export function registerHandlers(p: ApplicationProcess): void {
   setHandler(
     claimUpdate,
     async ({ taskId, actor }) => {
+      p.tookUpdate();
       const t = currentTask(p, taskId);
       if (t.assignee === actor.subject) return view(t);
       t.assignee = actor.subject; // before awaiting, so a concurrent claim is refused by its validator
@@ -90,6 +94,7 @@ export function registerHandlers(p: ApplicationProcess): void {
   setHandler(
     unclaimUpdate,
     async ({ taskId, actor }) => {
+      p.tookUpdate();
       const t = currentTask(p, taskId);
       if (!t.assignee) return view(t);
       const previous = t.assignee;
@@ -109,6 +114,7 @@ export function registerHandlers(p: ApplicationProcess): void {
   setHandler(
     assignUpdate,
     async ({ taskId, actor, assignee }) => {
+      p.tookUpdate();
       const t = currentTask(p, taskId);
       const previous = t.assignee;
       t.assignee = assignee;
@@ -127,6 +133,7 @@ export function registerHandlers(p: ApplicationProcess): void {
   setHandler(
     decideUpdate,
     async (input) => {
+      p.tookUpdate();
       const d: Pending<DecisionInput> = { input };
       currentTask(p, input.taskId).deciding = true;
       p.decisions.push(d);
@@ -139,6 +146,7 @@ export function registerHandlers(p: ApplicationProcess): void {
   setHandler(
     supplementUpdate,
     async (input) => {
+      p.tookUpdate();
       const s: Pending<SupplementInput> = { input };
       p.supplement = s;
       await condition(() => s.result !== undefined);
@@ -163,6 +171,7 @@ export function registerHandlers(p: ApplicationProcess): void {
   setHandler(
     objectUpdate,
     async (input) => {
+      p.tookUpdate();
       const id = uuid4();
       p.objections.push(id);
       await p.step({
@@ -180,6 +189,7 @@ export function registerHandlers(p: ApplicationProcess): void {
   setHandler(
     loanInterestUpdate,
     async ({ actor, loanInterest }) => {
+      p.tookUpdate();
       p.loanInterest = loanInterest;
       await p.step({
         actor,
@@ -197,6 +207,7 @@ export function registerHandlers(p: ApplicationProcess): void {
   setHandler(
     adminActionUpdate,
     async (input) => {
+      p.tookUpdate();
       const a: Pending<AdminActionInput> = { input };
       if (input.action === 'cancel') {
         p.cancellation = a;
@@ -221,6 +232,7 @@ export function registerHandlers(p: ApplicationProcess): void {
   setHandler(
     withdrawUpdate,
     async (input) => {
+      p.tookUpdate();
       const w: Pending<WithdrawInput> = { input };
       p.withdrawal = w;
       p.onWithdraw();

@@ -9,7 +9,7 @@ import type { Activities } from '../../activities';
 import type { StepRecord, StepResult } from '../../activities/records';
 import type { LoanInterest } from '../../domain/bankMatching';
 import type { Queue } from '../../domain/roles';
-import type { ApplicationStatus } from '../../domain/status';
+import { isFinal, type ApplicationStatus } from '../../domain/status';
 import { DATABASE } from '../activityOptions';
 import { ApplicationStatusKey, NeedsAttentionKey } from '../searchAttributes';
 import type {
@@ -21,9 +21,10 @@ import type {
   SupplementInput,
   WithdrawInput,
 } from './contract';
+import { databaseSteps, type DatabaseSteps } from './databaseSteps';
 import type { ApplicationState, TaskState } from './validators';
 
-const { record, computeDeadline, releaseGrant } = proxyActivities<Activities>(DATABASE);
+const { releaseGrant } = proxyActivities<Activities>(DATABASE);
 
 export interface OpenTask extends TaskState {
   escalated: boolean;
@@ -55,6 +56,9 @@ export class ApplicationProcess implements ApplicationState {
   readonly answered: Pending<unknown>[] = [];
   private readonly attentionReasons = new Set<string>();
   private seq = 0;
+  /** Updates whose handlers have started, and how many of them the server has since confirmed. */
+  private updatesTaken = 0;
+  private updatesConfirmed = 0;
   /** Cancels the main process when the applicant withdraws (set by the workflow). */
   onWithdraw: () => void = () => undefined;
   /** How often the budget changed since the process started (signals). */
@@ -83,12 +87,38 @@ export class ApplicationProcess implements ApplicationState {
     return Date.now();
   }
 
+  /** Called first by every update handler (never by a validator: a refused update leaves no history). */
+  tookUpdate(): void {
+    this.updatesTaken++;
+  }
+
+  /**
+   * Runs a database step, locally when it may (docs/performance.md, "Local activities"). It goes through
+   * the server instead while an update taken is not yet confirmed, and when it ends the case or comes after:
+   * - an update is not durable until the workflow task that took it completes; if the server fails that task
+   *   it drops the update (the caller gets FAILED_PRECONDITION), and the task's retry takes another path.
+   *   A local step in that task would have written the update's effect already. An ordinary step is only
+   *   scheduled by the task; its result comes in a later one, which proves the update was kept.
+   * - a workflow task that completes the workflow while new events arrive is failed by the server
+   *   (UNHANDLED_COMMAND). With the last steps ordinary, that task runs no step at all.
+   */
+  async databaseStep<T>(endsCase: boolean, run: (steps: DatabaseSteps) => Promise<T>): Promise<T> {
+    const taken = this.updatesTaken;
+    const throughServer = taken !== this.updatesConfirmed || endsCase || isFinal(this.status);
+    const result = await run(databaseSteps(throughServer));
+    if (throughServer) this.updatesConfirmed = Math.max(this.updatesConfirmed, taken);
+    return result;
+  }
+
   /** Records one step; never cancelled halfway, so the database always follows the workflow's order. */
   async step(s: Omit<StepRecord, 'key' | 'applicationId' | 'at'>): Promise<StepResult> {
     const key = `${this.applicationId}:${++this.seq}`;
     const at = new Date().toISOString();
+    const endsCase = s.toStatus !== undefined && isFinal(s.toStatus);
     const result = await CancellationScope.nonCancellable(() =>
-      record({ ...s, key, applicationId: this.applicationId, at }),
+      this.databaseStep(endsCase, (steps) =>
+        steps.record({ ...s, key, applicationId: this.applicationId, at }),
+      ),
     );
     if (s.toStatus && s.toStatus !== this.status) {
       this.status = s.toStatus;
@@ -136,11 +166,13 @@ export class ApplicationProcess implements ApplicationState {
 
   /** A deadline `workingDays` from now on the working-day calendar (divided by the time acceleration). */
   deadline(workingDays: number) {
-    return computeDeadline({
-      from: new Date().toISOString(),
-      workingDays,
-      timeAcceleration: this.input.timeAcceleration,
-    });
+    return this.databaseStep(false, (steps) =>
+      steps.computeDeadline({
+        from: new Date().toISOString(),
+        workingDays,
+        timeAcceleration: this.input.timeAcceleration,
+      }),
+    );
   }
 
   /** Waits (answering processed updates first) until `done`, or for `ms` at most; true when done. */

@@ -7,7 +7,7 @@ import {
   proxyActivities,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { DATABASE, outsideLookups } from '../activityOptions';
+import { outsideLookups } from '../activityOptions';
 import { evaluate, type RulesResult } from '../../domain/rules';
 import { COMMITTEE_ORG, SYSTEM_ACTOR } from '../../domain/roles';
 import type { ApplicationStatus } from '../../domain/status';
@@ -19,8 +19,6 @@ import { ApplicationProcess } from './process';
 import { publicNotice } from './publicNotice';
 import { awaitDecision, closeTask, openTask } from './tasks';
 import { track } from './tracking';
-
-const { loadPrecheckContext, loadProduct } = proxyActivities<Activities>(DATABASE);
 
 /** The answer of an outside service, or `unavailable` once its retries are spent or it failed definitively. */
 async function orUnavailable<T>(call: () => Promise<T>): Promise<T | 'unavailable'> {
@@ -39,7 +37,7 @@ async function precheck(p: ApplicationProcess): Promise<RulesResult> {
   const { lookupEnterprise, lookupPolicy } = proxyActivities<Activities>(
     outsideLookups(input.lookupAttempts),
   );
-  const ctx = await loadPrecheckContext(input.applicationId);
+  const ctx = await p.databaseStep(false, (steps) => steps.loadPrecheckContext(input.applicationId));
   const declared = ctx.declaredPolicy;
   const [registry, insurer] = await Promise.all([
     orUnavailable(() => lookupEnterprise(input.creditCode)),
@@ -53,7 +51,7 @@ async function precheck(p: ApplicationProcess): Promise<RulesResult> {
     program: input.program,
     enterprise: { registry, declared: ctx.declaredEnterprise },
     policy: { insurer, declared },
-    product: await loadProduct(productCode),
+    product: await p.databaseStep(false, (steps) => steps.loadProduct(productCode)),
     documents: ctx.documents,
     history: ctx.history,
     policyInOtherLiveApplication: ctx.policyInOtherLiveApplication,
