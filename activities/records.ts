@@ -247,6 +247,24 @@ export function createRecordActivities(deps: RecordDeps) {
     await tx.emailOutbox.createMany({ data: rows, skipDuplicates: true });
   }
 
+  /**
+   * A replayed step is the step recorded under its key, or the workflow and the database have parted: a
+   * key names the workflow's n-th step, and a step whose effect was written in a workflow task the server
+   * then discarded can come back as another step under the same key (docs/performance.md, "Local
+   * activities"). Skipping it would lose that step silently; failing it (retried, so the case waits at
+   * this step in the stuck list, with this message in the worker's log) lets someone look.
+   */
+  async function sameStepAsRecorded(tx: Tx, step: StepRecord): Promise<void> {
+    const recorded = await tx.auditEvent.findUnique({
+      where: { key: step.key },
+      select: { action: true, toStatus: true },
+    });
+    if (recorded && (recorded.action !== step.action || recorded.toStatus !== (step.toStatus ?? null)))
+      throw new Error(
+        `step ${step.key} was recorded as ${recorded.action}, and is now ${step.action}: the workflow and the database have parted`,
+      );
+  }
+
   return {
     /** Writes one workflow step (status, task, audit, e-mails) atomically; a replay changes nothing. */
     async record(step: StepRecord): Promise<StepResult> {
@@ -268,7 +286,10 @@ export function createRecordActivities(deps: RecordDeps) {
           ],
           skipDuplicates: true,
         });
-        if (count === 0) return true;
+        if (count === 0) {
+          await sameStepAsRecorded(tx, step);
+          return true;
+        }
         if (step.toStatus) {
           const before = await tx.application.findUniqueOrThrow({ where: { id: step.applicationId } });
           await tx.application.update({

@@ -94,6 +94,12 @@ describe('recovery', () => {
     expect([once.replayed, twice.replayed]).toEqual([false, true]);
     expect(await stack.db.auditEvent.count({ where: { key: step.key } })).toBe(1);
     expect(await stack.db.emailOutbox.count({ where: { key: `${id}:replay-test-mail` } })).toBe(1);
+
+    // Another step under a recorded key is refused (the workflow and the database have parted), not skipped.
+    const other = { ...step, action: 'CANCELLED', toStatus: 'REJECTED' as const, emails: [] };
+    await expect(acts.record(other)).rejects.toThrow(/recorded as NOTE, and is now CANCELLED/);
+    expect(await statusOf(a.client, id)).toBe('INITIAL_REVIEW');
+    expect((await stack.db.auditEvent.findUniqueOrThrow({ where: { key: step.key } })).action).toBe('NOTE');
   });
 
   it('starts the workflow of an application stored without one (the API died in between)', async () => {
