@@ -30,12 +30,6 @@ export interface ExplainedQuery {
  */
 const PROPOSALS: { name: string; table: string; ddl: string; for: RegExp }[] = [
   {
-    name: 'Task (queue, dueAt, createdAt) WHERE state IN (OPEN, CLAIMED)',
-    table: 'Task',
-    ddl: `CREATE INDEX bench_task_open ON "Task" (queue, "dueAt", "createdAt") WHERE state IN ('OPEN', 'CLAIMED')`,
-    for: /FROM "public"\."Task" WHERE/,
-  },
-  {
     name: 'Payment (settledAt) WHERE status = SUCCEEDED',
     table: 'Payment',
     ddl: `CREATE INDEX bench_payment_settled ON "Payment" ("settledAt") WHERE status = 'SUCCEEDED'`,

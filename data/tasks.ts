@@ -48,14 +48,20 @@ const ts = (d: Date) => Prisma.sql`${d.toISOString().slice(0, 23).replace('T', '
 function conditions(f: TaskListFilter, now: Date): Prisma.Sql {
   const v = f.visibility;
   const where: Prisma.Sql[] = [
-    f.state
-      ? Prisma.sql`t.state = ${f.state}::"TaskState"`
-      : Prisma.sql`t.state IN ('OPEN'::"TaskState", 'CLAIMED'::"TaskState")`,
+    // Written out, not bound: the planner matches them with the open-task index's predicate.
+    f.state === 'OPEN'
+      ? Prisma.sql`t.state = 'OPEN'::"TaskState"`
+      : f.state === 'CLAIMED'
+        ? Prisma.sql`t.state = 'CLAIMED'::"TaskState"`
+        : Prisma.sql`t.state IN ('OPEN'::"TaskState", 'CLAIMED'::"TaskState")`,
   ];
-  if (v.queues) where.push(Prisma.sql`t.queue = ANY(${[...v.queues]}::text[])`);
+  // One queue as an equality (the index then gives the due order); the caller's queues as a list.
+  const queues = f.queue ? (v.queues && !v.queues.includes(f.queue) ? [] : [f.queue]) : v.queues;
+  if (queues?.length === 0) where.push(Prisma.sql`false`);
+  else if (queues?.length === 1) where.push(Prisma.sql`t.queue = ${queues[0]}`);
+  else if (queues) where.push(Prisma.sql`t.queue IN (${Prisma.join(queues)})`);
   if (!v.everyOrg)
     where.push(v.org ? Prisma.sql`(t.org IS NULL OR t.org = ${v.org})` : Prisma.sql`t.org IS NULL`);
-  if (f.queue) where.push(Prisma.sql`t.queue = ${f.queue}`);
   if (f.assignee) where.push(Prisma.sql`t.assignee = ${f.assignee}`);
   if (f.applicationId) where.push(Prisma.sql`t."applicationId" = ${f.applicationId}`);
   if (f.overdue !== undefined)
@@ -76,23 +82,31 @@ export async function taskListPage(
   const order = f.newestDueFirst
     ? Prisma.sql`t."dueAt" DESC, t."createdAt" DESC, t.id DESC`
     : Prisma.sql`t."dueAt" ASC, t."createdAt" ASC, t.id ASC`;
-  // The count's subquery reads the task index alone; the LATERAL page joins only the rows it shows. One row
-  // comes back even for a page past the end (the count, with no task).
+  const orderOfPage = f.newestDueFirst
+    ? Prisma.sql`p."dueAt" DESC, p."createdAt" DESC, p.id DESC`
+    : Prisma.sql`p."dueAt" ASC, p."createdAt" ASC, p.id ASC`;
+  // The count reads the task index alone and stops at the cap; the page is chosen from the tasks alone, and
+  // only its rows are joined with their applications and enterprises. One row comes back even for a page past
+  // the end (the count, with no task).
   const rows = await db.$queryRaw<(Partial<TaskListRow> & { total: number })[]>`
     WITH counted AS (
       SELECT count(*)::int AS total FROM (SELECT 1 FROM "Task" t WHERE ${where} LIMIT ${TASK_COUNT_CAP + 1}) c
-    )
-    SELECT counted.total, p.*
-    FROM counted LEFT JOIN LATERAL (
+    ), page AS (
       SELECT t.id, t.queue, t."applicationId", t.org, t.state::text AS state, t.assignee, t."createdAt",
-             t."dueAt", t."escalatedAt", a.track::text AS track, e.name AS "enterpriseName"
+             t."dueAt", t."escalatedAt"
       FROM "Task" t
-      JOIN "Application" a ON a.id = t."applicationId"
-      JOIN "Enterprise" e ON e."creditCode" = a."creditCode"
       WHERE ${where}
       ORDER BY ${order}
       LIMIT ${f.pageSize} OFFSET ${(f.page - 1) * f.pageSize}
-    ) p ON true`;
+    )
+    SELECT counted.total, p.*
+    FROM counted LEFT JOIN LATERAL (
+      SELECT page.*, a.track::text AS track, e.name AS "enterpriseName"
+      FROM page
+      JOIN "Application" a ON a.id = page."applicationId"
+      JOIN "Enterprise" e ON e."creditCode" = a."creditCode"
+    ) p ON true
+    ORDER BY ${orderOfPage}`;
   const counted = rows[0]?.total ?? 0;
   return {
     rows: rows.filter((r): r is TaskListRow & { total: number } => r.id != null),
