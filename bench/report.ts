@@ -106,6 +106,14 @@ export function targets(r: BenchResults): Target[] {
       pass: m.rssPerThousandMB <= 60,
     });
   }
+  const replay = r.memory?.replay;
+  if (replay)
+    out.push({
+      measure: `a query of an application beyond the cache (a replay) ÷ one in it, p50 (${replay.samples} samples)`,
+      value: `${f(replay.evictedP50Ms, 0)} ÷ ${f(replay.cachedP50Ms, 0)} ms (p95 ${f(replay.evictedP95Ms, 0)} ÷ ${f(replay.cachedP95Ms, 0)} ms)`,
+      target: '—',
+      pass: null,
+    });
   if (r.database) {
     const e = r.database.latency[0];
     if (e)
