@@ -6,6 +6,7 @@ import type { ApiResult } from './apiPhase';
 import type { DatabaseResult } from './databasePhase';
 import type { SearchResult } from './searchPhase';
 import type { MemoryResult } from './memoryPhase';
+import type { WindowResult } from './windowPhase';
 import type { BenchOptions, Phase } from './options';
 import type { WorkflowResult } from './workflowPhase';
 
@@ -33,6 +34,7 @@ export interface BenchResults {
   workflow?: WorkflowResult;
   api?: ApiResult;
   memory?: MemoryResult;
+  window?: WindowResult;
   database?: DatabaseResult;
   search?: SearchResult;
   targets?: Target[];
@@ -111,6 +113,21 @@ export function targets(r: BenchResults): Target[] {
     out.push({
       measure: `a query of an application beyond the cache (a replay) ÷ one in it, p50 (${replay.samples} samples)`,
       value: `${f(replay.evictedP50Ms, 0)} ÷ ${f(replay.cachedP50Ms, 0)} ms (p95 ${f(replay.evictedP95Ms, 0)} ÷ ${f(replay.cachedP95Ms, 0)} ms)`,
+      target: '—',
+      pass: null,
+    });
+  const [oneWorker, twoWorkers] = r.window?.runs ?? [];
+  if (oneWorker)
+    out.push({
+      measure: `an application window: ${oneWorker.submissions} submissions through the API, prechecked, one worker`,
+      value: `${f(oneWorker.seconds / 60, 1)} min (${f(oneWorker.prechecksPerSecond, 1)}/s; POST p99 ${oneWorker.submitP99Ms} ms)`,
+      target: `≤ 10 min for 10,000`,
+      pass: oneWorker.submissions >= 10_000 ? oneWorker.seconds <= 600 : null,
+    });
+  if (twoWorkers)
+    out.push({
+      measure: 'the same with two workers: prechecks per second, two ÷ one',
+      value: `${f(twoWorkers.seconds / 60, 1)} min; ${f(r.window!.scaling ?? 0)}×`,
       target: '—',
       pass: null,
     });
