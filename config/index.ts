@@ -110,7 +110,7 @@ export const EnvSchema = z.object({
   WORKER_METRICS_PORT: intIn(0, 65535).default(9464),
   EVALUATION_CACHE_SECONDS: intIn(0, 86_400).default(60),
   // Worker tuning, chosen from the benchmarks (docs/performance.md).
-  WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(200),
   WORKER_MAX_CONCURRENT_ACTIVITIES: intIn(1, 1000).default(20),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: intIn(2, 1000).default(40),
   /** A workflow bundle built ahead (`npm run build:workflows`): the worker starts in seconds instead of bundling. */
