@@ -11,6 +11,7 @@ import { PrismaClient } from '../data/db';
 import { createPdfPrinter } from '../reports';
 import { progress } from './log';
 import type { Stack } from './stack';
+import { reconcileEvaluationRollups } from '../data/evaluationReconcile';
 import { insertEvaluationRows } from './synthetic';
 
 export interface ExplainedQuery {
@@ -73,6 +74,8 @@ export interface DatabaseResult {
   payments: number;
   queries: ExplainedQuery[];
   latency: { endpoint: string; runs: number; p50Ms: number; p95Ms: number; maxMs: number }[];
+  /** The evaluation's rollups: rebuilt from the synthetic rows, then reconciled with them once. */
+  rollups: { rebuildMs: number; reconcileMs: number; driftCells: number };
 }
 
 /** Tables small enough that a sequential scan is the right plan whatever their indexes. */
@@ -186,7 +189,13 @@ export async function databasePhase(
   progress(
     `database: inserting ${opts.evaluationRows} synthetic applications with payments, surveys, referrals`,
   );
-  await insertEvaluationRows(stack, opts.evaluationRows);
+  const { rebuildMs } = await insertEvaluationRows(stack, opts.evaluationRows);
+  const reconciled = await reconcileEvaluationRollups(stack.db);
+  const rollups = { rebuildMs, reconcileMs: reconciled.durationMs, driftCells: reconciled.driftCells };
+  progress(
+    `database: rollups rebuilt in ${rebuildMs.toFixed(0)} ms; reconciled in ${rollups.reconcileMs} ms, ` +
+      `${rollups.driftCells} cells drifting`,
+  );
   const count = async (table: string) =>
     (await stack.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`))[0]!.n;
   const [applications, tasks, payments] = [
@@ -243,5 +252,5 @@ export async function databasePhase(
   ];
   for (const l of latency)
     progress(`  ${l.endpoint}: p50 ${l.p50Ms.toFixed(0)} ms, p95 ${l.p95Ms.toFixed(0)} ms`);
-  return { applications, tasks, payments, queries, latency };
+  return { applications, tasks, payments, queries, latency, rollups };
 }
