@@ -61,7 +61,8 @@ export async function applicationRow(db: Db, a: ApplicationRow) {
   });
 }
 
-async function applicationRowIn(db: Tx, a: ApplicationRow) {
+/** The row alone, as a writer from before the rollups wrote it (the migration that fills them is tested so). */
+export async function applicationRowIn(db: Db | Tx, a: ApplicationRow) {
   await db.application.create({
     data: {
       id: a.id,
@@ -113,7 +114,11 @@ export async function paymentRow(db: Db, row: PaymentRow) {
   });
 }
 
-async function paymentRowIn(db: Tx, [applicationId, attempt, status, amountFen, settledAt]: PaymentRow) {
+/** The row alone (see `applicationRowIn`). */
+export async function paymentRowIn(
+  db: Db | Tx,
+  [applicationId, attempt, status, amountFen, settledAt]: PaymentRow,
+) {
   await db.payment.create({
     data: {
       id: `${applicationId}-pay-${attempt}`,
