@@ -152,9 +152,8 @@ async function otherFigures(db: Db, year: number) {
  * transaction commits.
  */
 export async function evaluationReport(db: Db, year: number): Promise<EvaluationReport> {
-  const [current, previous, enterprises, paid, other] = await Promise.all([
+  const [{ current, previous }, enterprises, paid, other] = await Promise.all([
     rollupInsuredCells(db, year),
-    rollupInsuredCells(db, year - 1),
     rollupEnterprises(db, year),
     rollupPaidCells(db, year),
     otherFigures(db, year),

@@ -291,11 +291,21 @@ export const SUMS_FROM_ITEMS = `
 
 // ---- reading ----------------------------------------------------------------------------------------------
 
-/** Insured cells of a programme year (empty cells left out, as the row-based computation has none). */
-export async function rollupInsuredCells(db: Db | Tx, year: number): Promise<InsuredCell[]> {
-  return db.$queryRaw<InsuredCell[]>`
-    SELECT month, track::text AS track, field, applications, "newEnterprises", "premiumFen", "riskCoverageFen"
-    FROM "EvaluationInsuredCell" WHERE "programYear" = ${year} AND applications <> 0`;
+/**
+ * Insured cells of a programme year and the year before, in one statement (empty cells left out, as the
+ * row-based computation has none).
+ */
+export async function rollupInsuredCells(
+  db: Db | Tx,
+  year: number,
+): Promise<{ current: InsuredCell[]; previous: InsuredCell[] }> {
+  const rows = await db.$queryRaw<(InsuredCell & { programYear: number })[]>`
+    SELECT "programYear", month, track::text AS track, field, applications, "newEnterprises", "premiumFen",
+           "riskCoverageFen"
+    FROM "EvaluationInsuredCell" WHERE "programYear" IN (${year}, ${year - 1}) AND applications <> 0`;
+  const cells = (y: number) =>
+    rows.filter((r) => r.programYear === y).map(({ programYear: _year, ...cell }) => cell);
+  return { current: cells(year), previous: cells(year - 1) };
 }
 
 export async function rollupPaidCells(db: Db | Tx, year: number): Promise<PaidCell[]> {
