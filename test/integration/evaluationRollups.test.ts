@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createRecordActivities, type StepRecord } from '../../activities/records';
 import { shanghaiYear } from '../../domain/calendar';
 import { evaluationFromRows, evaluationReport } from '../../data/evaluation';
 import { reconcileEvaluationRollups } from '../../data/evaluationReconcile';
-import { rebuildEvaluationRollups } from '../../data/evaluationRollups';
 import { applicationRow, enterpriseRow } from '../helpers/evaluationRows';
 import { creditCode, enterpriseBody } from '../helpers/fixtures';
 import { as, eventually, stackPerFile, type ApiClient, type TestStack } from '../helpers/stack';
@@ -13,7 +15,7 @@ import { approvedApplication } from '../helpers/world';
  * after the public notice, cancelled by an administrator after approval), an enterprise changing its main
  * field, and a step recorded twice. After each, the figures read from the rollups equal those computed from
  * every row, and the reconciliation finds nothing. Then a counter is broken by hand: the reconciliation
- * reports it on /metrics and in the stuck list, and a rebuild clears it.
+ * reports it on /metrics and in the stuck list, and the runbook's rebuild (`npm run db:rollups`) clears it.
  */
 let stack: TestStack;
 let admin: ApiClient;
@@ -29,6 +31,22 @@ async function figures() {
   const reconciled = await reconcileEvaluationRollups(stack.db);
   expect(reconciled.drift).toEqual([]);
   return fromRollups;
+}
+
+/** `npm run db:rollups` against this stack's database: its exit code and output. */
+async function rollupsScript(...args: string[]): Promise<{ code: number; out: string }> {
+  const root = path.join(__dirname, '..', '..');
+  try {
+    const { stdout } = await promisify(execFile)(
+      path.join(root, 'node_modules', '.bin', 'tsx'),
+      [path.join(root, 'scripts', 'rollups.ts'), ...args],
+      { env: { ...process.env, ...stack.env }, cwd: root },
+    );
+    return { code: 0, out: stdout };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
 }
 
 const metric = async (name: string) => {
@@ -183,8 +201,13 @@ describe('evaluation rollups drift', () => {
     expect(item!.reason).toMatch(/differ from the rows in 1 cell/);
     expect(item!.summary.zh).toMatch(/评估的汇总数据与明细不一致/);
 
-    await rebuildEvaluationRollups(stack.db);
-    expect((await reconcileEvaluationRollups(stack.db)).driftCells).toBe(0);
+    // The runbook's commands: the reconciliation alone fails and names the cell; the rebuild clears it.
+    const check = await rollupsScript();
+    expect(check.code).toBe(1);
+    expect(check.out).toMatch(/1 cell\(s\) differ from the rows/);
+    expect(check.out).toContain(`insured ${r.drift[0]!.key}`);
+    const rebuilt = await rollupsScript('--rebuild');
+    expect(rebuilt).toEqual({ code: 0, out: expect.stringMatching(/rebuilt[\s\S]*: 0 cell\(s\) differ/) });
     expect(await metric('subsidy_evaluation_rollup_drift_cells')).toBe(0);
     expect(await stuck()).toEqual([]);
     await figures();
