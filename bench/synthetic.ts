@@ -3,7 +3,7 @@
  * wanted size, and years of applications, payments, surveys and bank referrals for the evaluation. Every row
  * is marked as started (`workflowStartedAt`), so that the worker's stranded-workflow sweep leaves it alone.
  */
-import { rebuildEvaluationRollups } from '../data/evaluationRollups';
+import { rebuildEvaluationRollups } from '../data/evaluationRollupTables';
 import type { Stack } from './stack';
 
 const FIELDS = `ARRAY['ARTIFICIAL_INTELLIGENCE','INTEGRATED_CIRCUIT','BIOMEDICINE','NEW_MATERIALS','COMMERCIAL_AEROSPACE','OTHER']`;

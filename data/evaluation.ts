@@ -14,7 +14,7 @@ import type { Track } from '../domain/status';
 import { Prisma, type Db, type Tx } from './db';
 import { outreachTotals } from './outreach';
 import { programFor } from './programs';
-import { rollupEnterprises, rollupInsuredCells, rollupPaidCells } from './evaluationRollups';
+import { rollupEnterprises, rollupInsuredCells, rollupPaidCells } from './evaluationRollupTables';
 
 /**
  * The database side of the evaluation (实施效果评估): figures read from the rollups

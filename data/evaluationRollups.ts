@@ -1,6 +1,6 @@
-import { INSURED_STATUSES, type InsuredCell, type PaidCell } from '../domain/evaluation';
+import { INSURED_STATUSES } from '../domain/evaluation';
 import type { Track } from '../domain/status';
-import { Prisma, type Db, type Tx } from './db';
+import { Prisma, type Tx } from './db';
 
 /**
  * The evaluation's rollups (实施效果评估, docs/performance.md "Evaluation from rollups"): counters per
@@ -12,7 +12,8 @@ import { Prisma, type Db, type Tx } from './db';
  * one enterprise from its rows, compares them with the stored ones and moves the counters by the difference,
  * in the caller's transaction. A second call with nothing changed finds no difference and writes nothing, so
  * a replayed step, or a writer calling it once too often, cannot count twice. The definitions are those of
- * `domain/evaluation.ts`; `data/evaluationReconcile.ts` checks the counters against today's row-based queries.
+ * `domain/evaluation.ts`; `data/evaluationReconcile.ts` checks the counters against the row-based queries of
+ * `data/evaluation.ts`, and `data/evaluationRollupTables.ts` rebuilds and reads them.
  */
 
 /** Timestamps are stored as UTC wall-clock time; Asia/Shanghai is UTC+8 all year. */
@@ -25,7 +26,7 @@ const INSURED = Prisma.sql`a."approvedAt" IS NOT NULL AND a.status = ANY(${[...I
  * The month is that of submission in Asia/Shanghai, held within the programme year (a submission a moment
  * outside it counts in its first or last month).
  */
-const insuredItems = (where: Prisma.Sql) => Prisma.sql`
+export const insuredItems = (where: Prisma.Sql) => Prisma.sql`
   SELECT a.id AS "applicationId", a."creditCode", a."programYear",
          (CASE WHEN extract(year FROM a."createdAt" + ${SHANGHAI}) < a."programYear" THEN 1
                WHEN extract(year FROM a."createdAt" + ${SHANGHAI}) > a."programYear" THEN 12
@@ -41,7 +42,7 @@ const insuredItems = (where: Prisma.Sql) => Prisma.sql`
   WHERE ${INSURED} AND ${where}`;
 
 /** The paid items as the rows define them: SUCCEEDED payments per application and Asia/Shanghai year settled. */
-const paidItems = (where: Prisma.Sql) => Prisma.sql`
+export const paidItems = (where: Prisma.Sql) => Prisma.sql`
   SELECT p."applicationId", extract(year FROM p."settledAt" + ${SHANGHAI})::int AS year, a."creditCode",
          a.track::text AS track, e."mainField" AS field, count(*)::int AS payments,
          sum(p."amountFen")::bigint AS "paidFen"
@@ -108,23 +109,78 @@ class Deltas<V extends bigint[]> {
 /** Serialises the syncs of one enterprise (two of its applications recorded at once would both see old items). */
 const ROLLUP_LOCK = 0x6576616c; // 'eval'
 
+/** Item rows as JSON (bigints as text, exact), read back as items. */
+type JsonItem<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] };
+const insuredFromJson = (i: JsonItem<InsuredItem>): InsuredItem => ({
+  ...i,
+  premiumFen: BigInt(i.premiumFen),
+  riskCoverageFen: BigInt(i.riskCoverageFen),
+});
+const paidFromJson = (p: JsonItem<PaidItem>): PaidItem => ({ ...p, paidFen: BigInt(p.paidFen) });
+
+/**
+ * The enterprise's items as its rows define them and as stored, in one statement (after the lock, so that
+ * its snapshot sees every sync that went before).
+ */
+async function readItems(tx: Tx, creditCode: string) {
+  const enterprise = Prisma.sql`a."creditCode" = ${creditCode}`;
+  const [row] = await tx.$queryRaw<
+    {
+      wantInsured: JsonItem<InsuredItem>[];
+      haveInsured: JsonItem<InsuredItem>[];
+      wantPaid: JsonItem<PaidItem>[];
+      havePaid: JsonItem<PaidItem>[];
+    }[]
+  >`
+    SELECT
+      (SELECT coalesce(json_agg(json_build_object('applicationId', i."applicationId", 'creditCode', i."creditCode",
+         'programYear', i."programYear", 'month', i.month, 'track', i.track, 'field', i.field,
+         'premiumFen', i."premiumFen"::text, 'riskCoverageFen', i."riskCoverageFen"::text,
+         'newEnterprise', i."newEnterprise", 'highTech', i."highTech")), '[]'::json)
+       FROM (${insuredItems(enterprise)}) i) AS "wantInsured",
+      (SELECT coalesce(json_agg(json_build_object('applicationId', i."applicationId", 'creditCode', i."creditCode",
+         'programYear', i."programYear", 'month', i.month, 'track', i.track::text, 'field', i.field,
+         'premiumFen', i."premiumFen"::text, 'riskCoverageFen', i."riskCoverageFen"::text,
+         'newEnterprise', i."newEnterprise", 'highTech', i."highTech")), '[]'::json)
+       FROM "EvaluationInsuredItem" i WHERE i."creditCode" = ${creditCode}) AS "haveInsured",
+      (SELECT coalesce(json_agg(json_build_object('applicationId', p."applicationId", 'year', p.year,
+         'creditCode', p."creditCode", 'track', p.track, 'field', p.field, 'payments', p.payments,
+         'paidFen', p."paidFen"::text)), '[]'::json)
+       FROM (${paidItems(enterprise)}) p) AS "wantPaid",
+      (SELECT coalesce(json_agg(json_build_object('applicationId', p."applicationId", 'year', p.year,
+         'creditCode', p."creditCode", 'track', p.track::text, 'field', p.field, 'payments', p.payments,
+         'paidFen', p."paidFen"::text)), '[]'::json)
+       FROM "EvaluationPaidItem" p WHERE p."creditCode" = ${creditCode}) AS "havePaid"`;
+  return {
+    wantInsured: row!.wantInsured.map(insuredFromJson),
+    haveInsured: row!.haveInsured.map(insuredFromJson),
+    wantPaid: row!.wantPaid.map(paidFromJson),
+    havePaid: row!.havePaid.map(paidFromJson),
+  };
+}
+
 /**
  * Brings the rollups up to date with the rows of one enterprise (its applications, their payments, its main
- * field), in the caller's transaction: call it after changing any of them. Changes nothing when nothing
- * changed. Counter rows are written in key order, insured cells before years before paid cells.
+ * field), in the caller's transaction: call it after changing any of them. Two statements when nothing
+ * changed (the lock, the read); otherwise one more for the items and one per kind of counter, written in key
+ * order, insured cells before years before paid cells (so that two syncs never wait on each other in turn).
  */
 export async function syncEvaluationRollups(tx: Tx, creditCode: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ROLLUP_LOCK}::int, hashtext(${creditCode}))`;
-  const enterprise = Prisma.sql`a."creditCode" = ${creditCode}`;
-  const wantInsured = await tx.$queryRaw<InsuredItem[]>(insuredItems(enterprise));
-  const haveInsured = await tx.$queryRaw<InsuredItem[]>`
-    SELECT "applicationId", "creditCode", "programYear", month, track::text AS track, field, "premiumFen",
-           "riskCoverageFen", "newEnterprise", "highTech"
-    FROM "EvaluationInsuredItem" WHERE "creditCode" = ${creditCode}`;
-  const wantPaid = await tx.$queryRaw<PaidItem[]>(paidItems(enterprise));
-  const havePaid = await tx.$queryRaw<PaidItem[]>`
-    SELECT "applicationId", year, "creditCode", track::text AS track, field, payments, "paidFen"
-    FROM "EvaluationPaidItem" WHERE "creditCode" = ${creditCode}`;
+  await syncLocked(tx, creditCode);
+}
+
+/** `syncEvaluationRollups` for the enterprise of an application (its lock taken in the same statement). */
+export async function syncEvaluationRollupsOf(tx: Tx, applicationId: string): Promise<void> {
+  const [row] = await tx.$queryRaw<{ creditCode: string }[]>`
+    SELECT a."creditCode", pg_advisory_xact_lock(${ROLLUP_LOCK}::int, hashtext(a."creditCode"))::text AS locked
+    FROM "Application" a WHERE a.id = ${applicationId}`;
+  if (row) await syncLocked(tx, row.creditCode);
+}
+
+async function syncLocked(tx: Tx, creditCode: string): Promise<void> {
+  const { wantInsured, haveInsured, wantPaid, havePaid } = await readItems(tx, creditCode);
+  const itemWrites: Prisma.Sql[] = [];
 
   const insuredCells = new Deltas<[bigint, bigint, bigint, bigint]>();
   const insuredKey = (i: InsuredItem) => [i.programYear, i.month, i.track, i.field];
@@ -141,13 +197,18 @@ export async function syncEvaluationRollups(tx: Tx, creditCode: string): Promise
     if (want && have && sameInsured(want, have)) continue;
     if (have) insuredCells.add(insuredKey(have), insuredValues(have), -1n);
     if (want) insuredCells.add(insuredKey(want), insuredValues(want), 1n);
-    if (have) await tx.$executeRaw`DELETE FROM "EvaluationInsuredItem" WHERE "applicationId" = ${id}`;
-    if (want)
-      await tx.$executeRaw`
-        INSERT INTO "EvaluationInsuredItem" ("applicationId", "creditCode", "programYear", month, track, field,
-          "premiumFen", "riskCoverageFen", "newEnterprise", "highTech")
-        VALUES (${id}, ${creditCode}, ${want.programYear}, ${want.month}, ${want.track}::"Track", ${want.field},
-          ${want.premiumFen}, ${want.riskCoverageFen}, ${want.newEnterprise}, ${want.highTech})`;
+    itemWrites.push(
+      want
+        ? Prisma.sql`INSERT INTO "EvaluationInsuredItem" AS i ("applicationId", "creditCode", "programYear", month,
+            track, field, "premiumFen", "riskCoverageFen", "newEnterprise", "highTech")
+          VALUES (${id}, ${creditCode}, ${want.programYear}, ${want.month}, ${want.track}::"Track", ${want.field},
+            ${want.premiumFen}, ${want.riskCoverageFen}, ${want.newEnterprise}, ${want.highTech})
+          ON CONFLICT ("applicationId") DO UPDATE SET "programYear" = EXCLUDED."programYear",
+            month = EXCLUDED.month, track = EXCLUDED.track, field = EXCLUDED.field,
+            "premiumFen" = EXCLUDED."premiumFen", "riskCoverageFen" = EXCLUDED."riskCoverageFen",
+            "newEnterprise" = EXCLUDED."newEnterprise", "highTech" = EXCLUDED."highTech"`
+        : Prisma.sql`DELETE FROM "EvaluationInsuredItem" WHERE "applicationId" = ${id}`,
+    );
   }
 
   // The enterprise counts once in each programme year it has an insured application (high-tech: one of them).
@@ -170,19 +231,25 @@ export async function syncEvaluationRollups(tx: Tx, creditCode: string): Promise
   for (const id of new Set([...wantedPaid.keys(), ...hadPaid.keys()])) {
     const [want, have] = [wantedPaid.get(id), hadPaid.get(id)];
     if (want && have && samePaid(want, have)) continue;
-    if (have) {
-      paidCells.add([have.year, have.track, have.field], [1n, have.paidFen], -1n);
-      await tx.$executeRaw`
-        DELETE FROM "EvaluationPaidItem" WHERE "applicationId" = ${have.applicationId} AND year = ${have.year}`;
-    }
-    if (want) {
-      paidCells.add([want.year, want.track, want.field], [1n, want.paidFen], 1n);
-      await tx.$executeRaw`
-        INSERT INTO "EvaluationPaidItem" ("applicationId", year, "creditCode", track, field, payments, "paidFen")
-        VALUES (${want.applicationId}, ${want.year}, ${creditCode}, ${want.track}::"Track", ${want.field},
-          ${want.payments}, ${want.paidFen})`;
-    }
+    if (have) paidCells.add([have.year, have.track, have.field], [1n, have.paidFen], -1n);
+    if (want) paidCells.add([want.year, want.track, want.field], [1n, want.paidFen], 1n);
+    itemWrites.push(
+      want
+        ? Prisma.sql`INSERT INTO "EvaluationPaidItem" ("applicationId", year, "creditCode", track, field, payments,
+            "paidFen")
+          VALUES (${want.applicationId}, ${want.year}, ${creditCode}, ${want.track}::"Track", ${want.field},
+            ${want.payments}, ${want.paidFen})
+          ON CONFLICT ("applicationId", year) DO UPDATE SET track = EXCLUDED.track, field = EXCLUDED.field,
+            payments = EXCLUDED.payments, "paidFen" = EXCLUDED."paidFen"`
+        : Prisma.sql`DELETE FROM "EvaluationPaidItem" WHERE "applicationId" = ${have!.applicationId}
+            AND year = ${have!.year}`,
+    );
   }
+  // Every item written in one statement (each item once: they are this enterprise's, under its lock).
+  if (itemWrites.length)
+    await tx.$executeRaw`WITH ${Prisma.join(
+      itemWrites.map((w, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${w})`),
+    )} SELECT 1`;
 
   const insured = insuredCells.changed();
   if (insured.length)
@@ -225,101 +292,4 @@ export async function syncEvaluationRollups(tx: Tx, creditCode: string): Promise
       )}
       ON CONFLICT (year, track, field) DO UPDATE SET
         applications = c.applications + EXCLUDED.applications, "paidFen" = c."paidFen" + EXCLUDED."paidFen"`;
-}
-
-/** `syncEvaluationRollups` for the enterprise of an application. */
-export async function syncEvaluationRollupsOf(tx: Tx, applicationId: string): Promise<void> {
-  const [row] = await tx.$queryRaw<{ creditCode: string }[]>`
-    SELECT "creditCode" FROM "Application" WHERE id = ${applicationId}`;
-  if (row) await syncEvaluationRollups(tx, row.creditCode);
-}
-
-const ROLLUP_TABLES = [
-  'EvaluationInsuredItem',
-  'EvaluationInsuredCell',
-  'EvaluationYear',
-  'EvaluationPaidItem',
-  'EvaluationPaidCell',
-];
-
-/**
- * Recomputes every rollup from the rows, in one transaction (the migration that created the tables does the
- * same). The tables are locked first, so a step recorded meanwhile waits and then moves the rebuilt counters.
- * For data written without the rollups (the bench's synthetic rows) and to clear a reported drift.
- */
-export async function rebuildEvaluationRollups(db: Db): Promise<void> {
-  await db.$transaction(
-    async (tx) => {
-      await tx.$executeRawUnsafe(
-        `LOCK TABLE ${ROLLUP_TABLES.map((t) => `"${t}"`).join(', ')} IN ACCESS EXCLUSIVE MODE`,
-      );
-      await tx.$executeRawUnsafe(`TRUNCATE ${ROLLUP_TABLES.map((t) => `"${t}"`).join(', ')}`);
-      await tx.$executeRaw`
-        INSERT INTO "EvaluationInsuredItem" ("applicationId", "creditCode", "programYear", month, track, field,
-          "premiumFen", "riskCoverageFen", "newEnterprise", "highTech")
-        SELECT i."applicationId", i."creditCode", i."programYear", i.month, i.track::"Track", i.field,
-               i."premiumFen", i."riskCoverageFen", i."newEnterprise", i."highTech"
-        FROM (${insuredItems(Prisma.sql`TRUE`)}) i`;
-      await tx.$executeRaw`
-        INSERT INTO "EvaluationPaidItem" ("applicationId", year, "creditCode", track, field, payments, "paidFen")
-        SELECT p."applicationId", p.year, p."creditCode", p.track::"Track", p.field, p.payments, p."paidFen"
-        FROM (${paidItems(Prisma.sql`TRUE`)}) p`;
-      await tx.$executeRaw`${Prisma.raw(SUMS_FROM_ITEMS)}`;
-    },
-    { timeout: 600_000, maxWait: 60_000 },
-  );
-}
-
-/** The counters as sums of the items (also the last step of the migration that fills them). */
-export const SUMS_FROM_ITEMS = `
-  WITH cells AS (
-    INSERT INTO "EvaluationInsuredCell" ("programYear", month, track, field, applications, "newEnterprises",
-      "premiumFen", "riskCoverageFen")
-    SELECT "programYear", month, track, field, count(*)::int, (count(*) FILTER (WHERE "newEnterprise"))::int,
-           sum("premiumFen"), sum("riskCoverageFen")
-    FROM "EvaluationInsuredItem" GROUP BY 1, 2, 3, 4
-    RETURNING 1
-  ), years AS (
-    INSERT INTO "EvaluationYear" ("programYear", "insuredEnterprises", "highTechEnterprises")
-    SELECT "programYear", count(DISTINCT "creditCode")::int,
-           (count(DISTINCT "creditCode") FILTER (WHERE "highTech"))::int
-    FROM "EvaluationInsuredItem" GROUP BY 1
-    RETURNING 1
-  )
-  INSERT INTO "EvaluationPaidCell" (year, track, field, applications, "paidFen")
-  SELECT year, track, field, count(*)::int, sum("paidFen") FROM "EvaluationPaidItem" GROUP BY 1, 2, 3`;
-
-// ---- reading ----------------------------------------------------------------------------------------------
-
-/**
- * Insured cells of a programme year and the year before, in one statement (empty cells left out, as the
- * row-based computation has none).
- */
-export async function rollupInsuredCells(
-  db: Db | Tx,
-  year: number,
-): Promise<{ current: InsuredCell[]; previous: InsuredCell[] }> {
-  const rows = await db.$queryRaw<(InsuredCell & { programYear: number })[]>`
-    SELECT "programYear", month, track::text AS track, field, applications, "newEnterprises", "premiumFen",
-           "riskCoverageFen"
-    FROM "EvaluationInsuredCell" WHERE "programYear" IN (${year}, ${year - 1}) AND applications <> 0`;
-  const cells = (y: number) =>
-    rows.filter((r) => r.programYear === y).map(({ programYear: _year, ...cell }) => cell);
-  return { current: cells(year), previous: cells(year - 1) };
-}
-
-export async function rollupPaidCells(db: Db | Tx, year: number): Promise<PaidCell[]> {
-  return db.$queryRaw<PaidCell[]>`
-    SELECT track::text AS track, field, applications, "paidFen"
-    FROM "EvaluationPaidCell" WHERE year = ${year} AND applications <> 0`;
-}
-
-export async function rollupEnterprises(
-  db: Db | Tx,
-  year: number,
-): Promise<{ enterprises: number; highTech: number }> {
-  const [row] = await db.$queryRaw<{ enterprises: number; highTech: number }[]>`
-    SELECT "insuredEnterprises" AS enterprises, "highTechEnterprises" AS "highTech"
-    FROM "EvaluationYear" WHERE "programYear" = ${year}`;
-  return row ?? { enterprises: 0, highTech: 0 };
 }

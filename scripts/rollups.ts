@@ -6,7 +6,7 @@
 import { loadProcessConfig } from '../config/devSecrets';
 import { createDb } from '../data/db';
 import { reconcileEvaluationRollups } from '../data/evaluationReconcile';
-import { rebuildEvaluationRollups } from '../data/evaluationRollups';
+import { rebuildEvaluationRollups } from '../data/evaluationRollupTables';
 
 const args = process.argv.slice(2);
 const unknown = args.filter((a) => a !== '--rebuild');
