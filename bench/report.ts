@@ -140,6 +140,13 @@ export function targets(r: BenchResults): Target[] {
         target: 'p50 ≤ 50 ms',
         pass: e.p50Ms <= 50,
       });
+    const { rollups } = r.database;
+    out.push({
+      measure: `evaluation rollups against every row (rebuild ${f(rollups.rebuildMs, 0)} ms, reconciliation ${f(rollups.reconcileMs, 0)} ms; the evaluation from every row p50 ${f(rollups.fromRowsP50Ms, 0)} ms)`,
+      value: `${rollups.driftCells} cells differ`,
+      target: '0',
+      pass: rollups.driftCells === 0,
+    });
     const scans = r.database.queries.filter((q) => q.seqScans.some((s) => s.rows >= 1000));
     out.push({
       measure: 'task list and evaluation queries without a sequential scan of ≥ 1,000 rows',

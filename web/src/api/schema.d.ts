@@ -2461,7 +2461,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "OVERDUE_TASK" | "PAYMENT_FAILED" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "NEEDS_ATTENTION" | "BUDGET_QUEUE";
+                    kind?: "OVERDUE_TASK" | "PAYMENT_FAILED" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "NEEDS_ATTENTION" | "BUDGET_QUEUE" | "EVALUATION_DRIFT";
                     limit?: number;
                     minAttempts?: number;
                 };
