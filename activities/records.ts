@@ -1,9 +1,11 @@
 import { renderEmail, type EmailTemplate } from '../domain/emails';
+import { INSURED_STATUSES } from '../domain/evaluation';
 import { fromDbFen } from '../domain/money';
 import type { Actor, Queue, Role } from '../domain/roles';
 import type { Reason } from '../domain/rules';
 import type { ApplicationStatus } from '../domain/status';
 import { Prisma, type Db, type Tx } from '../data/db';
+import { syncEvaluationRollupsOf } from '../data/evaluationRollups';
 import { fixPayee } from '../data/payee';
 import { signedLinks, surveyLink } from '../platform/signedLinks';
 import type { TaskView } from '../workflows/application/contract';
@@ -103,6 +105,18 @@ const ENDING: readonly ApplicationStatus[] = ['REJECTED', 'WITHDRAWN'];
 /** The step that records the approver's approval in the final-approval queue (ApplicationProcess.closeTask). */
 const isFinalApproval = (step: StepRecord) =>
   step.task?.op === 'complete' && step.data?.queue === 'final-approval' && step.data?.decision === 'approve';
+
+/**
+ * Whether a step can change what the application contributes to the evaluation's rollups: it enters or leaves
+ * the insured set (approval, a status in or out of GRANT_HOLDING_STATUSES), its high-tech facts change, or a
+ * payment settles. Only then is the (idempotent) sync run; other steps leave the rollups alone.
+ */
+const movesEvaluation = (step: StepRecord, fromStatus: ApplicationStatus | undefined): boolean =>
+  (step.toStatus !== undefined &&
+    (INSURED_STATUSES.includes(step.toStatus) || (!!fromStatus && INSURED_STATUSES.includes(fromStatus)))) ||
+  !!step.application?.approved ||
+  step.application?.verifiedFacts !== undefined ||
+  step.payment !== undefined;
 
 const bigint = (n: number | null | undefined) =>
   n === undefined ? undefined : n === null ? null : BigInt(n);
@@ -290,8 +304,10 @@ export function createRecordActivities(deps: RecordDeps) {
           await sameStepAsRecorded(tx, step);
           return true;
         }
+        let fromStatus: ApplicationStatus | undefined;
         if (step.toStatus) {
           const before = await tx.application.findUniqueOrThrow({ where: { id: step.applicationId } });
+          fromStatus = before.status;
           await tx.application.update({
             where: { id: step.applicationId },
             data: { status: step.toStatus, statusChangedAt: at },
@@ -334,6 +350,7 @@ export function createRecordActivities(deps: RecordDeps) {
             data: { applicationId: step.applicationId },
           });
         }
+        if (movesEvaluation(step, fromStatus)) await syncEvaluationRollupsOf(tx, step.applicationId);
         if (step.emails?.length) await queueEmails(tx, step.applicationId, step.emails);
         return false;
       });

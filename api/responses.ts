@@ -205,7 +205,15 @@ const TaskFields = {
   overdue: z.boolean(),
   escalatedAt: Instant.nullable(),
 };
-export const TaskList = Paged(z.object({ ...TaskFields, enterpriseName: z.string(), track: z.string() }));
+export const TaskList = Paged(
+  z.object({ ...TaskFields, enterpriseName: z.string(), track: z.string() }),
+).extend({
+  totalCapped: z
+    .boolean()
+    .describe(
+      'true when more tasks match than the count goes to (TASK_COUNT_CAP, 1,000): `total` is then the cap',
+    ),
+});
 export const TaskView = z.object({
   ...TaskFields,
   completedAt: Instant.nullable(),

@@ -1,6 +1,7 @@
 import { COMMITTEE_ORG, ORG_SCOPED_ROLES, queuesOf, type Actor } from '../domain/roles';
 import type { Prisma } from '../prisma/generated/client';
 import type { Db } from '../data/db';
+import type { TaskVisibility } from '../data/tasks';
 import { forbidden, notFound } from './errors';
 
 /**
@@ -89,14 +90,21 @@ export function enterpriseScope(actor: Actor): Prisma.EnterpriseWhereInput {
 
 /**
  * The tasks the caller may see: the role's queues and, for a task bound to an organisation, only the caller's
- * organisation; administrators every task (read-only); nobody who sees no application.
+ * organisation; administrators every task (read-only); nobody who sees no application (null).
  */
+export function taskVisibility(actor: Actor): TaskVisibility | null {
+  if (readScope(actor).kind === 'nothing') return null;
+  if (actor.role === 'admin') return { queues: null, org: null, everyOrg: true };
+  return { queues: queuesOf(actor.role), org: actor.org ?? null, everyOrg: false };
+}
+
+/** `taskVisibility` as a Prisma filter. */
 export function taskScope(actor: Actor): Prisma.TaskWhereInput {
-  if (readScope(actor).kind === 'nothing') return { id: { in: [] } };
-  if (actor.role === 'admin') return {};
+  const v = taskVisibility(actor);
+  if (!v) return { id: { in: [] } };
   return {
-    queue: { in: queuesOf(actor.role) },
-    OR: [{ org: null }, ...(actor.org ? [{ org: actor.org }] : [])],
+    ...(v.queues ? { queue: { in: [...v.queues] } } : {}),
+    ...(v.everyOrg ? {} : { OR: [{ org: null }, ...(v.org ? [{ org: v.org }] : [])] }),
   };
 }
 

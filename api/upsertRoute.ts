@@ -25,8 +25,10 @@ export function upsertRoute<P extends Record<string, string>, B, D, R>(def: {
   /** The entity as the audit keeps it (as an administrator sees it). */
   audited: (row: R, ctx: Ctx<P, unknown, B>) => unknown;
   reply: (row: R, ctx: Ctx<P, unknown, B>) => unknown;
+  /** What else the change moves, in its transaction. */
+  also?: (tx: Tx, row: R) => Promise<unknown>;
 }) {
-  const { entity, action, model, data, audited, reply, ...route } = def;
+  const { entity, action, model, data, audited, reply, also, ...route } = def;
   return defineRoute<P, unknown, B>({
     ...route,
     method: 'put',
@@ -38,6 +40,7 @@ export function upsertRoute<P extends Record<string, string>, B, D, R>(def: {
         data: data(ctx),
         where: ctx.params,
         present: (r) => audited(r, ctx),
+        also,
       });
       return { status: existed ? 200 : 201, body: reply(row, ctx) };
     },

@@ -11,6 +11,8 @@ import { PrismaClient } from '../data/db';
 import { createPdfPrinter } from '../reports';
 import { progress } from './log';
 import type { Stack } from './stack';
+import { evaluationFromRows } from '../data/evaluation';
+import { reconcileEvaluationRollups } from '../data/evaluationReconcile';
 import { insertEvaluationRows } from './synthetic';
 
 export interface ExplainedQuery {
@@ -29,12 +31,6 @@ export interface ExplainedQuery {
  * it names; the report compares their plans and times with and without it.
  */
 const PROPOSALS: { name: string; table: string; ddl: string; for: RegExp }[] = [
-  {
-    name: 'Task (queue, dueAt, createdAt) WHERE state IN (OPEN, CLAIMED)',
-    table: 'Task',
-    ddl: `CREATE INDEX bench_task_open ON "Task" (queue, "dueAt", "createdAt") WHERE state IN ('OPEN', 'CLAIMED')`,
-    for: /FROM "public"\."Task" WHERE/,
-  },
   {
     name: 'Payment (settledAt) WHERE status = SUCCEEDED',
     table: 'Payment',
@@ -73,6 +69,11 @@ export interface DatabaseResult {
   payments: number;
   queries: ExplainedQuery[];
   latency: { endpoint: string; runs: number; p50Ms: number; p95Ms: number; maxMs: number }[];
+  /**
+   * The evaluation's rollups: rebuilt from the synthetic rows, then reconciled with them once; and the
+   * computation from every row they replace (`evaluationFromRows`, in this process: the old endpoint's work).
+   */
+  rollups: { rebuildMs: number; reconcileMs: number; driftCells: number; fromRowsP50Ms: number };
 }
 
 /** Tables small enough that a sequential scan is the right plan whatever their indexes. */
@@ -186,7 +187,25 @@ export async function databasePhase(
   progress(
     `database: inserting ${opts.evaluationRows} synthetic applications with payments, surveys, referrals`,
   );
-  await insertEvaluationRows(stack, opts.evaluationRows);
+  const { rebuildMs } = await insertEvaluationRows(stack, opts.evaluationRows);
+  const reconciled = await reconcileEvaluationRollups(stack.db);
+  const fromRows: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    await evaluationFromRows(stack.db, stack.year);
+    if (i >= 2) fromRows.push(performance.now() - t0); // two warm-up calls
+  }
+  fromRows.sort((a, b) => a - b);
+  const rollups = {
+    rebuildMs,
+    reconcileMs: reconciled.durationMs,
+    driftCells: reconciled.driftCells,
+    fromRowsP50Ms: fromRows[Math.floor(fromRows.length / 2)]!,
+  };
+  progress(
+    `database: rollups rebuilt in ${rebuildMs.toFixed(0)} ms; reconciled in ${rollups.reconcileMs} ms, ` +
+      `${rollups.driftCells} cells drifting; the evaluation from every row: p50 ${rollups.fromRowsP50Ms.toFixed(0)} ms`,
+  );
   const count = async (table: string) =>
     (await stack.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`))[0]!.n;
   const [applications, tasks, payments] = [
@@ -243,5 +262,5 @@ export async function databasePhase(
   ];
   for (const l of latency)
     progress(`  ${l.endpoint}: p50 ${l.p50Ms.toFixed(0)} ms, p95 ${l.p95Ms.toFixed(0)} ms`);
-  return { applications, tasks, payments, queries, latency };
+  return { applications, tasks, payments, queries, latency, rollups };
 }

@@ -30,8 +30,19 @@ export interface MemoryRun {
   heapPerThousandMB: number;
 }
 
+/** What a query costs a person when the workflow has left the cache (a replay) and when it is in it. */
+export interface ReplayCost {
+  samples: number;
+  evictedP50Ms: number;
+  evictedP95Ms: number;
+  cachedP50Ms: number;
+  cachedP95Ms: number;
+}
+
 export interface MemoryResult {
   heapLimitMB: number;
+  /** The small cache's worker: the first query of an evicted application (a replay), then the same again. */
+  replay?: ReplayCost;
   /** The SDK's default cache size for this heap limit (reuseV8Context): what the project runs with. */
   defaultMaxCachedWorkflows: number;
   runs: MemoryRun[];
@@ -84,6 +95,37 @@ async function touch(stack: Stack, ids: string[]): Promise<void> {
   });
 }
 
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+
+/**
+ * One query at a time on applications the cache no longer holds (their workflow is replayed from its
+ * history), each followed by a second query (now cached): what a reviewer opening one waits for, on top of
+ * the request, with and without a replay.
+ */
+async function replayCost(stack: Stack, evicted: string[]): Promise<ReplayCost> {
+  const evictedMs: number[] = [];
+  const cachedMs: number[] = [];
+  for (const id of evicted) {
+    const handle = stack.temporal.workflow.getHandle(applicationWorkflowId(id));
+    let t0 = performance.now();
+    await handle.query(stateQuery);
+    evictedMs.push(performance.now() - t0);
+    t0 = performance.now();
+    await handle.query(stateQuery);
+    cachedMs.push(performance.now() - t0);
+  }
+  evictedMs.sort((a, b) => a - b);
+  cachedMs.sort((a, b) => a - b);
+  return {
+    samples: evicted.length,
+    evictedP50Ms: percentile(evictedMs, 0.5),
+    evictedP95Ms: percentile(evictedMs, 0.95),
+    cachedP50Ms: percentile(cachedMs, 0.5),
+    cachedP95Ms: percentile(cachedMs, 0.95),
+  };
+}
+
 export async function memoryPhase(
   stack: Stack,
   opts: { open: number; smallCache: number; tuning: WorkerTuning },
@@ -127,6 +169,16 @@ export async function memoryPhase(
   const ticker = setInterval(() => progress('  small cache: replaying the open applications'), 10_000);
   await touch(stack, openIds).finally(() => clearInterval(ticker));
   const loadedB = await settled(small);
+  // The first touched are the longest out of the cache (it keeps the most recently used).
+  const replay =
+    openIds.length > opts.smallCache
+      ? await replayCost(stack, openIds.slice(0, Math.min(40, openIds.length - opts.smallCache)))
+      : undefined;
+  if (replay)
+    progress(
+      `  a query beyond the cache (replay): p50 ${replay.evictedP50Ms.toFixed(0)} ms, p95 ${replay.evictedP95Ms.toFixed(0)} ms; ` +
+        `in the cache: p50 ${replay.cachedP50Ms.toFixed(0)} ms, p95 ${replay.cachedP95Ms.toFixed(0)} ms`,
+    );
   await small.stop();
   runs.push(run('small cache, full and evicting', opts.smallCache, idleB, warmB, loadedB));
   for (const r of runs)
@@ -136,6 +188,7 @@ export async function memoryPhase(
     );
   return {
     heapLimitMB,
+    replay,
     defaultMaxCachedWorkflows: Math.max(Math.floor(((heapLimitMB - 200) * 600) / 1024), 10),
     runs,
   };

@@ -1,6 +1,6 @@
 import type { WorkerTuning } from './workerProtocol';
 
-export const PHASES = ['workflow', 'api', 'memory', 'database', 'search'] as const;
+export const PHASES = ['workflow', 'api', 'memory', 'window', 'database', 'search'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -19,6 +19,8 @@ export interface BenchOptions {
   /** Applications waiting in review for the memory measurement, and the small cache it also tries. */
   open: number;
   smallCache: number;
+  /** Submissions of the application window (timed through their prechecks, with one worker and with two). */
+  window: number;
   /** Synthetic applications for the evaluation endpoint. */
   evaluationRows: number;
   /** Worker options for every phase (the memory phase also runs its own two). */
@@ -27,7 +29,7 @@ export interface BenchOptions {
 
 const USAGE = `npm run bench -- [--quick] [--n=500] [--only=workflow,api,memory,database,search]
   [--warmup=10] [--notice-seconds=5] [--tasks=10000] [--api-seconds=15] [--connections=10]
-  [--open=2000] [--small-cache=200] [--evaluation-rows=100000]
+  [--open=2000] [--small-cache=200] [--window=10000] [--evaluation-rows=100000]
   [--tuning=maxCachedWorkflows=500,maxConcurrentWorkflowTaskExecutions=40,maxConcurrentActivityTaskExecutions=100,reuseV8Context=true]`;
 
 function parseTuning(spec: string): WorkerTuning {
@@ -62,7 +64,17 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (flags.has('help')) throw new Error(USAGE);
   const quick = flags.get('quick') === 'true';
   const defaults = quick
-    ? { n: 5, warmup: 0, notice: 1, tasks: 500, apiSeconds: 2, open: 20, smallCache: 10, rows: 5_000 }
+    ? {
+        n: 5,
+        warmup: 0,
+        notice: 1,
+        tasks: 500,
+        apiSeconds: 2,
+        open: 20,
+        smallCache: 10,
+        window: 10,
+        rows: 5_000,
+      }
     : {
         n: 500,
         warmup: 10,
@@ -71,6 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         apiSeconds: 15,
         open: 2_000,
         smallCache: 200,
+        window: 10_000,
         rows: 100_000,
       };
   const num = (name: string, fallback: number) =>
@@ -79,7 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   for (const p of only)
     if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase ${p}\n${USAGE}`);
   const known = ['quick', 'only', 'n', 'warmup', 'notice-seconds', 'tasks', 'api-seconds', 'connections'];
-  known.push('open', 'small-cache', 'evaluation-rows', 'tuning');
+  known.push('open', 'small-cache', 'window', 'evaluation-rows', 'tuning');
   for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
   return {
     quick,
@@ -92,6 +105,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections: Math.max(1, num('connections', 10)),
     open: Math.max(1, num('open', defaults.open)),
     smallCache: Math.max(2, num('small-cache', defaults.smallCache)),
+    window: Math.max(1, num('window', defaults.window)),
     evaluationRows: num('evaluation-rows', defaults.rows),
     tuning: parseTuning(flags.get('tuning') ?? ''),
   };

@@ -6,6 +6,7 @@ import type { ApiResult } from './apiPhase';
 import type { DatabaseResult } from './databasePhase';
 import type { SearchResult } from './searchPhase';
 import type { MemoryResult } from './memoryPhase';
+import type { WindowResult } from './windowPhase';
 import type { BenchOptions, Phase } from './options';
 import type { WorkflowResult } from './workflowPhase';
 
@@ -33,6 +34,7 @@ export interface BenchResults {
   workflow?: WorkflowResult;
   api?: ApiResult;
   memory?: MemoryResult;
+  window?: WindowResult;
   database?: DatabaseResult;
   search?: SearchResult;
   targets?: Target[];
@@ -106,6 +108,29 @@ export function targets(r: BenchResults): Target[] {
       pass: m.rssPerThousandMB <= 60,
     });
   }
+  const replay = r.memory?.replay;
+  if (replay)
+    out.push({
+      measure: `a query of an application beyond the cache (a replay) ÷ one in it, p50 (${replay.samples} samples)`,
+      value: `${f(replay.evictedP50Ms, 0)} ÷ ${f(replay.cachedP50Ms, 0)} ms (p95 ${f(replay.evictedP95Ms, 0)} ÷ ${f(replay.cachedP95Ms, 0)} ms)`,
+      target: '—',
+      pass: null,
+    });
+  const [oneWorker, twoWorkers] = r.window?.runs ?? [];
+  if (oneWorker)
+    out.push({
+      measure: `an application window: ${oneWorker.submissions} submissions through the API, prechecked, one worker`,
+      value: `${f(oneWorker.seconds / 60, 1)} min (${f(oneWorker.prechecksPerSecond, 1)}/s; POST p99 ${oneWorker.submitP99Ms} ms)`,
+      target: `≤ 10 min for 10,000`,
+      pass: oneWorker.submissions >= 10_000 ? oneWorker.seconds <= 600 : null,
+    });
+  if (twoWorkers)
+    out.push({
+      measure: 'the same with two workers: prechecks per second, two ÷ one',
+      value: `${f(twoWorkers.seconds / 60, 1)} min; ${f(r.window!.scaling ?? 0)}×`,
+      target: '—',
+      pass: null,
+    });
   if (r.database) {
     const e = r.database.latency[0];
     if (e)
@@ -115,6 +140,13 @@ export function targets(r: BenchResults): Target[] {
         target: 'p50 ≤ 50 ms',
         pass: e.p50Ms <= 50,
       });
+    const { rollups } = r.database;
+    out.push({
+      measure: `evaluation rollups against every row (rebuild ${f(rollups.rebuildMs, 0)} ms, reconciliation ${f(rollups.reconcileMs, 0)} ms; the evaluation from every row p50 ${f(rollups.fromRowsP50Ms, 0)} ms)`,
+      value: `${rollups.driftCells} cells differ`,
+      target: '0',
+      pass: rollups.driftCells === 0,
+    });
     const scans = r.database.queries.filter((q) => q.seqScans.some((s) => s.rows >= 1000));
     out.push({
       measure: 'task list and evaluation queries without a sequential scan of ≥ 1,000 rows',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick | --n=500 | --only=workflow,api,memory,database | --help]`: what users feel,
+ * `npm run bench [-- --quick | --n=500 | --only=workflow,api,memory,window,database,search | --help]`: what users feel,
  * each figure as a ratio to a baseline measured in the same run on the same machine. Writes
  * bench/results/latest.json and latest.md (printed too). What is measured, and how: docs/performance.md.
  */
@@ -9,6 +9,7 @@ import { databasePhase } from './databasePhase';
 import { progress } from './log';
 import { memoryPhase } from './memoryPhase';
 import { searchPhase } from './searchPhase';
+import { windowPhase } from './windowPhase';
 import { parseOptions, type Phase } from './options';
 import { machine, save, targets, type BenchResults } from './report';
 import { startStack, type RunningWorker, type Stack } from './stack';
@@ -71,6 +72,11 @@ async function main() {
       await worker?.stop(); // the measured workers must be the only ones on the task queue
       worker = undefined;
       results.memory = await memoryPhase(s, opts);
+    });
+    await phase('window', async (s) => {
+      await worker?.stop(); // the window's workers must be the only ones on the task queue
+      worker = undefined;
+      results.window = await windowPhase(s, opts);
     });
     await phase('database', async (s) => {
       results.database = await databasePhase(s, { evaluationRows: opts.evaluationRows, latencyRuns: 20 });

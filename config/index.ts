@@ -108,9 +108,10 @@ export const EnvSchema = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   API_METRICS_PORT: intIn(0, 65535).default(9465),
   WORKER_METRICS_PORT: intIn(0, 65535).default(9464),
-  EVALUATION_CACHE_SECONDS: intIn(0, 86_400).default(60),
+  /** Seconds between reconciliations of the evaluation's rollups with the rows (and once at start); 0 = off. */
+  EVALUATION_RECONCILE_SECONDS: intIn(0, 86_400).default(600),
   // Worker tuning, chosen from the benchmarks (docs/performance.md).
-  WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(200),
   WORKER_MAX_CONCURRENT_ACTIVITIES: intIn(1, 1000).default(20),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: intIn(2, 1000).default(40),
   /** A workflow bundle built ahead (`npm run build:workflows`): the worker starts in seconds instead of bundling. */
@@ -143,8 +144,8 @@ export interface Config {
    * started alone (`npm run worker`); 0 = none.
    */
   metrics: { host: string; apiPort: number; workerPort: number };
-  /** How old an evaluation (dashboard, CSV, report) may be before it is computed again; 0 = always. */
-  evaluationCacheSeconds: number;
+  /** Seconds between reconciliations of the evaluation's rollups with the rows (worker; and at start); 0 = off. */
+  evaluationReconcileSeconds: number;
   /** Worker tuning (docs/performance.md) and an optional prebuilt workflow bundle. */
   worker: {
     maxCachedWorkflows: number;
@@ -301,7 +302,7 @@ export function loadConfig(
     dataDir: path.resolve(env.DATA_DIR),
     logLevel: env.LOG_LEVEL,
     metrics: { host: env.METRICS_HOST, apiPort: env.API_METRICS_PORT, workerPort: env.WORKER_METRICS_PORT },
-    evaluationCacheSeconds: env.EVALUATION_CACHE_SECONDS,
+    evaluationReconcileSeconds: env.EVALUATION_RECONCILE_SECONDS,
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -87,15 +87,18 @@ export async function auditedUpsert<W extends Record<string, string>, D, R>(
     where: W;
     data: D;
     present: (row: R) => unknown;
+    /** What else the change moves, in the same transaction (an enterprise's evaluation rollups). */
+    also?: (tx: Tx, row: R) => Promise<unknown>;
   },
 ): Promise<{ row: R; existed: boolean }> {
-  const { where, data, present, ...audit } = change;
+  const { where, data, present, also, ...audit } = change;
   return audited(db, {
     ...audit,
     entityId: Object.values(where)[0]!,
     async write(tx) {
       const before = await model(tx).findUnique({ where });
       const after = await model(tx).upsert({ where, create: { ...where, ...data }, update: data });
+      await also?.(tx, after);
       return {
         before: before && present(before),
         after: present(after),

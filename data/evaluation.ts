@@ -11,14 +11,16 @@ import {
 } from '../domain/evaluation';
 import { fromDbFen } from '../domain/money';
 import type { Track } from '../domain/status';
-import { Prisma, type Db } from './db';
+import { Prisma, type Db, type Tx } from './db';
 import { outreachTotals } from './outreach';
 import { programFor } from './programs';
-import { reused, type Reused } from '../platform/reuse';
+import { rollupEnterprises, rollupInsuredCells, rollupPaidCells } from './evaluationRollupTables';
 
 /**
- * The database side of the evaluation (实施效果评估): a handful of aggregate queries whose results
- * `domain/evaluation.ts` turns into figures. What counts, and how, is documented there.
+ * The database side of the evaluation (实施效果评估): figures read from the rollups
+ * (`data/evaluationRollups.ts`), and the aggregate queries over every row that compute the same figures
+ * (the reconciliation's, `data/evaluationReconcile.ts`). `domain/evaluation.ts` turns either into the report;
+ * what counts, and how, is documented there.
  */
 
 /** Timestamps are stored as UTC wall-clock time (`timestamp(3)`): compare against the same. */
@@ -46,8 +48,8 @@ type InsuredRow = InsuredCell & { programYear: number };
  * is decided over every insured application of every year. A submission a moment outside its programme
  * year's months (the year is fixed just before the row is written) stays in the year.
  */
-async function insuredCells(
-  db: Db,
+export async function insuredCells(
+  db: Db | Tx,
   year: number,
 ): Promise<{ current: InsuredCell[]; previous: InsuredCell[] }> {
   const bounds = (y: number) => Prisma.sql`ARRAY[${Prisma.join(shanghaiMonthStarts(y).map(ts))}]`;
@@ -76,7 +78,10 @@ async function insuredCells(
 }
 
 /** Distinct insured enterprises of the programme year, and those holding a high-tech certificate valid in it. */
-async function insuredEnterprises(db: Db, year: number): Promise<{ enterprises: number; highTech: number }> {
+export async function insuredEnterprises(
+  db: Db | Tx,
+  year: number,
+): Promise<{ enterprises: number; highTech: number }> {
   const [row] = await db.$queryRaw<{ enterprises: number; highTech: number }[]>`
     SELECT count(DISTINCT a."creditCode")::int AS enterprises,
            (count(DISTINCT a."creditCode") FILTER (
@@ -90,7 +95,7 @@ async function insuredEnterprises(db: Db, year: number): Promise<{ enterprises: 
 }
 
 /** SUCCEEDED payments settled in the calendar year, per track and main field. */
-async function paidCells(db: Db, year: number): Promise<PaidCell[]> {
+export async function paidCells(db: Db | Tx, year: number): Promise<PaidCell[]> {
   const { start, end } = yearRange(year);
   return db.$queryRaw<PaidCell[]>`
     SELECT a.track::text AS track, e."mainField" AS field,
@@ -124,16 +129,56 @@ async function surveyTotals(db: Db, year: number): Promise<SurveyTotals> {
   return { ...row!, claimsFiled: fromDbFen(row!.claimsFiled) };
 }
 
-/** The evaluation of a programme year (see `domain/evaluation.ts` for the definitions). */
-export async function evaluationReport(db: Db, year: number): Promise<EvaluationReport> {
-  const [program, insured, enterprises, paid, referrals, surveys, outreach] = await Promise.all([
+/** What the evaluation needs besides the insured and paid figures: cheap queries over small tables. */
+async function otherFigures(db: Db, year: number) {
+  const [program, referrals, surveys, outreach] = await Promise.all([
     programFor(db, year),
-    insuredCells(db, year),
-    insuredEnterprises(db, year),
-    paidCells(db, year),
     referralCounts(db, year),
     surveyTotals(db, year),
     outreachTotals(db, year),
+  ]);
+  return {
+    highTechEnterpriseTotal: program.highTechEnterpriseTotal,
+    targets: program.evaluationTargets,
+    referrals,
+    surveys,
+    outreach,
+  };
+}
+
+/**
+ * The evaluation of a programme year (see `domain/evaluation.ts` for the definitions), from the rollups: a
+ * few dozen rows, however many applications there are. Nothing is cached; a step is in the figures once its
+ * transaction commits.
+ */
+export async function evaluationReport(db: Db, year: number): Promise<EvaluationReport> {
+  const [{ current, previous }, enterprises, paid, other] = await Promise.all([
+    rollupInsuredCells(db, year),
+    rollupEnterprises(db, year),
+    rollupPaidCells(db, year),
+    otherFigures(db, year),
+  ]);
+  return buildEvaluation({
+    year,
+    insured: current,
+    previousInsured: previous,
+    insuredEnterprises: enterprises.enterprises,
+    highTechInsuredEnterprises: enterprises.highTech,
+    paid,
+    ...other,
+  });
+}
+
+/**
+ * The same evaluation computed from every row (the window over every insured application is the expensive
+ * part): what the rollups must equal. The reconciliation and the tests compare the two.
+ */
+export async function evaluationFromRows(db: Db, year: number): Promise<EvaluationReport> {
+  const [insured, enterprises, paid, other] = await Promise.all([
+    insuredCells(db, year),
+    insuredEnterprises(db, year),
+    paidCells(db, year),
+    otherFigures(db, year),
   ]);
   return buildEvaluation({
     year,
@@ -141,30 +186,9 @@ export async function evaluationReport(db: Db, year: number): Promise<Evaluation
     previousInsured: insured.previous,
     insuredEnterprises: enterprises.enterprises,
     highTechInsuredEnterprises: enterprises.highTech,
-    highTechEnterpriseTotal: program.highTechEnterpriseTotal,
-    targets: program.evaluationTargets,
     paid,
-    referrals,
-    surveys,
-    outreach,
+    ...other,
   });
-}
-
-/** Evaluations computed lately, per database client and year (the in-flight one shared by concurrent callers). */
-const recent = new WeakMap<Db, Map<number, Reused<EvaluationReport>>>();
-
-/**
- * The evaluation of a year as computed at most `maxAgeMs` ago. The figures move slowly (approvals and
- * payments of a year) while computing them reads every insured application: a minute-old answer serves the
- * dashboard, the CSV and the report alike (EVALUATION_CACHE_SECONDS; 0 computes every time).
- */
-export function recentEvaluationReport(db: Db, year: number, maxAgeMs: number): Promise<EvaluationReport> {
-  if (maxAgeMs <= 0) return evaluationReport(db, year);
-  let years = recent.get(db);
-  if (!years) recent.set(db, (years = new Map<number, Reused<EvaluationReport>>()));
-  let report = years.get(year);
-  if (!report) years.set(year, (report = reused(() => evaluationReport(db, year))));
-  return report.get(maxAgeMs);
 }
 
 /** One paid subsidy as published (资金公示): nothing about the enterprise beyond name and credit code. */

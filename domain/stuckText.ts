@@ -19,6 +19,7 @@ export const STUCK_KIND_LABELS: Record<string, Label> = {
   WORKFLOW_TASK_FAILING: { zh: '流程代码出错', en: 'Workflow task failing' },
   NEEDS_ATTENTION: { zh: '需要关注', en: 'Needs attention' },
   BUDGET_QUEUE: { zh: '预算队列', en: 'Budget queue' },
+  EVALUATION_DRIFT: { zh: '评估汇总不一致', en: 'Evaluation rollups drift' },
 };
 
 function beijing(iso: string): string {

@@ -138,6 +138,26 @@ databaseGauge('subsidy_payments', 'Payment attempts by status', ['status'], asyn
   })),
 );
 
+databaseGauge(
+  'subsidy_evaluation_rollup_drift_cells',
+  'Evaluation rollup cells that differed from the rows at the last reconciliation (alert when > 0; docs/RUNBOOK.md)',
+  [],
+  async (db) => {
+    const last = await db.evaluationReconciliation.findUnique({ where: { id: 1 } });
+    return last ? [{ labels: {}, value: last.driftCells }] : [];
+  },
+);
+
+databaseGauge(
+  'subsidy_evaluation_reconciled_timestamp_seconds',
+  'When the evaluation rollups were last reconciled with the rows (Unix time; alert when it stops moving)',
+  [],
+  async (db) => {
+    const last = await db.evaluationReconciliation.findUnique({ where: { id: 1 } });
+    return last ? [{ labels: {}, value: last.ranAt.getTime() / 1000 }] : [];
+  },
+);
+
 // ---- Temporal worker task slots ---------------------------------------------------------------------------
 
 /** What the gauges read from a `Worker` of `@temporalio/worker` (kept structural so tests may pass fakes). */

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { chromium, type Browser } from 'playwright-core';
+import type * as Playwright from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { extract } from 'tar-fs';
 
 /**
@@ -189,6 +190,9 @@ export function launchChromium(choice: ChromiumChoice, opts: { timeoutMs?: numbe
   if (choice.libraryDir)
     env.LD_LIBRARY_PATH = [choice.libraryDir, env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter);
   if (choice.fontDir) env.FONTCONFIG_FILE = bundledFontConfig(choice.fontDir, env.FONTCONFIG_FILE);
+  // Loaded at the first launch: most processes (an API serving no PDF, a worker) never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { chromium } = require('playwright-core') as typeof Playwright;
   const launch = (args: string[]) =>
     chromium.launch({
       executablePath: choice.executablePath,

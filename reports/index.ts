@@ -1,7 +1,7 @@
 import type { EvaluationReport } from '../domain/evaluation';
 import { reportSummary } from '../domain/reportText';
 import type { Db } from '../data/db';
-import { recentEvaluationReport } from '../data/evaluation';
+import { evaluationReport } from '../data/evaluation';
 import { renderCharts, reportCharts } from './charts';
 import { reportHtml } from './html';
 
@@ -15,10 +15,10 @@ export { createPdfPrinter, type PdfPrinter } from './pdf';
 export async function evaluationReportPage(
   db: Db,
   year: number,
-  opts: { maxAgeMs?: number; now?: Date } = {},
+  opts: { now?: Date } = {},
 ): Promise<{ html: string; csp: string; report: EvaluationReport }> {
   const now = opts.now ?? new Date();
-  const report = await recentEvaluationReport(db, year, opts.maxAgeMs ?? 0);
+  const report = await evaluationReport(db, year);
   const charts = reportCharts(report);
   const svgs = await renderCharts(charts);
   const page = reportHtml({ report, summary: reportSummary(report, now), charts, svgs, generatedAt: now });

@@ -3,6 +3,7 @@ import { formatFen } from '../domain/money';
 import { QUEUE_LABELS, type Queue } from '../domain/roles';
 import { queueHeads } from '../data/budgetQueue';
 import type { Db } from '../data/db';
+import { lastReconciliation } from '../data/evaluationReconcile';
 import { applicationIdFromWorkflowId, applicationWorkflowId } from '../workflows/application/contract';
 import { bankMatchingWorkflowId } from '../workflows/bankMatching/contract';
 
@@ -14,6 +15,7 @@ export const STUCK_KINDS = [
   'WORKFLOW_TASK_FAILING',
   'NEEDS_ATTENTION',
   'BUDGET_QUEUE',
+  'EVALUATION_DRIFT',
 ] as const;
 export type StuckKind = (typeof STUCK_KINDS)[number];
 
@@ -237,6 +239,8 @@ export async function findStuck(deps: StuckDeps, opts: StuckOptions): Promise<St
   });
 
   items.push(...(await budgetQueueItems(deps, now)).map(item));
+  const drift = await evaluationDrift(deps.db);
+  if (drift) items.push({ ...item(drift), temporalUrl: '' }); // no workflow: the runbook says what to do
 
   items.sort((a, b) => b.ageSeconds - a.ageSeconds || a.workflowId.localeCompare(b.workflowId));
   return { generatedAt: now.toISOString(), items, scanned: running.length, truncated };
@@ -258,6 +262,30 @@ function attentionZh(reason: string | null | undefined): string {
     .split('; ')
     .map((r) => ATTENTION_ZH[r] ?? r)
     .join('；');
+}
+
+/** Names the evaluation's rollups where other items name a workflow (the console shows it in their place). */
+export const EVALUATION_ROLLUPS = 'evaluation-rollups';
+
+/**
+ * The last reconciliation of the evaluation's rollups found cells that differ from the rows: the figures of
+ * the dashboard, the CSV and the report are off until they are rebuilt (docs/RUNBOOK.md).
+ */
+async function evaluationDrift(db: Db): Promise<Omit<StuckItem, 'ageSeconds' | 'temporalUrl'> | null> {
+  const last = await lastReconciliation(db);
+  if (!last || last.driftCells === 0) return null;
+  const first = last.drift[0];
+  const example = first ? `; first: ${first.kind} ${first.key}` : '';
+  return {
+    kind: 'EVALUATION_DRIFT',
+    applicationId: null,
+    workflowId: EVALUATION_ROLLUPS,
+    workflowType: null,
+    status: null,
+    reason: `the evaluation rollups differ from the rows in ${last.driftCells} cell(s) at the reconciliation of ${last.ranAt.toISOString()}${example}: rebuild them (npm run db:rollups -- --rebuild)`,
+    reasonZh: `实施效果评估的汇总数据与明细不一致（${last.driftCells} 个单元格，核对于 ${beijing(last.ranAt)}）：评估数字有误，请按运维手册重建汇总`,
+    since: last.ranAt.toISOString(),
+  };
 }
 
 /** A grant from the budget queue not yet told to its workflow after this long is listed. */

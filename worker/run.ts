@@ -5,6 +5,7 @@ import { startStrandedWorkflows } from '../temporal/applicationWorkflows';
 import { calendarProvider } from '../data/calendarStore';
 import { createDb } from '../data/db';
 import { purgeDrafts } from '../data/documentStore';
+import { reconcileEvaluationRollups } from '../data/evaluationReconcile';
 import { createInsurerClient } from '../services/insurer';
 import { createPaymentClient } from '../services/payment';
 import { createRegistryClient } from '../services/registry';
@@ -29,7 +30,8 @@ export interface RunningWorker {
 
 /**
  * Starts a worker process's parts: the Temporal worker with its activities, the e-mail outbox dispatcher,
- * the sweep that starts workflows of applications stored without one, and the purge of old unattached uploads.
+ * the sweep that starts workflows of applications stored without one, the purge of old unattached uploads,
+ * and the reconciliation of the evaluation's rollups with the rows.
  */
 export async function startWorker(
   config: Config,
@@ -119,6 +121,30 @@ export async function startWorker(
   purge();
   const purgeTimer = setInterval(purge, opts.purgeMs ?? 3_600_000);
 
+  // The evaluation's rollups against every row, at start and every EVALUATION_RECONCILE_SECONDS (0 = never):
+  // the result goes to the database, where /metrics and the stuck list read it. One run at a time.
+  let reconciling: Promise<unknown> = Promise.resolve();
+  let reconcileRunning = false;
+  const reconcile = () => {
+    if (reconcileRunning) return;
+    reconcileRunning = true;
+    reconciling = reconcileEvaluationRollups(db)
+      .then(
+        (r) =>
+          r.driftCells
+            ? logger.error(
+                { driftCells: r.driftCells, drift: r.drift.slice(0, 3) },
+                'evaluation rollups differ from the rows: rebuild them (docs/RUNBOOK.md)',
+              )
+            : logger.info({ durationMs: r.durationMs }, 'evaluation rollups reconciled: no drift'),
+        (err: unknown) => logger.warn({ err }, 'evaluation reconciliation failed'),
+      )
+      .finally(() => (reconcileRunning = false));
+  };
+  const reconcileMs = config.evaluationReconcileSeconds * 1000;
+  const reconcileTimer = reconcileMs > 0 ? setInterval(reconcile, reconcileMs) : undefined;
+  if (reconcileMs > 0) reconcile();
+
   if (config.notices.schedule)
     await ensureNoticeSchedule(temporal, config.temporal.taskQueue, config.timeAcceleration);
   outbox.start();
@@ -126,7 +152,9 @@ export async function startWorker(
     unobserve();
     clearInterval(sweep);
     clearInterval(purgeTimer);
+    clearInterval(reconcileTimer);
     await purging;
+    await reconciling;
     await outbox.stop();
     mailer.close();
     await connection.close();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../../domain/roles';
 import type { Enterprise } from '../../prisma/generated/client';
+import { syncEvaluationRollups } from '../../data/evaluationRollups';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
 import { upsertRoute } from '../upsertRoute';
@@ -101,6 +102,8 @@ export const enterpriseRoutes = [
     audited: (e, { deps }) =>
       presentEnterprise(e, { subject: 'audit', role: 'admin' }, secretBoxFor(deps.config.dataKey)),
     reply: (e, { actor, deps }) => presentEnterprise(e, actor!, secretBoxFor(deps.config.dataKey)),
+    // The evaluation counts an application under its enterprise's main field: a new field moves its counters.
+    also: (tx, e) => syncEvaluationRollups(tx, e.creditCode),
   }),
   defineRoute({
     method: 'get',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { evaluationCsv } from '../../domain/evaluationCsv';
 import { TRACKS } from '../../domain/status';
-import { disclosures, recentEvaluationReport } from '../../data/evaluation';
+import { disclosures, evaluationReport } from '../../data/evaluation';
 import { defineRoute } from '../route';
 
 const Year = z.coerce
@@ -110,11 +110,7 @@ export const evaluationRoutes = [
     query: EvaluationQuery,
     response: EvaluationResponse,
     async handler({ query, deps }) {
-      const report = await recentEvaluationReport(
-        deps.db,
-        query.year,
-        deps.config.evaluationCacheSeconds * 1000,
-      );
+      const report = await evaluationReport(deps.db, query.year);
       if (query.format === 'json') return { body: report };
       return {
         headers: { 'Content-Disposition': `attachment; filename="evaluation-${query.year}.csv"` },

@@ -45,8 +45,7 @@ export const reportRoutes = [
         (req.accepts(['text/html', 'application/pdf']) === 'application/pdf' ? 'pdf' : 'html');
       const name = `evaluation-report-${query.year}`;
       const common = { 'Cache-Control': 'no-store', Vary: 'Accept' };
-      const page = () =>
-        evaluationReportPage(deps.db, query.year, { maxAgeMs: deps.config.evaluationCacheSeconds * 1000 });
+      const page = () => evaluationReportPage(deps.db, query.year);
       try {
         if (format === 'html') {
           const { html, csp } = await page();

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { QUEUES, queuesOf, type Actor } from '../../domain/roles';
-import type { Prisma } from '../../prisma/generated/client';
+import { TASK_COUNT_CAP, taskListPage } from '../../data/tasks';
 import { assignUpdate, claimUpdate, decideUpdate, unclaimUpdate } from '../../workflows/application/contract';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
-import { pageOf } from '../paging';
 import { defineRoute } from '../route';
 import { TaskChange, TaskList, TaskSummary, TaskView } from '../responses';
 import { IdParam, Page, Text } from '../schemas';
-import { taskScope } from '../scope';
+import { taskScope, taskVisibility } from '../scope';
 import { updateApplication } from '../workflowUpdates';
 
 const TaskQuery = Page.extend({
@@ -102,7 +101,8 @@ export const taskRoutes = [
     description:
       'Each role sees its queues; a task bound to an organisation (initial reviews of a street office or the ' +
       'committee, final approvals and objections of the committee) only its organisation’s staff; ' +
-      'administrators every task, read-only; a reviewer or approver without an organisation none.',
+      'administrators every task, read-only; a reviewer or approver without an organisation none. ' +
+      `The count stops at ${TASK_COUNT_CAP.toLocaleString('en')}: beyond it \`total\` is the cap and \`totalCapped\` true.`,
     tag: 'tasks',
     response: TaskList,
     access: [...STAFF_WORKERS, 'admin'],
@@ -110,46 +110,40 @@ export const taskRoutes = [
     async handler({ query, actor, deps }) {
       if (query.queue && !queuesOf(actor!.role).includes(query.queue))
         throw forbidden(`${actor!.role} does not work ${query.queue}`);
-      const where: Prisma.TaskWhereInput = {
-        ...taskScope(actor!),
-        ...(query.queue ? { queue: query.queue } : {}),
-        state: query.state ? (query.state === 'open' ? 'OPEN' : 'CLAIMED') : { in: ['OPEN', 'CLAIMED'] },
-        ...(query.assignee === 'me' ? { assignee: actor!.subject } : {}),
-        ...(query.applicationId ? { applicationId: query.applicationId } : {}),
-        ...(query.overdue
-          ? { dueAt: query.overdue === 'true' ? { lt: new Date() } : { gte: new Date() } }
-          : {}),
-      };
-      const body = await pageOf(
-        query,
-        (window) =>
-          deps.db.task.findMany({
-            where,
-            orderBy:
-              query.sort === '-dueAt'
-                ? [{ dueAt: 'desc' }, { createdAt: 'desc' }]
-                : [{ dueAt: 'asc' }, { createdAt: 'asc' }],
-            ...window,
-            include: { application: { select: { track: true, enterprise: { select: { name: true } } } } },
-          }),
-        () => deps.db.task.count({ where }),
-        (rows, now) =>
-          rows.map((t) => ({
-            id: t.id,
-            queue: t.queue,
-            applicationId: t.applicationId,
-            enterpriseName: t.application.enterprise.name,
-            track: t.application.track,
-            org: t.org,
-            state: t.state.toLowerCase(),
-            assignee: t.assignee,
-            createdAt: t.createdAt.toISOString(),
-            dueAt: t.dueAt.toISOString(),
-            overdue: t.dueAt.getTime() < now,
-            escalatedAt: t.escalatedAt?.toISOString() ?? null,
-          })),
-      );
-      return { body };
+      const visibility = taskVisibility(actor!);
+      const now = new Date();
+      const { rows, total, capped } = visibility
+        ? await taskListPage(
+            deps.db,
+            {
+              visibility,
+              queue: query.queue,
+              state: query.state ? (query.state === 'open' ? 'OPEN' : 'CLAIMED') : undefined,
+              assignee: query.assignee === 'me' ? actor!.subject : undefined,
+              applicationId: query.applicationId,
+              overdue: query.overdue ? query.overdue === 'true' : undefined,
+              newestDueFirst: query.sort === '-dueAt',
+              page: query.page,
+              pageSize: query.pageSize,
+            },
+            now,
+          )
+        : { rows: [], total: 0, capped: false };
+      const items = rows.map((t) => ({
+        id: t.id,
+        queue: t.queue,
+        applicationId: t.applicationId,
+        enterpriseName: t.enterpriseName,
+        track: t.track,
+        org: t.org,
+        state: t.state.toLowerCase(),
+        assignee: t.assignee,
+        createdAt: t.createdAt.toISOString(),
+        dueAt: t.dueAt.toISOString(),
+        overdue: t.dueAt.getTime() < now.getTime(),
+        escalatedAt: t.escalatedAt?.toISOString() ?? null,
+      }));
+      return { body: { items, total, totalCapped: capped, page: query.page, pageSize: query.pageSize } };
     },
   }),
   defineRoute({

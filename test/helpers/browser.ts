@@ -143,7 +143,11 @@ export async function fromMenu(page: Page, group: string, entry: string): Promis
   await mainNav(page).getByRole('menuitem', { name: group, exact: true }).hover();
   const link = mainNav(page).getByRole('link', { name: entry });
   await link.click();
-  await link.waitFor({ state: 'hidden' }); // the menu closes once an entry is chosen
+  // The menu closes once an entry is chosen and the pointer has left it (over it, a slow machine's late
+  // hover opens it again), as a person's pointer goes on to the page.
+  const viewport = page.viewportSize();
+  await page.mouse.move(1, (viewport?.height ?? 600) - 1);
+  await link.waitFor({ state: 'hidden' });
 }
 
 /** The error shown at a form field (Element Plus puts it under the field), found by the field's label. */

@@ -1,12 +1,15 @@
 import { defaultProgram } from '../../domain/program';
 import type { ApplicationStatus, Track } from '../../domain/status';
 import { applicationWorkflowId } from '../../workflows/application/contract';
+import { syncEvaluationRollups, syncEvaluationRollupsOf } from '../../data/evaluationRollups';
+import type { Tx } from '../../data/db';
 import type { TestStack } from './stack';
 
 /**
  * The rows an evaluation is computed from, written straight into the database (no workflow runs for them):
  * the data sets of the evaluation's, the report's and the evaluation page's tests, whose figures are worked
- * out by hand.
+ * out by hand. Like every writer of applications and payments, each keeps the evaluation's rollups in its
+ * transaction (`syncEvaluationRollups`).
  */
 type Db = TestStack['db'];
 
@@ -52,6 +55,14 @@ export interface ApplicationRow {
 
 /** An application of the programme year, its policy that year, paid when it was submitted. */
 export async function applicationRow(db: Db, a: ApplicationRow) {
+  await db.$transaction(async (tx) => {
+    await applicationRowIn(tx, a);
+    await syncEvaluationRollups(tx, a.creditCode);
+  });
+}
+
+/** The row alone, as a writer from before the rollups wrote it (the migration that fills them is tested so). */
+export async function applicationRowIn(db: Db | Tx, a: ApplicationRow) {
   await db.application.create({
     data: {
       id: a.id,
@@ -96,7 +107,18 @@ export type PaymentRow = [
   settledAt?: string,
 ];
 
-export async function paymentRow(db: Db, [applicationId, attempt, status, amountFen, settledAt]: PaymentRow) {
+export async function paymentRow(db: Db, row: PaymentRow) {
+  await db.$transaction(async (tx) => {
+    await paymentRowIn(tx, row);
+    await syncEvaluationRollupsOf(tx, row[0]);
+  });
+}
+
+/** The row alone (see `applicationRowIn`). */
+export async function paymentRowIn(
+  db: Db | Tx,
+  [applicationId, attempt, status, amountFen, settledAt]: PaymentRow,
+) {
   await db.payment.create({
     data: {
       id: `${applicationId}-pay-${attempt}`,

@@ -111,8 +111,9 @@ export async function startStack(
     {
       PORT: String(port),
       API_METRICS_PORT: String(await freePort()),
-      // The tests change the figures and read them back at once.
-      EVALUATION_CACHE_SECONDS: '0',
+      // The reconciliation's drift is checked by running it (test/integration/evaluationRollups.test.ts), never
+      // by a timer racing the test.
+      EVALUATION_RECONCILE_SECONDS: '0',
       PAYMENT_POLL_SECONDS: '5',
       LOOKUP_ATTEMPTS: '2',
       SERVICE_TIMEOUT_MS: '1000',

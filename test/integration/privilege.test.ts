@@ -152,6 +152,42 @@ describe('least privilege on reads', () => {
     });
   });
 
+  it('lists an office’s tasks to its own reviewers only, oldest due first, and counts them up to the cap', async () => {
+    // 1,005 more open tasks at 中关村 (TASK_COUNT_CAP is 1,000), due one minute apart from a day ago.
+    const from = Date.now() - 86_400_000;
+    const extra = Array.from({ length: 1_005 }, (_, i) => ({
+      id: `cap-${i}-${here.id}`,
+      applicationId: here.id,
+      queue: 'initial-review',
+      org: ZHONGGUANCUN,
+      dueAt: new Date(from + i * 60_000),
+    }));
+    await stack.db.task.createMany({ data: extra });
+    try {
+      const page = await clients.streetReviewer!.get('/api/v1/tasks?queue=initial-review&pageSize=20');
+      expect([page.status, page.body.total, page.body.totalCapped]).toEqual([200, 1_000, true]);
+      expect(page.body.items.map((t: { id: string }) => t.id)).toEqual(extra.slice(0, 20).map((t) => t.id));
+      expect(page.body.items[0]).toMatchObject({
+        applicationId: here.id,
+        enterpriseName: expect.any(String),
+        track: 'INCLUSIVE',
+        state: 'open',
+        overdue: true,
+      });
+      const newest = await clients.streetReviewer!.get('/api/v1/tasks?sort=-dueAt&overdue=true&pageSize=1');
+      expect(newest.body.items.map((t: { id: string }) => t.id)).toEqual([extra.at(-1)!.id]);
+      // Past the last page: no items, and still the count.
+      const beyond = await clients.streetReviewer!.get('/api/v1/tasks?page=99&pageSize=20');
+      expect([beyond.status, beyond.body.items, beyond.body.total]).toEqual([200, [], 1_000]);
+      // Another office's reviewer sees its own task only, counted exactly.
+      const other = await clients.otherStreetReviewer!.get('/api/v1/tasks?queue=initial-review');
+      expect([other.body.total, other.body.totalCapped]).toEqual([1, false]);
+      expect(other.body.items.map((t: { applicationId: string }) => t.applicationId)).toEqual([there.id]);
+    } finally {
+      await stack.db.task.deleteMany({ where: { id: { in: extra.map((t) => t.id) } } });
+    }
+  });
+
   it('shows a reviewer or approver without an organisation nothing until its token names one', async () => {
     const task = await stack.db.task.findFirstOrThrow({
       where: { applicationId: here.id, queue: 'initial-review' },

@@ -2461,7 +2461,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "OVERDUE_TASK" | "PAYMENT_FAILED" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "NEEDS_ATTENTION" | "BUDGET_QUEUE";
+                    kind?: "OVERDUE_TASK" | "PAYMENT_FAILED" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "NEEDS_ATTENTION" | "BUDGET_QUEUE" | "EVALUATION_DRIFT";
                     limit?: number;
                     minAttempts?: number;
                 };
@@ -7715,7 +7715,7 @@ export interface paths {
         };
         /**
          * List the tasks of your queues, oldest due first
-         * @description Each role sees its queues; a task bound to an organisation (initial reviews of a street office or the committee, final approvals and objections of the committee) only its organisation’s staff; administrators every task, read-only; a reviewer or approver without an organisation none.
+         * @description Each role sees its queues; a task bound to an organisation (initial reviews of a street office or the committee, final approvals and objections of the committee) only its organisation’s staff; administrators every task, read-only; a reviewer or approver without an organisation none. The count stops at 1,000: beyond it `total` is the cap and `totalCapped` true.
          */
         get: {
             parameters: {
@@ -7761,6 +7761,8 @@ export interface paths {
                             page: number;
                             pageSize: number;
                             total: number;
+                            /** @description true when more tasks match than the count goes to (TASK_COUNT_CAP, 1,000): `total` is then the cap */
+                            totalCapped: boolean;
                         };
                     };
                 };

@@ -6,6 +6,8 @@ export interface ListPage {
   items: unknown[];
   total: number;
   pageSize: number;
+  /** The count stopped at its cap: `total` is the cap, and there are more. */
+  totalCapped?: boolean;
 }
 /** What `PagedTable :paged` shows: the page read (null until then), its number, and how to read another. */
 export interface PagedList<L extends ListPage> {

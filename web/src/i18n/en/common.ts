@@ -36,6 +36,7 @@ export default {
     applicationId: 'Application',
     amount: 'Amount',
     total: '{n} in all',
+    totalMore: 'More than {n}',
   },
   nav: {
     menu: 'Menu',

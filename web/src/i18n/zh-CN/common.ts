@@ -37,6 +37,7 @@ export default {
     applicationId: '申请编号',
     amount: '金额',
     total: '共 {n} 条',
+    totalMore: '超过 {n} 条',
   },
   nav: {
     menu: '菜单',

@@ -1,0 +1,10 @@
+import { syntheticEnterprises } from './dev/simulators/seed';
+import { judgeProspect } from './domain/outreach';
+import { defaultProgram } from './domain/program';
+import { SEED_PRODUCTS } from './prisma/seed';
+const program = defaultProgram(2026);
+const all = syntheticEnterprises(5000, 1);
+const t0 = performance.now();
+let n = 0;
+for (const e of all) if (judgeProspect({ track: 'INCLUSIVE', program, asOf: '2026-11-20T02:00:00.000Z', products: SEED_PRODUCTS, facts: e, history: [] }).eligible) n++;
+console.log('judge x5000', Math.round(performance.now() - t0), 'ms', n);
