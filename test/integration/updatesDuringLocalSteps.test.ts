@@ -52,11 +52,13 @@ describe('an update during the short database steps', () => {
             )
           ).rows[0].n as number,
         (n) => n >= 1,
+        90_000, // a step's wait on the lock, which a loaded machine's worker reaches late
       );
       const handle = stack().temporal.workflow.getHandle(applicationWorkflowId(id));
       await eventually(
         async () => (await handle.describe()).raw.pendingActivities ?? [],
         (pending) => !pending.some((p) => p.activityType?.name === 'lookupEnterprise'),
+        90_000,
       );
       await lock.query('COMMIT');
 
@@ -67,5 +69,5 @@ describe('an update during the short database steps', () => {
       await lock.end();
     }
     expect((await stack().db.application.findUniqueOrThrow({ where: { id } })).status).toBe('REJECTED');
-  });
+  }, 240_000);
 });
