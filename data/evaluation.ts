@@ -11,7 +11,7 @@ import {
 } from '../domain/evaluation';
 import { fromDbFen } from '../domain/money';
 import type { Track } from '../domain/status';
-import { Prisma, type Db, type Tx } from './db';
+import { Prisma, sqlTimestamp, type Db, type Tx } from './db';
 import { outreachTotals } from './outreach';
 import { programFor } from './programs';
 import { rollupEnterprises, rollupInsuredCells, rollupPaidCells } from './evaluationRollupTables';
@@ -23,13 +23,10 @@ import { rollupEnterprises, rollupInsuredCells, rollupPaidCells } from './evalua
  * what counts, and how, is documented there.
  */
 
-/** Timestamps are stored as UTC wall-clock time (`timestamp(3)`): compare against the same. */
-const ts = (d: Date) => Prisma.sql`${d.toISOString().slice(0, 23).replace('T', ' ')}::timestamp`;
-
 /** The Asia/Shanghai calendar year as a half-open range [start, end). */
 const yearRange = (year: number) => ({
-  start: ts(shanghaiMonthStart(year, 1)),
-  end: ts(shanghaiMonthStart(year + 1, 1)),
+  start: sqlTimestamp(shanghaiMonthStart(year, 1)),
+  end: sqlTimestamp(shanghaiMonthStart(year + 1, 1)),
 });
 
 /**
@@ -52,7 +49,7 @@ export async function insuredCells(
   db: Db | Tx,
   year: number,
 ): Promise<{ current: InsuredCell[]; previous: InsuredCell[] }> {
-  const bounds = (y: number) => Prisma.sql`ARRAY[${Prisma.join(shanghaiMonthStarts(y).map(ts))}]`;
+  const bounds = (y: number) => Prisma.sql`ARRAY[${Prisma.join(shanghaiMonthStarts(y).map(sqlTimestamp))}]`;
   const rows = await db.$queryRaw<InsuredRow[]>`
     WITH insured AS (
       SELECT a."creditCode", a.track::text AS track, a."programYear", a."createdAt", a."premiumFen",

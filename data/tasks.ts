@@ -1,4 +1,4 @@
-import { Prisma, type Db } from './db';
+import { Prisma, sqlTimestamp, type Db } from './db';
 
 /**
  * The review task list (`GET /api/v1/tasks`) in one statement: the page with its applications and
@@ -42,9 +42,6 @@ export interface TaskListRow {
   enterpriseName: string;
 }
 
-/** Timestamps are stored as UTC wall-clock time (`timestamp(3)`): compare against the same. */
-const ts = (d: Date) => Prisma.sql`${d.toISOString().slice(0, 23).replace('T', ' ')}::timestamp`;
-
 function conditions(f: TaskListFilter, now: Date): Prisma.Sql {
   const v = f.visibility;
   const where: Prisma.Sql[] = [
@@ -65,7 +62,11 @@ function conditions(f: TaskListFilter, now: Date): Prisma.Sql {
   if (f.assignee) where.push(Prisma.sql`t.assignee = ${f.assignee}`);
   if (f.applicationId) where.push(Prisma.sql`t."applicationId" = ${f.applicationId}`);
   if (f.overdue !== undefined)
-    where.push(f.overdue ? Prisma.sql`t."dueAt" < ${ts(now)}` : Prisma.sql`t."dueAt" >= ${ts(now)}`);
+    where.push(
+      f.overdue
+        ? Prisma.sql`t."dueAt" < ${sqlTimestamp(now)}`
+        : Prisma.sql`t."dueAt" >= ${sqlTimestamp(now)}`,
+    );
   return Prisma.join(where, ' AND ');
 }
 

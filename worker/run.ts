@@ -6,6 +6,7 @@ import { calendarProvider } from '../data/calendarStore';
 import { createDb } from '../data/db';
 import { purgeDrafts } from '../data/documentStore';
 import { reconcileEvaluationRollups } from '../data/evaluationReconcile';
+import { periodic } from '../platform/periodic';
 import { createInsurerClient } from '../services/insurer';
 import { createPaymentClient } from '../services/payment';
 import { createRegistryClient } from '../services/registry';
@@ -111,39 +112,36 @@ export async function startWorker(
   }, opts.sweepMs ?? 30_000);
 
   // Uploads never attached to an application go after DOCUMENT_PURGE_DAYS; any worker may do it, at once.
-  let purging: Promise<unknown> = Promise.resolve();
-  const purge = () => {
-    purging = purgeDrafts(db, config.http.documents.purgeAfterDays).then(
-      (count) => count && logger.info({ count }, 'purged documents never attached to an application'),
-      (err: unknown) => logger.warn({ err }, 'document purge failed'),
-    );
-  };
-  purge();
-  const purgeTimer = setInterval(purge, opts.purgeMs ?? 3_600_000);
+  const purge = periodic(
+    opts.purgeMs ?? 3_600_000,
+    () =>
+      purgeDrafts(db, config.http.documents.purgeAfterDays).then(
+        (count) => count && logger.info({ count }, 'purged documents never attached to an application'),
+        (err: unknown) => logger.warn({ err }, 'document purge failed'),
+      ),
+    { atStart: true },
+  );
 
   // The evaluation's rollups against every row, at start and every EVALUATION_RECONCILE_SECONDS (0 = never):
-  // the result goes to the database, where /metrics and the stuck list read it. One run at a time.
-  let reconciling: Promise<unknown> = Promise.resolve();
-  let reconcileRunning = false;
-  const reconcile = () => {
-    if (reconcileRunning) return;
-    reconcileRunning = true;
-    reconciling = reconcileEvaluationRollups(db)
-      .then(
-        (r) =>
-          r.driftCells
-            ? logger.error(
-                { driftCells: r.driftCells, drift: r.drift.slice(0, 3) },
-                'evaluation rollups differ from the rows: rebuild them (docs/RUNBOOK.md)',
-              )
-            : logger.info({ durationMs: r.durationMs }, 'evaluation rollups reconciled: no drift'),
-        (err: unknown) => logger.warn({ err }, 'evaluation reconciliation failed'),
-      )
-      .finally(() => (reconcileRunning = false));
-  };
-  const reconcileMs = config.evaluationReconcileSeconds * 1000;
-  const reconcileTimer = reconcileMs > 0 ? setInterval(reconcile, reconcileMs) : undefined;
-  if (reconcileMs > 0) reconcile();
+  // the result goes to the database, where /metrics and the stuck list read it.
+  const reconcile =
+    config.evaluationReconcileSeconds > 0
+      ? periodic(
+          config.evaluationReconcileSeconds * 1000,
+          () =>
+            reconcileEvaluationRollups(db).then(
+              (r) =>
+                r.driftCells
+                  ? logger.error(
+                      { driftCells: r.driftCells, drift: r.drift.slice(0, 3) },
+                      'evaluation rollups differ from the rows: rebuild them (docs/RUNBOOK.md)',
+                    )
+                  : logger.info({ durationMs: r.durationMs }, 'evaluation rollups reconciled: no drift'),
+              (err: unknown) => logger.warn({ err }, 'evaluation reconciliation failed'),
+            ),
+          { atStart: true },
+        )
+      : undefined;
 
   if (config.notices.schedule)
     await ensureNoticeSchedule(temporal, config.temporal.taskQueue, config.timeAcceleration);
@@ -151,10 +149,8 @@ export async function startWorker(
   const done = worker.run().finally(async () => {
     unobserve();
     clearInterval(sweep);
-    clearInterval(purgeTimer);
-    clearInterval(reconcileTimer);
-    await purging;
-    await reconciling;
+    await purge.stop();
+    await reconcile?.stop();
     await outbox.stop();
     mailer.close();
     await connection.close();
