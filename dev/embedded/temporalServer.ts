@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -95,17 +96,42 @@ export async function waitForPort(port: number, timeoutMs: number, exited?: Prom
   throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
 }
 
-/** A port that is free now (the OS picks it), for tests and side-by-side copies. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The first port of the range the OS hands out for outgoing connections (Linux; elsewhere an assumption): a port
+ * below it is never taken by a client's connection between our check and the server's `listen`.
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(
+      fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    return Number.isInteger(low) && low > 2048 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const bindable = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+
+/**
+ * A port that is free now, for tests and side-by-side copies. Chosen at random below the ephemeral range: a port
+ * the OS picks (`listen(0)`) comes from the range outgoing connections use, and one of the many connections a
+ * test run opens could take it before the server that asked for it listens (EADDRINUSE).
+ */
+export async function freePort(): Promise<number> {
+  const high = ephemeralLow() - 1;
+  const low = Math.min(10_000, high - 1000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + randomInt(high - low + 1);
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port found between ${low} and ${high}`);
 }
 
 /** Refuses to start an embedded service on a port something else already uses (a stale copy, say). */
