@@ -308,6 +308,10 @@ describe('the budget queue (model-based, real PostgreSQL and activities)', () =>
       created.push(sim);
     }
     await db.enterprise.createMany({ data: enterprises });
+    // In the enterprises' order: each row's foreign key takes a share lock on its enterprise, and the funding
+    // steps already in flight lock enterprises in that order (data/budgetQueue.ts lockEnterprises); rows in
+    // another order could deadlock with them. (A submission inserts one row: it takes one lock.)
+    applications.sort((a, b) => (a.creditCode < b.creditCode ? -1 : a.creditCode > b.creditCode ? 1 : 0));
     await db.application.createMany({ data: applications });
     // All final approvals of the command land at once.
     const start = (sim: Sim) => background(w, fund(w, sim).finally(sim.markSettled));

@@ -28,7 +28,9 @@ it('runs every phase of `npm run bench -- --quick` and reports each figure with 
   });
   const exit = await bench.exited;
   const results = JSON.parse(fs.readFileSync(path.join(dir, 'latest.json'), 'utf8')) as BenchResults;
-  expect([exit, results.errors]).toEqual([{ code: 0, signal: null }, {}]);
+  // The bench's last lines ride along, so that a failure says why (its log directory goes with the run).
+  const output = exit.code === 0 ? '' : bench.tail(40);
+  expect([exit, results.errors, output]).toEqual([{ code: 0, signal: null }, {}, '']);
   expect(results.finishedAt).toEqual(expect.any(String));
   for (const phase of PHASES) {
     expect([phase, results[phase]]).toEqual([phase, expect.any(Object)]);
