@@ -16,6 +16,23 @@ export default {
     trackHint: 'Sub-budgets are optional and within the total (yuan)',
     saved: 'Budget saved. Available: {available}.',
   },
+  forecast: {
+    title: 'When the budget runs out',
+    intro:
+      'Projected from the pace of the last {weeks} weeks (newly committed per calendar day); the application window closes on {closes}.',
+    committed: 'Committed',
+    remaining: 'Remaining',
+    pace: 'Pace per day',
+    outlook: 'Forecast',
+    day: '{m}/{d}/{y}',
+    runsOut: 'Runs out on {day}',
+    exhausted: 'Used up',
+    noPace: 'No recent approvals: no forecast',
+    beforeClose: 'Before the window closes',
+    exhaustedTag: 'Used up',
+    chart: 'Committed so far and projection (total budget)',
+    projection: 'Projection at the current pace',
+  },
   payments: {
     title: 'Payment exceptions',
     intro: 'Failed payments: correct the account and pay again, or cancel the payment.',

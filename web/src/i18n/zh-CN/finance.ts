@@ -16,6 +16,23 @@ export default {
     trackHint: '分项预算为选填，不超过预算总额（元）',
     saved: '预算已保存。可用金额：{available}。',
   },
+  forecast: {
+    title: '预算用尽预测',
+    intro:
+      '按近 {weeks} 周的审批进度（日均新增占用，按自然日计）推算各项预算的用尽日期；申报窗口于 {closes} 关闭。',
+    committed: '已占用',
+    remaining: '剩余',
+    pace: '日均进度',
+    outlook: '预测',
+    day: '{y}年{m}月{d}日',
+    runsOut: '预计 {day} 用尽',
+    exhausted: '已用尽',
+    noPace: '近期无审批，暂无预测',
+    beforeClose: '早于窗口关闭',
+    exhaustedTag: '已用尽',
+    chart: '累计占用与预测（预算总额）',
+    projection: '按当前进度预测',
+  },
   payments: {
     title: '拨付异常',
     intro: '拨付失败的申请：更正收款账户后重新拨付，或取消拨付。',
