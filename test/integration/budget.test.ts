@@ -412,17 +412,18 @@ describe('budget over the API: waiting applications resume in approval order', (
     const before = (await finance.get(`/api/v1/admin/budgets/${year}`)).body;
     const c0 = before.reservedFen + before.spentFen;
     await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: c0 + 10 * grant });
-    const [one, two] = [await throughFinalApproval(), await throughFinalApproval()];
-    for (const { id } of [one!, two!])
+    const one = await throughFinalApproval();
+    const two = await throughFinalApproval();
+    for (const { id } of [one, two])
       await eventually(
         () => statusOf(id),
         (s) => s === 'APPROVED',
       );
     // One granted ten days ago, the other forty (outside the four weeks).
     await stack.db.$executeRaw`UPDATE "Reservation" SET "grantedAt" = "grantedAt" - interval '10 days'
-      WHERE "applicationId" = ${one!.id}`;
+      WHERE "applicationId" = ${one.id}`;
     await stack.db.$executeRaw`UPDATE "Reservation" SET "grantedAt" = "grantedAt" - interval '40 days'
-      WHERE "applicationId" = ${two!.id}`;
+      WHERE "applicationId" = ${two.id}`;
     const committed = c0 + 2 * grant;
     const pace = c0 + grant; // granted within the four weeks
     // The total leaves two windows' worth (56 days), the SRDI sub-budget one (28 days); the window closes in 28.

@@ -178,15 +178,18 @@ describe('budget forecast properties (fast-check)', () => {
         fc.integer({ min: 1, max: 1_000_000_000 }),
         fen,
         (committed, left, pace, more) => {
-          const f = (remaining: number, fenToday: number) =>
-            forecastBudget({
+          // Used up is the earliest of all; a day too far ahead to name, the latest.
+          const f = (remaining: number, fenToday: number) => {
+            const r = forecastBudget({
               totalFen: committed + remaining,
               committedFen: committed,
               paidFen: 0,
               daily: [{ day: today, fen: fenToday }],
               today,
               windowCloses: '2026-12-31',
-            }).exhaustionDay ?? '9999-12-31';
+            });
+            return r.exhausted ? '0000-00-00' : (r.exhaustionDay ?? '9999-12-31');
+          };
           expect(f(left + more, pace) >= f(left, pace)).toBe(true);
           expect(f(left, pace) >= f(left, pace + more)).toBe(true);
         },
