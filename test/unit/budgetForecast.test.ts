@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { addDays, forecastBudget, MAX_PROJECTION_DAYS, weekOf } from '../../domain/budgetForecast';
+import { budgetName, chineseDay, renderForecastWarning } from '../../domain/budgetForecastEmail';
 
 const base = {
   totalFen: 10_000_000_00,
@@ -128,6 +129,38 @@ describe('budget forecast (calendar days, integer fen)', () => {
     expect(weekOf('2026-12-03')).toBe('2026-11-30'); // a Thursday
     expect(weekOf('2026-11-30')).toBe('2026-11-30');
     expect(weekOf('2026-12-06')).toBe('2026-11-30'); // a Sunday
+  });
+});
+
+describe('the warning e-mail to finance', () => {
+  it('says in Chinese first which budget runs out when, before the window closes, with its figures', () => {
+    const f = forecastBudget({
+      ...base,
+      totalFen: 10_000_000_00,
+      committedFen: 9_000_000_00,
+      paidFen: 2_000_000_00,
+      daily: [{ day: '2026-11-20', fen: 2_800_000_00 }],
+    });
+    expect(f).toMatchObject({ exhaustionDay: '2026-12-13', beforeWindowCloses: true });
+    const mail = renderForecastWarning(
+      2026,
+      'SRDI',
+      { ...f, exhaustionDay: f.exhaustionDay!, windowCloses: f.windowCloses! },
+      'https://kjbx.example/#/finance/budgets?year=2026',
+    );
+    expect(mail.subject).toBe(
+      '【预算预警】2026年度专精特新科技保险子预算预计于 2026年12月13日 用尽 / Budget warning: the 2026 sub-budget of SRDI catalog insurance runs out on 2026-12-13',
+    );
+    const [zh, en] = mail.text.split('----');
+    expect(zh).toContain('日均新增占用 ¥100,000.00');
+    expect(zh).toContain('早于申报窗口关闭日（2026年12月31日）');
+    expect(zh).toContain(
+      '预算总额 ¥10,000,000.00，已占用 ¥9,000,000.00（其中已拨付 ¥2,000,000.00），剩余 ¥1,000,000.00。',
+    );
+    expect(zh).toContain('https://kjbx.example/#/finance/budgets?year=2026');
+    expect(en).toContain('runs out on 2026-12-13, before the application window closes (2026-12-31)');
+    expect(budgetName(2027, 'ALL').zh).toBe('2027年度补贴预算（总额）');
+    expect(chineseDay('2027-01-05')).toBe('2027年1月5日');
   });
 });
 

@@ -29,7 +29,6 @@ export default {
     exhausted: 'Used up',
     noPace: 'No recent approvals: no forecast',
     beforeClose: 'Before the window closes',
-    exhaustedTag: 'Used up',
     chart: 'Committed so far and projection (total budget)',
     projection: 'Projection at the current pace',
   },

@@ -29,7 +29,6 @@ export default {
     exhausted: '已用尽',
     noPace: '近期无审批，暂无预测',
     beforeClose: '早于窗口关闭',
-    exhaustedTag: '已用尽',
     chart: '累计占用与预测（预算总额）',
     projection: '按当前进度预测',
   },
