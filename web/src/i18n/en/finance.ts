@@ -17,6 +17,11 @@ export default {
     saved: 'Budget saved. Available: {available}.',
   },
   forecast: {
+    table: 'Data table: committed so far and projection',
+    date: 'Day',
+    cumulative: 'Committed (cumulative)',
+    kind: 'Kind',
+    actual: 'Actual',
     title: 'When the budget runs out',
     intro:
       'Projected from the pace of the last {weeks} weeks (newly committed per calendar day); the application window closes on {closes}.',

@@ -17,6 +17,11 @@ export default {
     saved: '预算已保存。可用金额：{available}。',
   },
   forecast: {
+    table: '数据表：累计占用与预测',
+    date: '日期',
+    cumulative: '累计占用',
+    kind: '类型',
+    actual: '实际',
     title: '预算用尽预测',
     intro:
       '按近 {weeks} 周的审批进度（日均新增占用，按自然日计）推算各项预算的用尽日期；申报窗口于 {closes} 关闭。',
