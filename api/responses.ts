@@ -364,6 +364,31 @@ export const BudgetView = z.object({
   tracks: z.record(z.string(), z.object(BudgetAmounts)),
 });
 
+export const BudgetForecastView = z.object({
+  year: z.number().int(),
+  today: Day.describe('Beijing day the forecast is made on'),
+  weeks: z.number().int(),
+  windowCloses: Day.describe('the Beijing day the programme’s application window closes'),
+  budgets: z.array(
+    z.object({
+      track: z.string().describe('ALL (the year’s total) or the track of a sub-budget'),
+      totalFen: Fen,
+      committedFen: Fen.describe('reserved + spent'),
+      paidFen: Fen.describe('spent'),
+      remainingFen: Fen,
+      paceFrom: Day.describe('first day of the pace’s window (today is its last)'),
+      paceDays: z.number().int(),
+      paceCommittedFen: Fen.describe('granted in the pace’s window (grants still held)'),
+      paceFenPerDay: Fen.describe('floor(paceCommittedFen / paceDays), fen per calendar day'),
+      exhaustionDay: Day.nullable().describe('null: nothing remains (exhausted) or no pace'),
+      exhausted: z.boolean(),
+      windowCloses: Day.nullable(),
+      beforeWindowCloses: z.boolean(),
+      daily: z.array(z.object({ day: Day, fen: Fen })).describe('fen granted per day of the pace’s window'),
+    }),
+  ),
+});
+
 export const BankView = z.object({
   bankCode: z.string(),
   name: z.string(),

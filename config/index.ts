@@ -110,6 +110,12 @@ export const EnvSchema = z.object({
   WORKER_METRICS_PORT: intIn(0, 65535).default(9464),
   /** Seconds between reconciliations of the evaluation's rollups with the rows (and once at start); 0 = off. */
   EVALUATION_RECONCILE_SECONDS: intIn(0, 86_400).default(600),
+  /** Weeks over which the budget forecast measures the pace of grants. */
+  BUDGET_FORECAST_WEEKS: intIn(1, 52).default(4),
+  /** Seconds between the worker's checks of the budget forecast (warnings to finance); 0 = off. */
+  BUDGET_FORECAST_CHECK_SECONDS: intIn(0, 86_400).default(3600),
+  /** Beijing hour from which a day's check may send a warning (none at night). */
+  BUDGET_FORECAST_HOUR: intIn(0, 23).default(9),
   // Worker tuning, chosen from the benchmarks (docs/performance.md).
   WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(200),
   WORKER_MAX_CONCURRENT_ACTIVITIES: intIn(1, 1000).default(20),
@@ -146,6 +152,11 @@ export interface Config {
   metrics: { host: string; apiPort: number; workerPort: number };
   /** Seconds between reconciliations of the evaluation's rollups with the rows (worker; and at start); 0 = off. */
   evaluationReconcileSeconds: number;
+  /**
+   * The budget forecast: its pace's window in weeks (API and worker), and the worker's check that warns
+   * finance (every `checkSeconds`, 0 = off; from `fromHour` Beijing time).
+   */
+  budgetForecast: { weeks: number; checkSeconds: number; fromHour: number };
   /** Worker tuning (docs/performance.md) and an optional prebuilt workflow bundle. */
   worker: {
     maxCachedWorkflows: number;
@@ -303,6 +314,11 @@ export function loadConfig(
     logLevel: env.LOG_LEVEL,
     metrics: { host: env.METRICS_HOST, apiPort: env.API_METRICS_PORT, workerPort: env.WORKER_METRICS_PORT },
     evaluationReconcileSeconds: env.EVALUATION_RECONCILE_SECONDS,
+    budgetForecast: {
+      weeks: env.BUDGET_FORECAST_WEEKS,
+      checkSeconds: env.BUDGET_FORECAST_CHECK_SECONDS,
+      fromHour: env.BUDGET_FORECAST_HOUR,
+    },
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -13,7 +13,7 @@ import {
 } from './budgetQueue';
 import type { Actor } from '../domain/roles';
 import { writeAudit } from './audit';
-import type { Db, Tx } from './db';
+import { sqlTimestamp, type Db, type Tx } from './db';
 
 /**
  * Budget and annual-cap reservations. The amount of a grant becomes binding here, in one transaction under
@@ -127,8 +127,8 @@ export async function reserveGrant(db: Db, req: ReservationRequest): Promise<Res
       create: { applicationId: req.applicationId, ...data },
       update: data,
     });
-    await tx.$executeRaw`UPDATE "Reservation" SET "grantedSeq" = nextval('reservation_order_seq')
-      WHERE "applicationId" = ${req.applicationId}`;
+    await tx.$executeRaw`UPDATE "Reservation" SET "grantedSeq" = nextval('reservation_order_seq'),
+      "grantedAt" = ${sqlTimestamp(new Date())} WHERE "applicationId" = ${req.applicationId}`;
     await tx.budget.updateMany({
       where: { year: req.budgetYear, track: { in: [ALL_TRACKS, req.track] } },
       data: { reservedFen: { increment: BigInt(cap.grantFen) } },

@@ -1,7 +1,7 @@
 import { fromDbFen } from '../domain/money';
 import { allocateUnderCap } from '../domain/rules';
 import type { Track } from '../domain/status';
-import type { Db, Tx } from './db';
+import { sqlTimestamp, type Db, type Tx } from './db';
 
 /**
  * The year's budget queue. Applications that cannot be granted at final approval wait in a WAITING
@@ -119,7 +119,8 @@ export async function promoteQueue(tx: Tx, year: number, alsoLock: readonly stri
     }
     const grant = BigInt(cap.grantFen);
     await tx.$executeRaw`UPDATE "Reservation" SET state = 'RESERVED', "amountFen" = ${grant},
-      "grantedSeq" = nextval('reservation_order_seq'), "wakePending" = true, "updatedAt" = now()
+      "grantedSeq" = nextval('reservation_order_seq'), "grantedAt" = ${sqlTimestamp(new Date())},
+      "wakePending" = true, "updatedAt" = now()
       WHERE "applicationId" = ${w.applicationId}`;
     await tx.budget.updateMany({
       where: { year, track: { in: [ALL_TRACKS, w.track] } },

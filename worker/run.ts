@@ -5,6 +5,8 @@ import { startStrandedWorkflows } from '../temporal/applicationWorkflows';
 import { calendarProvider } from '../data/calendarStore';
 import { createDb } from '../data/db';
 import { purgeDrafts } from '../data/documentStore';
+import { queueForecastWarnings } from '../data/budgetForecast';
+import { SHANGHAI_OFFSET_MS } from '../domain/calendar';
 import { reconcileEvaluationRollups } from '../data/evaluationReconcile';
 import { periodic } from '../platform/periodic';
 import { createInsurerClient } from '../services/insurer';
@@ -32,7 +34,7 @@ export interface RunningWorker {
 /**
  * Starts a worker process's parts: the Temporal worker with its activities, the e-mail outbox dispatcher,
  * the sweep that starts workflows of applications stored without one, the purge of old unattached uploads,
- * and the reconciliation of the evaluation's rollups with the rows.
+ * the reconciliation of the evaluation's rollups with the rows, and the budget forecast's check.
  */
 export async function startWorker(
   config: Config,
@@ -143,6 +145,23 @@ export async function startWorker(
         )
       : undefined;
 
+  // The budget forecast: budgets projected to run out before their window closes warn finance, by e-mail,
+  // once per budget and week (the outbox key), from BUDGET_FORECAST_HOUR Beijing time on.
+  const { weeks, checkSeconds, fromHour } = config.budgetForecast;
+  const forecastCheck =
+    checkSeconds > 0
+      ? periodic(checkSeconds * 1000, async () => {
+          if (new Date(Date.now() + SHANGHAI_OFFSET_MS).getUTCHours() < fromHour) return;
+          await queueForecastWarnings(db, { weeks, publicBaseUrl: config.http.publicBaseUrl }).then(
+            (r) => {
+              if (r.queued) logger.info(r, 'budget forecast: warnings queued for finance');
+              outbox.kick();
+            },
+            (err: unknown) => logger.warn({ err }, 'budget forecast check failed'),
+          );
+        })
+      : undefined;
+
   if (config.notices.schedule)
     await ensureNoticeSchedule(temporal, config.temporal.taskQueue, config.timeAcceleration);
   outbox.start();
@@ -151,6 +170,7 @@ export async function startWorker(
     clearInterval(sweep);
     await purge.stop();
     await reconcile?.stop();
+    await forecastCheck?.stop();
     await outbox.stop();
     mailer.close();
     await connection.close();

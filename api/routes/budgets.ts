@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { TRACKS } from '../../domain/status';
 import { BudgetBelowCommitted, budgetView } from '../../data/budget';
+import { budgetForecast } from '../../data/budgetForecast';
 import { changeBudget } from '../../temporal/budgetWaiters';
 import { unprocessable } from '../errors';
 import { defineRoute } from '../route';
 import { yearViewRoute } from '../yearViewRoute';
-import { BudgetView } from '../responses';
+import { BudgetForecastView, BudgetView } from '../responses';
 import { Fen } from '../schemas';
 
 const YearParam = z.object({ year: z.coerce.number().int().min(2020).max(2100) });
@@ -21,6 +22,17 @@ const BudgetBody = z
         ctx.addIssue({ code: 'custom', path: ['tracks', track], message: 'cannot exceed totalFen' });
     }
   });
+
+const ForecastQuery = z.object({
+  year: z.coerce.number().int().min(2020).max(2100),
+  weeks: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(52)
+    .optional()
+    .describe('weeks over which the pace is measured (default BUDGET_FORECAST_WEEKS, 4)'),
+});
 
 export const budgetRoutes = [
   defineRoute({
@@ -60,5 +72,25 @@ export const budgetRoutes = [
     params: YearParam,
     response: BudgetView,
     read: budgetView,
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/budgets/forecast',
+    summary:
+      'When the money runs out: per budget (the year’s total, then each sub-budget) what is committed, paid and remaining, the pace of recent grants and the projected day of exhaustion',
+    description:
+      'The pace is fen per calendar day over the last `weeks` weeks (today, Beijing, included); the ' +
+      'exhaustion day is today + ceil(remaining × days / committed in those days), null when nothing ' +
+      'remains (`exhausted`) or nothing was granted in those days; `beforeWindowCloses` when it falls on ' +
+      'or before the day the programme’s application window closes (docs/API.md).',
+    tag: 'budget',
+    access: ['finance', 'admin', 'auditor'],
+    districtWide: true,
+    query: ForecastQuery,
+    response: BudgetForecastView,
+    async handler({ query, deps }) {
+      const weeks = query.weeks ?? deps.config.budgetForecast.weeks;
+      return { body: await budgetForecast(deps.db, query.year, { weeks }) };
+    },
   }),
 ];

@@ -1,4 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
+import { addDays } from '../../domain/budgetForecast';
+import { chineseDay } from '../../domain/budgetForecastEmail';
+import { shanghaiDate } from '../../domain/calendar';
+import { formatFen as fen } from '../../domain/money';
 import { applicationWorkflowId } from '../../workflows/application/contract';
 import { checkPage, fieldError, fromMenu, launchBrowser, signedInPage } from '../helpers/browser';
 import { as, eventually, startStack, type ApiClient, type TestStack } from '../helpers/stack';
@@ -220,5 +224,35 @@ describe('budget (#/finance/budgets)', () => {
       ['INCLUSIVE', 40_000_000],
     ]);
     await checkPage(page, 'finance-budgets');
+  });
+
+  it('shows finance the day each budget runs out at the recent pace, tagged when it comes before the window closes', async () => {
+    await approvedApplication(stack);
+    const finance = await as(stack, { role: 'finance' });
+    const today = shanghaiDate(new Date());
+    const year = Number(today.slice(0, 4));
+    const program = (await admin.get(`/api/v1/programs/${year}`)).body;
+    const closes = addDays(today, 28);
+    await admin.put(`/api/v1/programs/${year}`, { ...program, closesAt: `${closes}T23:59:59+08:00` });
+    // Every grant of the year was made today: one fen left runs out tomorrow.
+    const held = (await finance.get(`/api/v1/admin/budgets/${year}`)).body;
+    await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: held.reservedFen + held.spentFen + 1 });
+    const [all] = (await finance.get(`/api/v1/budgets/forecast?year=${year}`)).body.budgets;
+    expect(all).toMatchObject({
+      remainingFen: 1,
+      exhaustionDay: addDays(today, 1),
+      beforeWindowCloses: true,
+    });
+
+    const page = await signedInPage(browser, stack, { role: 'finance', subject: 'finance-sun' });
+    await fromMenu(page, '资金', '预算');
+    await page.getByRole('heading', { name: '预算用尽预测' }).waitFor();
+    const row = page.getByRole('row').filter({ has: page.locator('[data-forecast="ALL"]') });
+    await row.getByText(`预计 ${chineseDay(addDays(today, 1))} 用尽`).waitFor();
+    await row.getByText('早于窗口关闭').waitFor();
+    expect(await row.textContent()).toContain(fen(all.committedFen));
+    expect(await row.textContent()).toContain('¥0.01');
+    await page.getByRole('img', { name: '累计占用与预测（预算总额）' }).locator('svg').waitFor();
+    await checkPage(page, 'finance-budget-forecast');
   });
 });

@@ -114,6 +114,8 @@ export async function startStack(
       // The reconciliation's drift is checked by running it (test/integration/evaluationRollups.test.ts), never
       // by a timer racing the test.
       EVALUATION_RECONCILE_SECONDS: '0',
+      // Likewise the budget forecast's warnings (test/integration/budget.test.ts runs the check).
+      BUDGET_FORECAST_CHECK_SECONDS: '0',
       PAYMENT_POLL_SECONDS: '5',
       LOOKUP_ATTEMPTS: '2',
       SERVICE_TIMEOUT_MS: '1000',

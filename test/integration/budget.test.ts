@@ -9,7 +9,13 @@ import {
   type ReservationOutcome,
 } from '../../data/budget';
 import { createDb, type Db } from '../../data/db';
+import { queueForecastWarnings } from '../../data/budgetForecast';
+import { addDays } from '../../domain/budgetForecast';
+import { chineseDay } from '../../domain/budgetForecastEmail';
+import { shanghaiDate } from '../../domain/calendar';
+import { formatFen } from '../../domain/money';
 import { creditCode } from '../helpers/fixtures';
+import type { CapturedMail } from '../helpers/smtp';
 import {
   as,
   createTestDatabase,
@@ -391,6 +397,108 @@ describe('budget over the API: waiting applications resume in approval order', (
     const after = await admin.get('/api/v1/admin/workflows/stuck?kind=BUDGET_QUEUE');
     expect(after.body.items.map((i: { applicationId: string }) => i.applicationId)).not.toContain(waiting.id);
     expect((await admin.post('/api/v1/admin/applications/HD-1999-000000/wake')).status).toBe(404);
+  });
+
+  it('forecasts from the pace of the last four weeks when each budget runs out, and warns finance once a week', async () => {
+    const grant = 5_000_000;
+    const admin = await as(stack, { role: 'admin' });
+    const auditor = await as(stack, { role: 'auditor' });
+    const financeEmail = 'caiwu-yujing@example.gov.cn';
+    const staff = { name: '王会计', email: financeEmail, role: 'finance' };
+    expect((await admin.put('/api/v1/admin/staff/finance-forecast', staff)).status).toBeLessThan(300);
+    expect(await stack.db.reservation.count({ where: { state: 'WAITING' } })).toBe(0);
+    // Every grant of this database so far was made today (Beijing); two more through the real flow.
+    const today = shanghaiDate(new Date());
+    const before = (await finance.get(`/api/v1/admin/budgets/${year}`)).body;
+    const c0 = before.reservedFen + before.spentFen;
+    await finance.put(`/api/v1/admin/budgets/${year}`, { totalFen: c0 + 10 * grant });
+    const one = await throughFinalApproval();
+    const two = await throughFinalApproval();
+    for (const { id } of [one, two])
+      await eventually(
+        () => statusOf(id),
+        (s) => s === 'APPROVED',
+      );
+    // One granted ten days ago, the other forty (outside the four weeks).
+    await stack.db.$executeRaw`UPDATE "Reservation" SET "grantedAt" = "grantedAt" - interval '10 days'
+      WHERE "applicationId" = ${one.id}`;
+    await stack.db.$executeRaw`UPDATE "Reservation" SET "grantedAt" = "grantedAt" - interval '40 days'
+      WHERE "applicationId" = ${two.id}`;
+    const committed = c0 + 2 * grant;
+    const pace = c0 + grant; // granted within the four weeks
+    // The total leaves two windows' worth (56 days), the SRDI sub-budget one (28 days); the window closes in 28.
+    await finance.put(`/api/v1/admin/budgets/${year}`, {
+      totalFen: committed + 2 * pace,
+      tracks: { SRDI: committed + pace },
+    });
+    const program = (await admin.get(`/api/v1/programs/${year}`)).body;
+    const closes = addDays(today, 28);
+    const put = await admin.put(`/api/v1/programs/${year}`, {
+      ...program,
+      closesAt: `${closes}T23:59:59+08:00`,
+    });
+    expect(put.status).toBe(200);
+
+    const res = await finance.get(`/api/v1/budgets/forecast?year=${year}`);
+    expect(res.status).toBe(200);
+    const figures = {
+      committedFen: committed,
+      paidFen: before.spentFen,
+      paceFrom: addDays(today, -27),
+      paceDays: 28,
+      paceCommittedFen: pace,
+      paceFenPerDay: Math.floor(pace / 28),
+      exhausted: false,
+      windowCloses: closes,
+      daily: [{ day: addDays(today, -10), fen: grant }, ...(c0 ? [{ day: today, fen: c0 }] : [])],
+    };
+    expect(res.body).toEqual({
+      year,
+      today,
+      weeks: 4,
+      windowCloses: closes,
+      budgets: [
+        {
+          track: 'ALL',
+          ...figures,
+          totalFen: committed + 2 * pace,
+          remainingFen: 2 * pace,
+          exhaustionDay: addDays(today, 56),
+          beforeWindowCloses: false,
+        },
+        {
+          track: 'SRDI',
+          ...figures,
+          totalFen: committed + pace,
+          remainingFen: pace,
+          exhaustionDay: addDays(today, 28), // the day the window closes: still before it closes
+          beforeWindowCloses: true,
+        },
+      ],
+    });
+    // Over one week the grant of ten days ago drops out of the pace.
+    const week = (await auditor.get(`/api/v1/budgets/forecast?year=${year}&weeks=1`)).body.budgets[0];
+    expect(week).toMatchObject({ paceDays: 7, paceCommittedFen: c0, paceFenPerDay: Math.floor(c0 / 7) });
+    expect((await finance.get(`/api/v1/budgets/forecast?year=${year}&weeks=0`)).status).toBe(400);
+    expect((await finance.get(`/api/v1/budgets/forecast?year=${year}&foo=1`)).status).toBe(400);
+    const approver = await as(stack, { role: 'approver', org: 'committee' });
+    expect((await approver.get(`/api/v1/budgets/forecast?year=${year}`)).status).toBe(403);
+
+    // The daily check: one warning, for the sub-budget that runs out before the window closes, once a week.
+    const check = () =>
+      queueForecastWarnings(stack.db, { weeks: 4, publicBaseUrl: stack.config.http.publicBaseUrl });
+    expect(await check()).toEqual({ warned: [`${year}:SRDI`], queued: 1 });
+    stack.worker.outbox.kick();
+    const subject = (m: CapturedMail) => m.to.includes(financeEmail) && m.subject.includes('【预算预警】');
+    const [mail] = (await stack.smtp.waitFor((all) => all.some(subject))).filter(subject);
+    expect(mail!.subject).toContain(
+      `${year}年度专精特新科技保险子预算预计于 ${chineseDay(addDays(today, 28))} 用尽`,
+    );
+    expect(mail!.text).toContain(`剩余 ${formatFen(pace)}`);
+    expect(mail!.text).toContain(`/#/finance/budgets?year=${year}`);
+    expect(await check()).toEqual({ warned: [`${year}:SRDI`], queued: 0 });
+    await stack.worker.outbox.drain();
+    expect(stack.smtp.messages.filter(subject)).toHaveLength(1);
   });
 
   /** An application at its final-approval task; `approve()` gives the final approval. */

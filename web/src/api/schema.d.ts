@@ -4384,6 +4384,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/budgets/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * When the money runs out: per budget (the year’s total, then each sub-budget) what is committed, paid and remaining, the pace of recent grants and the projected day of exhaustion
+         * @description The pace is fen per calendar day over the last `weeks` weeks (today, Beijing, included); the exhaustion day is today + ceil(remaining × days / committed in those days), null when nothing remains (`exhausted`) or nothing was granted in those days; `beforeWindowCloses` when it falls on or before the day the programme’s application window closes (docs/API.md).
+         */
+        get: {
+            parameters: {
+                query: {
+                    weeks?: number;
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            budgets: {
+                                beforeWindowCloses: boolean;
+                                /** @description reserved + spent */
+                                committedFen: number;
+                                /** @description fen granted per day of the pace’s window */
+                                daily: {
+                                    /** @description YYYY-MM-DD */
+                                    day: string;
+                                    fen: number;
+                                }[];
+                                exhausted: boolean;
+                                /** @description null: nothing remains (exhausted) or no pace */
+                                exhaustionDay: string | null;
+                                /** @description granted in the pace’s window (grants still held) */
+                                paceCommittedFen: number;
+                                paceDays: number;
+                                /** @description floor(paceCommittedFen / paceDays), fen per calendar day */
+                                paceFenPerDay: number;
+                                /** @description first day of the pace’s window (today is its last) */
+                                paceFrom: string;
+                                /** @description spent */
+                                paidFen: number;
+                                remainingFen: number;
+                                totalFen: number;
+                                /** @description ALL (the year’s total) or the track of a sub-budget */
+                                track: string;
+                                windowCloses: string | null;
+                            }[];
+                            /** @description Beijing day the forecast is made on */
+                            today: string;
+                            weeks: number;
+                            /** @description the Beijing day the programme’s application window closes */
+                            windowCloses: string;
+                            year: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calculator": {
         parameters: {
             query?: never;
