@@ -107,11 +107,12 @@ export async function startWorker(
   const unobserve = observeWorker(worker);
 
   const sweepDeps = { db, temporal, config };
-  const sweep = setInterval(() => {
+  // Never two sweeps at once, and a stop waits for the one in progress (it may be starting a workflow).
+  const sweep = periodic(opts.sweepMs ?? 30_000, () =>
     startStrandedWorkflows(sweepDeps).catch((err: unknown) =>
       logger.warn({ err }, 'stranded-workflow sweep failed'),
-    );
-  }, opts.sweepMs ?? 30_000);
+    ),
+  );
 
   // Uploads never attached to an application go after DOCUMENT_PURGE_DAYS; any worker may do it, at once.
   const purge = periodic(
@@ -167,7 +168,7 @@ export async function startWorker(
   outbox.start();
   const done = worker.run().finally(async () => {
     unobserve();
-    clearInterval(sweep);
+    await sweep.stop();
     await purge.stop();
     await reconcile?.stop();
     await forecastCheck?.stop();
