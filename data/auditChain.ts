@@ -41,7 +41,7 @@ export async function* yearEntries(
     const rows = await db.$queryRaw<Row[]>`
       SELECT ${COLUMNS} FROM "AuditEvent"
       WHERE "at" >= ${sqlTimestamp(from)} AND "at" < ${sqlTimestamp(to)} ${app} AND id > ${after}
-      ORDER BY id LIMIT ${PAGE}`;
+      ORDER BY "AuditEvent".id LIMIT ${PAGE}`;
     for (const r of rows) yield entry(r);
     if (rows.length < PAGE) return;
     after = BigInt(rows.at(-1)!.id);
@@ -65,7 +65,7 @@ async function* chainEntries(db: Db, chains: string[]): AsyncGenerator<ChainedEn
     const rows = await db.$queryRaw<Row[]>`
       SELECT ${COLUMNS} FROM "AuditEvent"
       WHERE "chain" = ANY(${chains}::text[]) AND ("chain", id) > (${after.chain}, ${after.id})
-      ORDER BY "chain", id LIMIT ${PAGE}`;
+      ORDER BY "chain", "AuditEvent".id LIMIT ${PAGE}`;
     for (const r of rows) yield entry(r);
     if (rows.length < PAGE) return;
     after = { chain: rows.at(-1)!.chain, id: BigInt(rows.at(-1)!.id) };
