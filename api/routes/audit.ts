@@ -146,25 +146,29 @@ export const auditRoutes = [
     access: ['auditor', 'admin'],
     query: ExportQuery,
     response: AuditExport,
-    async handler({ query, deps }) {
+    // Nothing to wait for: the stream's first page is read before the reply starts (api/route.ts).
+    handler({ query, deps }) {
       const entries = yearEntries(deps.db, query);
       const name = `audit-${query.year}${query.applicationId ? '-application' : ''}.${query.format}`;
-      const headers = { 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store' };
+      const headers = {
+        'Content-Disposition': `attachment; filename="${name}"`,
+        'Cache-Control': 'no-store',
+      };
       if (query.format === 'csv') {
         const head = `\uFEFF${AUDIT_CSV_HEADER.map(csvField).join(',')}\r\n`;
-        return {
+        return Promise.resolve({
           headers,
           stream: { contentType: 'text/csv; charset=utf-8', chunks: batched(head, csvLines(entries), '') },
-        };
+        });
       }
       const head = `{"year":${query.year},"applicationId":${JSON.stringify(query.applicationId ?? null)},"exportedAt":${JSON.stringify(new Date().toISOString())},"entries":[`;
-      return {
+      return Promise.resolve({
         headers,
         stream: {
           contentType: 'application/json; charset=utf-8',
           chunks: batched(head, jsonLines(entries), '\n]}\n'),
         },
-      };
+      });
     },
   }),
 ];

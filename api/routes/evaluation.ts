@@ -5,7 +5,6 @@ import { disclosures, evaluationReport } from '../../data/evaluation';
 import { defineRoute } from '../route';
 import { Year } from '../schemas';
 
-
 const EvaluationQuery = z.object({
   year: Year,
   format: z.enum(['json', 'csv']).default('json').describe('csv: a spreadsheet (UTF-8 with BOM)'),

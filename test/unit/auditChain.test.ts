@@ -22,7 +22,14 @@ const first: ChainedEntry = {
   hash: '',
 };
 first.hash = sha256Hex(canonicalText(first));
-const second: ChainedEntry = { ...first, id: '57', key: 'APP-1:1', note: null, data: null, prevHash: first.hash };
+const second: ChainedEntry = {
+  ...first,
+  id: '57',
+  key: 'APP-1:1',
+  note: null,
+  data: null,
+  prevHash: first.hash,
+};
 second.hash = sha256Hex(canonicalText(second));
 
 describe('the audit chain’s canonical text', () => {
