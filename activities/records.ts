@@ -284,6 +284,15 @@ export function createRecordActivities(deps: RecordDeps) {
     async record(step: StepRecord): Promise<StepResult> {
       const at = new Date(step.at);
       const replayed = await db.$transaction(async (tx) => {
+        // The status it leaves is read under the application's lock (the one the audit chain's trigger takes),
+        // so that the entry is written whole, once: entries are chained and never updated.
+        let fromStatus: ApplicationStatus | undefined;
+        if (step.toStatus) {
+          const [row] = await tx.$queryRaw<{ status: ApplicationStatus }[]>`
+            SELECT status::text AS status FROM "Application" WHERE id = ${step.applicationId} FOR NO KEY UPDATE`;
+          if (!row) throw new Error(`application ${step.applicationId} not found`);
+          fromStatus = row.status;
+        }
         const { count } = await tx.auditEvent.createMany({
           data: [
             {
@@ -293,6 +302,7 @@ export function createRecordActivities(deps: RecordDeps) {
               actor: step.actor.subject,
               actorRole: step.actor.role,
               action: step.action,
+              fromStatus: fromStatus ?? null,
               toStatus: step.toStatus ?? null,
               note: step.note ?? null,
               data: step.data as Prisma.InputJsonObject | undefined,
@@ -304,15 +314,11 @@ export function createRecordActivities(deps: RecordDeps) {
           await sameStepAsRecorded(tx, step);
           return true;
         }
-        let fromStatus: ApplicationStatus | undefined;
         if (step.toStatus) {
-          const before = await tx.application.findUniqueOrThrow({ where: { id: step.applicationId } });
-          fromStatus = before.status;
           await tx.application.update({
             where: { id: step.applicationId },
             data: { status: step.toStatus, statusChangedAt: at },
           });
-          await tx.auditEvent.update({ where: { key: step.key }, data: { fromStatus: before.status } });
         }
         if (step.application) {
           await tx.application.update({

@@ -29,6 +29,11 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Sent as is (CSV, HTML, PDF) instead of JSON. */
   raw?: { contentType: string; data: string | Buffer };
+  /**
+   * Sent as it is produced (a year's export). The first chunk is awaited before anything is sent, so that an
+   * error until then is an ordinary error reply; a later one cuts the download off (never a wrong one).
+   */
+  stream?: { contentType: string; chunks: AsyncIterable<string> };
 }
 
 export type Access = readonly Role[] | 'public' | 'authenticated';
@@ -130,7 +135,40 @@ async function authenticate(req: Request, deps: ApiDeps, def: AnyRoute): Promise
   return actor;
 }
 
-function send(res: Response, reply: Reply): void {
+/** Until the client has taken what was written, or has gone. */
+const drained = (res: Response) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+
+async function sendStream(res: Response, reply: Reply & { stream: NonNullable<Reply['stream']> }) {
+  const chunks = reply.stream.chunks[Symbol.asyncIterator]();
+  try {
+    let next = await chunks.next();
+    for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+    res.status(reply.status ?? 200).type(reply.stream.contentType);
+    while (!next.done) {
+      if (res.destroyed) return;
+      if (!res.write(next.value)) await drained(res);
+      next = await chunks.next();
+    }
+    res.end();
+  } catch (err) {
+    if (!res.headersSent) throw err;
+    res.destroy(err instanceof Error ? err : new Error(String(err)));
+  } finally {
+    await chunks.return?.();
+  }
+}
+
+async function send(res: Response, reply: Reply): Promise<void> {
+  if (reply.stream) return sendStream(res, { ...reply, stream: reply.stream });
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   res.status(reply.status ?? 200);
   if (reply.raw) {
@@ -301,10 +339,10 @@ export function mountRoutes(app: Express, routes: AnyRoute[], deps: ApiDeps): vo
         const key = IdempotencyKey.safeParse(header);
         if (!key.success) throw validationError(key.error, 'headers');
         const scope = `${actor?.subject ?? 'public'} ${def.method.toUpperCase()} ${req.path}`;
-        send(res, await withIdempotency(deps, scope, key.data, received, () => def.handler(ctx)));
+        await send(res, await withIdempotency(deps, scope, key.data, received, () => def.handler(ctx)));
         return;
       }
-      send(res, await def.handler(ctx));
+      await send(res, await def.handler(ctx));
     });
   }
 }

@@ -27,6 +27,13 @@ export const IsoDateTime = z.union([
   IsoDate.transform((d) => `${d}T00:00:00+08:00`),
 ]);
 
+/** A programme (calendar) year. */
+export const Year = z.coerce
+  .number({ error: 'must be a year YYYY' })
+  .int('must be a year YYYY')
+  .min(2020, 'must be 2020 or later')
+  .max(2100, 'must be 2100 or earlier');
+
 export const Fen = z
   .number()
   .int('must be an integer number of fen')

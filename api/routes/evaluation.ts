@@ -3,12 +3,7 @@ import { evaluationCsv } from '../../domain/evaluationCsv';
 import { TRACKS } from '../../domain/status';
 import { disclosures, evaluationReport } from '../../data/evaluation';
 import { defineRoute } from '../route';
-
-const Year = z.coerce
-  .number({ error: 'must be a year YYYY' })
-  .int('must be a year YYYY')
-  .min(2020, 'must be 2020 or later')
-  .max(2100, 'must be 2100 or earlier');
+import { Year } from '../schemas';
 
 const EvaluationQuery = z.object({
   year: Year,

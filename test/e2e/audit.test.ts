@@ -170,4 +170,44 @@ describe('the audit trail (#/audit)', () => {
     );
     await page.context().close();
   });
+
+  it('verifies the audit chain for the auditor, and shows where an entry changed in the database breaks it', async () => {
+    const admin = await as(stack, { role: 'admin', subject: 'admin-chain' });
+    for (const supervisor of [false, true])
+      await admin.put('/api/v1/admin/staff/reviewer-chain', {
+        name: '链审核',
+        email: 'chain@example.com',
+        role: 'reviewer',
+        org: 'committee',
+        supervisor,
+        active: true,
+      });
+    const year = Number(beijingToday().slice(0, 4));
+    const page = await signedInPage(browser, stack, { role: 'auditor', subject: 'auditor-qian' });
+    await page.getByRole('heading', { name: '审计链校验与导出' }).waitFor();
+    await page.getByRole('button', { name: '校验审计链' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: new RegExp(`^${year} 年涉及的审计链完整：已校验 \\d+ 条记录（\\d+ 条链）。$`) })
+      .waitFor();
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出 CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toBe(`audit-${year}.csv`);
+
+    const [changed] = await stack.db.auditEvent.findMany({
+      where: { entity: 'staff', entityId: 'reviewer-chain' },
+      orderBy: { id: 'asc' },
+    });
+    await stack.db.$executeRaw`UPDATE "AuditEvent" SET actor = 'someone-else' WHERE id = ${changed!.id}`;
+    await page.getByRole('button', { name: '校验审计链' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: `${year} 年涉及的审计链有 1 条断开` });
+    await alert.waitFor();
+    expect(await text(alert)).toContain(
+      `第一处断开：第 ${changed!.id} 条记录，记录内容与其哈希不符（记录被修改）。所属链：staff:reviewer-chain`,
+    );
+    await checkPage(page, 'audit-chain-broken');
+    await page.context().close();
+  });
 });

@@ -4,10 +4,13 @@
  * values, every index and unique constraint.
  */
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { canonicalText, type ChainedEntry } from '../../domain/auditChain';
 import { listMigrations, migrate } from '../../prisma/migrate';
+import { eventually } from '../helpers/eventually';
 import { createTestDatabase } from '../helpers/stack';
 
 interface DmmfField {
@@ -221,6 +224,76 @@ describe('migrations', () => {
       ]);
     } finally {
       await c.end().catch(() => undefined);
+      await fresh.drop();
+    }
+  });
+
+  it('chain the audit entries made before the audit chain, and the trigger every later one, also concurrent ones', async () => {
+    const AUDIT_CHAIN = '20261203040000_audit_chain';
+    const before = listMigrations()
+      .map((m) => m.name)
+      .filter((n) => n < AUDIT_CHAIN)
+      .at(-1)!;
+    const fresh = await createTestDatabaseUnmigrated();
+    const [c, other] = [
+      new Client({ connectionString: fresh.url }),
+      new Client({ connectionString: fresh.url }),
+    ];
+    const insert = (client: Client, key: string, entity: string | null, entityId: string | null) =>
+      client.query(
+        `INSERT INTO "AuditEvent" ("key", "at", "actor", "actorRole", "action", "note", "data", "entity", "entityId")
+         VALUES ($1, '2026-03-01 02:03:04.567', 'admin-liu', 'admin', 'STAFF_UPDATED', '旧的"记录"', $2, $3, $4)`,
+        [key, JSON.stringify({ before: { b: 1, a: [1.5, '甲'] }, after: null }), entity, entityId],
+      );
+    const entries = async (chain: string) =>
+      (
+        await c.query<ChainedEntry>(
+          `SELECT id::text AS id, "key", "chain", "applicationId",
+                  to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, "actor", "actorRole", "action",
+                  "fromStatus", "toStatus", "note", "data"::text AS data, "entity", "entityId", "prevHash", "hash"
+           FROM "AuditEvent" WHERE "chain" = $1 ORDER BY "AuditEvent".id`,
+          [chain],
+        )
+      ).rows;
+    const sha256 = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex');
+    const expectChained = (rows: ChainedEntry[], keys: string[]) => {
+      expect(rows.map((r) => r.key)).toEqual(keys);
+      rows.forEach((r, i) => {
+        expect(r.prevHash).toBe(i === 0 ? null : rows[i - 1]!.hash);
+        expect(r.hash).toBe(sha256(canonicalText(r)));
+      });
+    };
+    try {
+      await migrate(fresh.url, undefined, { until: before });
+      await Promise.all([c.connect(), other.connect()]);
+      await insert(c, 'old-1', 'staff', 'li');
+      await insert(c, 'old-2', 'bank', 'B1');
+      await insert(c, 'old-3', 'staff', 'li');
+      await insert(c, 'old-4', null, null);
+      expect((await migrate(fresh.url)).applied).toContain(AUDIT_CHAIN);
+      expectChained(await entries('staff:li'), ['old-1', 'old-3']);
+      expectChained(await entries('bank:B1'), ['old-2']);
+      expectChained(await entries('general'), ['old-4']);
+
+      // Another writer of the chain waits for the first's commit, and comes after everything it wrote.
+      await c.query('BEGIN');
+      await insert(c, 'new-1', 'staff', 'li');
+      const waiting = insert(other, 'new-2', 'staff', 'li');
+      await eventually(
+        async () =>
+          (
+            await c.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "AuditEvent"%'`,
+            )
+          ).rows[0]!.n,
+        (n) => n === 1,
+      );
+      await insert(c, 'new-3', 'staff', 'li');
+      await c.query('COMMIT');
+      await waiting;
+      expectChained(await entries('staff:li'), ['old-1', 'old-3', 'new-1', 'new-3', 'new-2']);
+    } finally {
+      await Promise.all([c.end(), other.end()]).catch(() => undefined);
       await fresh.drop();
     }
   });

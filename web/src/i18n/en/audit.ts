@@ -82,4 +82,24 @@ export default {
     createdAt: 'Created',
     updatedAt: 'Updated',
   },
+  chain: {
+    title: 'Audit chain: verify and export',
+    intro:
+      'Every audit entry carries the SHA-256 hash of the previous entry of its application (or configured item), a hash chain: after an entry is changed or removed, the verification shows the first broken link. The exports carry each entry’s previous hash and hash.',
+    verify: 'Verify the audit chain',
+    csv: 'Export CSV',
+    json: 'Export JSON',
+    downloaded: 'Exported {name}',
+    intact: 'The audit chains of {year} are intact: {n} entries verified ({chains} chains).',
+    broken: '{broken} audit chain(s) of {year} are broken ({n} entries verified).',
+    firstBroken: 'First broken link: entry {id}, {reason}.',
+    ofApplication: 'Application: {id}',
+    ofChain: 'Chain: {chain}',
+    showApplication: 'Show this application’s entries',
+    reasons: {
+      HASH_MISMATCH: 'its content does not match its hash (the entry was changed)',
+      PREV_LINK_MISMATCH:
+        'it does not link to the previous entry’s hash (an entry before it was removed or inserted)',
+    },
+  },
 };

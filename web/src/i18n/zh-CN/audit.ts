@@ -82,4 +82,23 @@ export default {
     createdAt: '创建时间',
     updatedAt: '更新时间',
   },
+  chain: {
+    title: '审计链校验与导出',
+    intro:
+      '每条审计记录都带有同一申请（或同一配置对象）上一条记录的 SHA-256 哈希，形成哈希链；记录被修改或删除后，校验会指出第一处断开的位置。导出包含每条记录的前一条哈希和哈希。',
+    verify: '校验审计链',
+    csv: '导出 CSV',
+    json: '导出 JSON',
+    downloaded: '已导出 {name}',
+    intact: '{year} 年涉及的审计链完整：已校验 {n} 条记录（{chains} 条链）。',
+    broken: '{year} 年涉及的审计链有 {broken} 条断开（已校验 {n} 条记录）。',
+    firstBroken: '第一处断开：第 {id} 条记录，{reason}。',
+    ofApplication: '所属申请：{id}',
+    ofChain: '所属链：{chain}',
+    showApplication: '查看该申请的记录',
+    reasons: {
+      HASH_MISMATCH: '记录内容与其哈希不符（记录被修改）',
+      PREV_LINK_MISMATCH: '与上一条记录的哈希衔接不上（前面的记录被删除或插入）',
+    },
+  },
 };
