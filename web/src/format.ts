@@ -11,6 +11,18 @@ export function fen(f: number | null | undefined): string {
   return f === null || f === undefined ? '—' : grouped(f, '¥');
 }
 
+/**
+ * Integer fen as a chart axis shows it, short: ¥3,000, ¥1.5万, ¥120万 (in English ¥3k, ¥15k, ¥1.2M). Amounts
+ * under 1万 stay in 元, so that a small budget's axis does not read ¥0万 at every tick.
+ */
+export function axisFen(f: number): string {
+  const y = f / 100;
+  const short = (n: number) => Number(n.toFixed(n < 10 ? 1 : 0)).toLocaleString('en-US');
+  if (locale.value === 'zh') return Math.abs(y) >= 10_000 ? `¥${short(y / 10_000)}万` : `¥${short(y)}`;
+  if (Math.abs(y) >= 1_000_000) return `¥${short(y / 1_000_000)}M`;
+  return Math.abs(y) >= 1_000 ? `¥${short(y / 1_000)}k` : `¥${short(y)}`;
+}
+
 /** Integer fen as the number of 元 an amount field shows: 1,234.56 (the field says 元). */
 export const yuan = (f: number): string => grouped(f, '');
 
