@@ -62,8 +62,17 @@ async function main() {
     });
     if (opts.phases.some((p) => p !== 'workflow')) {
       progress('API and worker as configured by default (TIME_ACCELERATION=1)');
-      await worker?.stop();
-      [, worker] = await Promise.all([stack.startApi(1), stack.startWorker(opts.tuning)]);
+      // Outside a phase, but its failure is reported like one (under the phase that needs it first), with
+      // the phases after it still tried: a bench that stops without saying why helps nobody.
+      try {
+        await worker?.stop();
+        [, worker] = await Promise.all([stack.startApi(1), stack.startWorker(opts.tuning)]);
+      } catch (err) {
+        const first = opts.phases.find((p) => p !== 'workflow')!;
+        results.errors[first] =
+          `restarting the API and worker: ${err instanceof Error ? err.message : String(err)}`;
+        progress(results.errors[first]);
+      }
     }
     await phase('api', async (s) => {
       results.api = await apiPhase(s, opts);
