@@ -42,7 +42,9 @@ export const DESKTOP = { width: 1280, height: 900 };
  * no serious or critical violation, and nothing wider than a phone's screen.
  */
 export async function checkPage(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  // The first page of a file also loads the console's fonts (many subsets): on a loaded machine that alone can
+  // pass playwright's 30 s default.
+  await page.waitForLoadState('networkidle', { timeout: 90_000 });
   const size = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(DESKTOP);
   await screenshot(page, `${name}-1280`);

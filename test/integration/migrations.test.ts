@@ -235,7 +235,8 @@ describe('migrations', () => {
       .filter((n) => n < AUDIT_CHAIN)
       .at(-1)!;
     const fresh = await createTestDatabaseUnmigrated();
-    const [c, other] = [
+    const [c, other, watcher] = [
+      new Client({ connectionString: fresh.url }),
       new Client({ connectionString: fresh.url }),
       new Client({ connectionString: fresh.url }),
     ];
@@ -265,7 +266,7 @@ describe('migrations', () => {
     };
     try {
       await migrate(fresh.url, undefined, { until: before });
-      await Promise.all([c.connect(), other.connect()]);
+      await Promise.all([c.connect(), other.connect(), watcher.connect()]);
       await insert(c, 'old-1', 'staff', 'li');
       await insert(c, 'old-2', 'bank', 'B1');
       await insert(c, 'old-3', 'staff', 'li');
@@ -279,11 +280,14 @@ describe('migrations', () => {
       await c.query('BEGIN');
       await insert(c, 'new-1', 'staff', 'li');
       const waiting = insert(other, 'new-2', 'staff', 'li');
+      // Watched from a third connection: inside c's transaction, pg_stat_activity would answer from the
+      // snapshot its first read took, and might never see the writer start to wait.
       await eventually(
         async () =>
           (
-            await c.query<{ n: number }>(
-              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "AuditEvent"%'`,
+            await watcher.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()
+                 AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO "AuditEvent"%'`,
             )
           ).rows[0]!.n,
         (n) => n === 1,
@@ -293,7 +297,7 @@ describe('migrations', () => {
       await waiting;
       expectChained(await entries('staff:li'), ['old-1', 'old-3', 'new-1', 'new-3', 'new-2']);
     } finally {
-      await Promise.all([c.end(), other.end()]).catch(() => undefined);
+      await Promise.all([c.end(), other.end(), watcher.end()]).catch(() => undefined);
       await fresh.drop();
     }
   });
