@@ -96,16 +96,16 @@ export const RiskFlag = z.object({
   state: z.enum(['open', 'dismissed']),
   reasonZh: z.string(),
   reasonEn: z.string(),
-  evidence: z.unknown().describe('what the flag rests on: other enterprises and applications, the product’s median and range'),
+  evidence: z
+    .unknown()
+    .describe('what the flag rests on: other enterprises and applications, the product’s median and range'),
   createdAt: Instant,
   dismissedAt: Instant.nullable(),
   dismissedBy: z.string().nullable(),
   dismissReason: z.string().nullable(),
 });
 export const RiskFlagList = z.object({
-  items: z.array(
-    RiskFlag.extend({ enterpriseName: z.string(), creditCode: z.string(), status: z.string() }),
-  ),
+  items: z.array(RiskFlag.extend({ enterpriseName: z.string(), creditCode: z.string(), status: z.string() })),
   counts: z.array(z.object({ kind: z.enum(RISK_FLAG_KINDS), count: z.number().int() })),
 });
 

@@ -115,7 +115,9 @@ interface SharingRow {
 async function sharing(db: Db, by: 'email' | 'digest', values: string[]): Promise<Map<string, SharingRow[]>> {
   if (values.length === 0) return new Map();
   const value =
-    by === 'email' ? Prisma.sql`lower(btrim(e."contactEmail"))` : Prisma.sql`(e."bankAccount" ->> 'accountNumberDigest')`;
+    by === 'email'
+      ? Prisma.sql`lower(btrim(e."contactEmail"))`
+      : Prisma.sql`(e."bankAccount" ->> 'accountNumberDigest')`;
   const rows = await db.$queryRaw<SharingRow[]>`
     SELECT e."creditCode", e."name", ${value} AS value,
            ARRAY(SELECT a."id" FROM "Application" a WHERE a."creditCode" = e."creditCode"
@@ -214,7 +216,12 @@ async function reappliedFlags(db: Db, targets: Target[]): Promise<ComputedFlag[]
       if (o.createdAt >= t.createdAt) continue;
       if (o.policyStartDate > t.policyEndDate || t.policyStartDate > o.policyEndDate) continue;
       const samePolicy = o.insurerCode === t.insurerCode && o.policyNumber === t.policyNumber;
-      const other = { id: o.id, status: o.status as 'REJECTED' | 'WITHDRAWN', policyNumber: o.policyNumber, samePolicy };
+      const other = {
+        id: o.id,
+        status: o.status as 'REJECTED' | 'WITHDRAWN',
+        policyNumber: o.policyNumber,
+        samePolicy,
+      };
       flags.push({
         applicationId: t.id,
         kind: 'POLICY_REAPPLIED',

@@ -30,7 +30,8 @@ export const RISK_FLAG_KIND_LABELS: Record<RiskFlagKind, { zh: string; en: strin
 
 /** Who reads flags: staff. Never applicants or banks (the evidence names other enterprises). */
 export const RISK_FLAG_READERS = ['reviewer', 'expert', 'approver', 'finance', 'admin', 'auditor'] as const;
-export const readsRiskFlags = (role: string): boolean => (RISK_FLAG_READERS as readonly string[]).includes(role);
+export const readsRiskFlags = (role: string): boolean =>
+  (RISK_FLAG_READERS as readonly string[]).includes(role);
 
 // ---- The premium's robust statistics ----------------------------------------------------------------------
 
@@ -119,7 +120,8 @@ export interface OtherEnterprise {
 }
 
 /** 元 with two decimals from fen (no floating point on the fen). */
-const yuan = (fen: number) => `${Math.floor(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
+const yuan = (fen: number) =>
+  `${Math.floor(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
 
 const names = (others: readonly OtherEnterprise[], sep: string) =>
   others
@@ -131,7 +133,10 @@ export function sharedReason(
   kind: 'SHARED_BANK_ACCOUNT' | 'SHARED_CONTACT_EMAIL',
   others: readonly OtherEnterprise[],
 ): { zh: string; en: string } {
-  const what = kind === 'SHARED_BANK_ACCOUNT' ? { zh: '收款账户', en: 'payout bank account' } : { zh: '联系邮箱', en: 'contact e-mail' };
+  const what =
+    kind === 'SHARED_BANK_ACCOUNT'
+      ? { zh: '收款账户', en: 'payout bank account' }
+      : { zh: '联系邮箱', en: 'contact e-mail' };
   return {
     zh: `该企业的${what.zh}与其他 ${others.length} 家企业相同：${names(others, '、')}。`,
     en: `The enterprise's ${what.en} is also that of ${others.length} other enterprise(s): ${names(others, ', ')}.`,

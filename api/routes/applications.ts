@@ -121,7 +121,9 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
   const policy = declaredPolicyFacts(app);
   const checks = factChecks(declaredEnterpriseFacts(app.enterprise), policy, app.verifiedFacts);
   // Anomaly flags are for staff: their evidence names other enterprises.
-  const riskFlags = readsRiskFlags(actor.role) ? ((await flagsOf(deps.db, [app.id])).get(app.id) ?? []) : null;
+  const riskFlags = readsRiskFlags(actor.role)
+    ? ((await flagsOf(deps.db, [app.id])).get(app.id) ?? [])
+    : null;
   let status: string = 'SUBMITTED';
   return {
     id: app.id,

@@ -66,12 +66,14 @@ export async function newApplicant(
   stack: TestStack,
   track: Track = 'INCLUSIVE',
   facts: Partial<EnterpriseFacts> = {},
+  /** Fields of the profile the applicant registers (its contact e-mail, bank account...). */
+  profile: Record<string, unknown> = {},
 ): Promise<Applicant> {
   const code = creditCode();
   const registry = registryFacts(code, track, facts);
   await control(stack, 'PUT', `/sim/registry/enterprises/${code}`, registry);
   const client = await as(stack, { role: 'applicant', creditCode: code });
-  const email = `owner-${code.toLowerCase()}@example.com`;
+  const email = (profile.contactEmail as string | undefined) ?? `owner-${code.toLowerCase()}@example.com`;
   const res = await client.put(
     `/api/v1/enterprises/${code}`,
     enterpriseBody({
@@ -86,6 +88,7 @@ export async function newApplicant(
           }
         : {}),
       ...(registry.srdi ? { srdiLevel: registry.srdi.level, srdiValidUntil: registry.srdi.validUntil } : {}),
+      ...profile,
     }),
   );
   if (res.status !== 201)
