@@ -363,12 +363,14 @@ export function createRecordActivities(deps: RecordDeps) {
       if (step.emails?.length) deps.onEmailQueued?.();
       if (step.toStatus && ENDING.includes(step.toStatus)) await deps.onEnded?.(step.applicationId);
       if (step.action === 'PRECHECK_DONE' && deps.onPrechecked) {
-        await deps.onPrechecked(step.applicationId).catch((err: unknown) =>
+        try {
+          await deps.onPrechecked(step.applicationId);
+        } catch (err) {
           log.warn('anomaly flags not computed after the precheck (the nightly run computes them)', {
             applicationId: step.applicationId,
             error: String(err),
-          }),
-        );
+          });
+        }
       }
       let task: TaskView | null = null;
       if (step.task) {
