@@ -38,9 +38,9 @@ const GROUPS: NavGroup[] = [
     key: 'nav.groups.oversight',
     items: [
       { to: '/admin', key: 'nav.operations', roles: ['admin'] },
-      { to: '/admin/risk', key: 'nav.risk', roles: ['admin', 'auditor'] },
       { to: '/admin/evaluation', key: 'nav.evaluation', roles: ['admin', 'finance', 'approver'] },
       { to: '/audit', key: 'nav.audit', roles: ['auditor', 'admin'] },
+      { to: '/admin/risk', key: 'nav.risk', roles: ['admin', 'auditor'] },
     ],
   },
   {
