@@ -118,12 +118,14 @@ async function sharing(db: Db, by: 'email' | 'digest', values: string[]): Promis
     by === 'email'
       ? Prisma.sql`lower(btrim(e."contactEmail"))`
       : Prisma.sql`(e."bankAccount" ->> 'accountNumberDigest')`;
+  // The partial index of each (migration 20261203040000_risk_flags) is used when its predicate is in the query.
+  const indexed = by === 'email' ? Prisma.sql`AND e."contactEmail" <> ''` : Prisma.empty;
   const rows = await db.$queryRaw<SharingRow[]>`
     SELECT e."creditCode", e."name", ${value} AS value,
            ARRAY(SELECT a."id" FROM "Application" a WHERE a."creditCode" = e."creditCode"
                  ORDER BY a."createdAt" DESC LIMIT 5) AS "applicationIds"
     FROM "Enterprise" e
-    WHERE ${value} = ANY(${values}::text[])
+    WHERE ${value} = ANY(${values}::text[]) ${indexed}
     ORDER BY e."creditCode"`;
   const byValue = new Map<string, SharingRow[]>();
   for (const r of rows) byValue.set(r.value, [...(byValue.get(r.value) ?? []), r]);

@@ -27,6 +27,6 @@ ALTER TABLE "RiskFlag" ADD CONSTRAINT "RiskFlag_applicationId_fkey" FOREIGN KEY 
 -- stored before the digest have none until their profile is saved again or their enterprise's application is
 -- prechecked (which digests that one account).
 CREATE INDEX "Enterprise_bankAccount_digest_idx" ON "Enterprise" (("bankAccount" ->> 'accountNumberDigest'))
-  WHERE "bankAccount" ? 'accountNumberDigest';
+  WHERE ("bankAccount" ->> 'accountNumberDigest') IS NOT NULL;
 CREATE INDEX "Enterprise_contactEmail_lower_idx" ON "Enterprise" ((lower(btrim("contactEmail"))))
   WHERE "contactEmail" <> '';
