@@ -213,10 +213,13 @@ export async function approvedApplication(stack: TestStack): Promise<{ id: strin
 export async function inInitialReview(
   stack: TestStack,
   track: Track = 'INCLUSIVE',
-  opts: Parameters<typeof submit>[3] & { facts?: Partial<EnterpriseFacts> } = {},
+  opts: Parameters<typeof submit>[3] & {
+    facts?: Partial<EnterpriseFacts>;
+    profile?: Record<string, unknown>;
+  } = {},
 ) {
-  const { facts, ...submitOpts } = opts;
-  const a = await newApplicant(stack, track, facts);
+  const { facts, profile, ...submitOpts } = opts;
+  const a = await newApplicant(stack, track, facts, profile);
   const res = await submit(stack, a, track, submitOpts);
   expect(res.status).toBe(201);
   const id = res.body.id as string;
