@@ -3,7 +3,7 @@ import type { Browser, Download, Page } from 'playwright-core';
 import type { Track } from '../../domain/status';
 import { checkPage, choose, fieldError, PHONE, signedInPage, browserAndStack } from '../helpers/browser';
 import { as, eventually, type TestStack } from '../helpers/stack';
-import { inInitialReview, liveTask, type submit } from '../helpers/world';
+import { inInitialReview, liveTask } from '../helpers/world';
 
 let stack: TestStack;
 let browser: Browser;
