@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { FINAL_STATUSES } from '../domain/status';
 import {
   isPremiumOutlier,
@@ -10,10 +9,10 @@ import {
   sharedReason,
   type OtherEnterprise,
   type PremiumStats,
-  type RiskFlagKind,
 } from '../domain/riskFlags';
 import { accountDigest, maskedBankAccount, openBankAccount, type SecretBox } from '../platform/secretBox';
 import { Prisma, type Db } from './db';
+import { upsertFlags, type ComputedFlag } from './riskFlagStore';
 
 /**
  * The anomaly flags of live applications (domain/riskFlags.ts says what each kind means). `refreshFlags` is
@@ -35,14 +34,6 @@ interface Target {
   email: string;
   digest: string | null;
   accountMasked: string | null;
-}
-
-interface ComputedFlag {
-  applicationId: string;
-  kind: RiskFlagKind;
-  evidenceKey: string;
-  reason: { zh: string; en: string };
-  evidence: Prisma.InputJsonObject;
 }
 
 /** Other enterprises and applications named in a flag's evidence: at most so many. */
@@ -236,45 +227,6 @@ async function reappliedFlags(db: Db, targets: Target[]): Promise<ComputedFlag[]
   return flags;
 }
 
-/** JSON with its keys sorted (PostgreSQL's jsonb keeps its own key order). */
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : x,
-  );
-
-/** Writes the flags: new ones created, open ones whose reason or evidence changed updated, dismissed ones left. */
-async function upsert(db: Db, applicationIds: string[], flags: ComputedFlag[]) {
-  const existing = await db.riskFlag.findMany({ where: { applicationId: { in: applicationIds } } });
-  const byKey = new Map(existing.map((f) => [`${f.applicationId}|${f.kind}|${f.evidenceKey}`, f]));
-  const fresh = flags.filter((f) => !byKey.has(`${f.applicationId}|${f.kind}|${f.evidenceKey}`));
-  const { count: created } = await db.riskFlag.createMany({
-    data: fresh.map((f) => ({
-      id: randomUUID(),
-      applicationId: f.applicationId,
-      kind: f.kind,
-      evidenceKey: f.evidenceKey,
-      reasonZh: f.reason.zh,
-      reasonEn: f.reason.en,
-      evidence: f.evidence,
-    })),
-    skipDuplicates: true,
-  });
-  let updated = 0;
-  for (const f of flags) {
-    const row = byKey.get(`${f.applicationId}|${f.kind}|${f.evidenceKey}`);
-    if (!row || row.dismissedAt) continue;
-    if (row.reasonZh === f.reason.zh && canonical(row.evidence) === canonical(f.evidence)) continue;
-    await db.riskFlag.updateMany({
-      where: { id: row.id, dismissedAt: null },
-      data: { reasonZh: f.reason.zh, reasonEn: f.reason.en, evidence: f.evidence },
-    });
-    updated++;
-  }
-  return { created, updated };
-}
-
 export interface RefreshResult {
   checked: number;
   created: number;
@@ -309,7 +261,7 @@ export async function refreshFlags(
       ...(await outlierFlags(db, targets)),
       ...(await reappliedFlags(db, targets)),
     ];
-    const r = await upsert(
+    const r = await upsertFlags(
       db,
       targets.map((t) => t.id),
       flags,
