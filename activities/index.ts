@@ -1,4 +1,6 @@
 import type { WorkingCalendar } from '../domain/calendar';
+import { refreshFlags } from '../data/riskFlags';
+import { secretBoxFor } from '../platform/secretBox';
 import { createBankActivities } from './banks';
 import { createCalendarActivities } from './calendar';
 import { createMoneyActivities, type MoneyDeps } from './money';
@@ -16,7 +18,12 @@ export function createActivities(deps: ActivityDeps) {
   const money = createMoneyActivities(deps);
   return {
     // An application that ends holds no money and no place in the budget queue.
-    ...createRecordActivities({ ...deps, onEnded: (id) => money.releaseGrant(id) }),
+    // The anomaly flags of an application are computed as its precheck is recorded (no workflow command more).
+    ...createRecordActivities({
+      ...deps,
+      onEnded: (id) => money.releaseGrant(id),
+      onPrechecked: (id) => refreshFlags(deps.db, secretBoxFor(deps.dataKey), { applicationIds: [id] }),
+    }),
     ...createPrecheckActivities(deps),
     ...createCalendarActivities(deps),
     ...createNoticeActivities(deps),

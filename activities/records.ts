@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import type { EmailTemplate } from '../domain/emails';
 import { INSURED_STATUSES } from '../domain/evaluation';
 import type { Actor, Queue, Role } from '../domain/roles';
@@ -98,6 +99,11 @@ export interface RecordDeps {
    * back its reservation or its place in the budget queue, even one made while the workflow was being cancelled.
    */
   onEnded?: (applicationId: string) => Promise<unknown>;
+  /**
+   * Called after the precheck's result is recorded (also when replayed): the application's anomaly flags are
+   * computed then (data/riskFlags.ts). Its failure is logged, never the step's: a flag never holds a case up.
+   */
+  onPrechecked?: (applicationId: string) => Promise<unknown>;
 }
 
 const ENDING: readonly ApplicationStatus[] = ['REJECTED', 'WITHDRAWN'];
@@ -223,6 +229,16 @@ export function createRecordActivities(deps: RecordDeps) {
       });
       if (step.emails?.length) deps.onEmailQueued?.();
       if (step.toStatus && ENDING.includes(step.toStatus)) await deps.onEnded?.(step.applicationId);
+      if (step.action === 'PRECHECK_DONE' && deps.onPrechecked) {
+        try {
+          await deps.onPrechecked(step.applicationId);
+        } catch (err) {
+          log.warn('anomaly flags not computed after the precheck (the nightly run computes them)', {
+            applicationId: step.applicationId,
+            error: String(err),
+          });
+        }
+      }
       let task: TaskView | null = null;
       if (step.task) {
         const row = await db.task.findUniqueOrThrow({ where: { id: step.task.id } });

@@ -34,6 +34,7 @@ import { campaignRoutes } from './routes/campaigns';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
 import { payeeRoutes } from './routes/payees';
+import { riskRoutes } from './routes/risk';
 import { reportRoutes } from './routes/report';
 import { staffRoutes } from './routes/staff';
 import { surveyRoutes } from './routes/surveys';
@@ -50,6 +51,7 @@ export const ROUTES: AnyRoute[] = [
   ...staffRoutes,
   ...budgetRoutes,
   ...payeeRoutes,
+  ...riskRoutes,
   ...auditRoutes,
   ...noticeRoutes,
   ...evaluationRoutes,

@@ -3,6 +3,7 @@
  * console's generated types); they are not checked at run time.
  */
 import { z } from 'zod';
+import { RISK_FLAG_KINDS } from '../domain/riskFlags';
 
 /** An amount in fen as answered (requests take `Fen` of schemas.ts, which also bounds it). */
 export const Fen = z.number().int();
@@ -87,6 +88,27 @@ const Policy = z.object({
   sumInsuredFen: Fen,
 });
 
+/** An anomaly flag (风险提示): staff only, never applicants or banks (its evidence names other enterprises). */
+export const RiskFlag = z.object({
+  id: z.string(),
+  applicationId: z.string(),
+  kind: z.enum(RISK_FLAG_KINDS),
+  state: z.enum(['open', 'dismissed']),
+  reasonZh: z.string(),
+  reasonEn: z.string(),
+  evidence: z
+    .unknown()
+    .describe('what the flag rests on: other enterprises and applications, the product’s median and range'),
+  createdAt: Instant,
+  dismissedAt: Instant.nullable(),
+  dismissedBy: z.string().nullable(),
+  dismissReason: z.string().nullable(),
+});
+export const RiskFlagList = z.object({
+  items: z.array(RiskFlag.extend({ enterpriseName: z.string(), creditCode: z.string(), status: z.string() })),
+  counts: z.array(z.object({ kind: z.enum(RISK_FLAG_KINDS), count: z.number().int() })),
+});
+
 export const ApplicationView = z.object({
   id: z.string(),
   creditCode: z.string(),
@@ -151,6 +173,8 @@ export const ApplicationView = z.object({
   infoRequest: z.object({ message: z.string(), deadline: Instant }).nullable(),
   needsAttention: z.boolean(),
   attentionReason: z.string().nullable(),
+  /** The anomaly flags, for staff (null for applicants). */
+  riskFlags: z.array(RiskFlag).nullable(),
   decisions: z.array(
     z.object({
       at: Instant,
@@ -206,7 +230,14 @@ const TaskFields = {
   escalatedAt: Instant.nullable(),
 };
 export const TaskList = Paged(
-  z.object({ ...TaskFields, enterpriseName: z.string(), track: z.string() }),
+  z.object({
+    ...TaskFields,
+    enterpriseName: z.string(),
+    track: z.string(),
+    riskFlags: z
+      .array(RiskFlag.pick({ id: true, kind: true, reasonZh: true, reasonEn: true }))
+      .describe('the application’s open anomaly flags'),
+  }),
 ).extend({
   totalCapped: z
     .boolean()
@@ -218,6 +249,8 @@ export const TaskView = z.object({
   ...TaskFields,
   completedAt: Instant.nullable(),
   outcome: z.string().nullable(),
+  /** The application's anomaly flags, open ones first. */
+  riskFlags: z.array(RiskFlag),
   objections: z
     .array(
       z.object({

@@ -116,6 +116,10 @@ export const EnvSchema = z.object({
   BUDGET_FORECAST_CHECK_SECONDS: intIn(0, 86_400).default(3600),
   /** Beijing hour from which a day's check may send a warning (none at night). */
   BUDGET_FORECAST_HOUR: intIn(0, 23).default(9),
+  /** Seconds between the worker's checks whether the nightly anomaly flags are due; 0 = off. */
+  RISK_FLAGS_CHECK_SECONDS: intIn(0, 86_400).default(600),
+  /** The Beijing hour in which the worker recomputes every live application's anomaly flags, once a day. */
+  RISK_FLAGS_HOUR: intIn(0, 23).default(2),
   // Worker tuning, chosen from the benchmarks (docs/performance.md).
   WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(200),
   WORKER_MAX_CONCURRENT_ACTIVITIES: intIn(1, 1000).default(20),
@@ -157,6 +161,8 @@ export interface Config {
    * finance (every `checkSeconds`, 0 = off; from `fromHour` Beijing time).
    */
   budgetForecast: { weeks: number; checkSeconds: number; fromHour: number };
+  /** The nightly anomaly flags (worker): checked every `checkSeconds` (0 = off), run once a day in `hour` (Beijing). */
+  riskFlags: { checkSeconds: number; hour: number };
   /** Worker tuning (docs/performance.md) and an optional prebuilt workflow bundle. */
   worker: {
     maxCachedWorkflows: number;
@@ -319,6 +325,7 @@ export function loadConfig(
       checkSeconds: env.BUDGET_FORECAST_CHECK_SECONDS,
       fromHour: env.BUDGET_FORECAST_HOUR,
     },
+    riskFlags: { checkSeconds: env.RISK_FLAGS_CHECK_SECONDS, hour: env.RISK_FLAGS_HOUR },
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -8,5 +8,6 @@ export const AUDITED_ENTITIES = [
   'budget',
   'calendar',
   'application',
+  'riskFlag',
 ] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];

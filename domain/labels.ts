@@ -6,6 +6,7 @@ import { AUDITED_ENTITIES, type AuditedEntity } from './audit';
 import { DOCUMENT_TYPES, REQUIRED_DOCUMENTS } from './documents';
 import { FIELDS, FIELD_NAMES, type Field } from './fields';
 import { REASONS } from './rules/reasons';
+import { RISK_FLAG_KINDS, RISK_FLAG_KIND_LABELS } from './riskFlags';
 import { PAYMENT_FAILURE_LABELS, STUCK_KIND_LABELS } from './stuckText';
 import {
   FOUR_EYES_BARRED,
@@ -168,6 +169,7 @@ export const CHANGE_LABELS: Record<string, Label> = {
   BUDGET_CREATED: { zh: '设置年度预算', en: 'Budget set' },
   BUDGET_UPDATED: { zh: '调整年度预算', en: 'Budget changed' },
   CALENDAR_LOADED: { zh: '载入节假日安排', en: 'Holiday calendar loaded' },
+  RISK_FLAG_DISMISSED: { zh: '排除风险提示', en: 'Risk flag dismissed' },
 };
 
 export const AUDIT_ENTITY_LABELS: Record<AuditedEntity, Label> = {
@@ -179,6 +181,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditedEntity, Label> = {
   budget: { zh: '年度预算', en: 'Budget' },
   calendar: { zh: '节假日安排', en: 'Holiday calendar' },
   application: { zh: '申请', en: 'Application' },
+  riskFlag: { zh: '风险提示', en: 'Risk flag' },
 };
 
 export const PAYEE_CHANGE_STATE_LABELS: Record<'PENDING' | 'APPROVED' | 'REJECTED', Label> = {
@@ -296,6 +299,7 @@ export function buildMeta() {
     campaignStatuses: Object.entries(CAMPAIGN_STATUS_LABELS).map(([code, l]) => ({ code, ...l })),
     stuckKinds: Object.entries(STUCK_KIND_LABELS).map(([code, l]) => ({ code, ...l })),
     paymentFailures: Object.entries(PAYMENT_FAILURE_LABELS).map(([code, l]) => ({ code, ...l })),
+    riskFlagKinds: entries(RISK_FLAG_KINDS, RISK_FLAG_KIND_LABELS),
   };
 }
 export type Meta = ReturnType<typeof buildMeta>;

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { normalizeAccountNumber } from '../domain/riskFlags';
 
 /**
  * Encryption at rest of the few secrets the database holds (bank account numbers): AES-256-GCM with a key
@@ -8,6 +9,11 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 export interface SecretBox {
   seal(plain: string): string;
   open(sealed: string): string;
+  /**
+   * A keyed digest (HMAC-SHA256, hex) of a value, to find equal values without opening any: its key is derived
+   * from the data key (HKDF, its own label), so the digest says nothing without that key.
+   */
+  digest(plain: string): string;
 }
 
 const PREFIX = 'v1.';
@@ -30,7 +36,11 @@ export function parseDataKey(text: string): Buffer {
 
 export function createSecretBox(keyText: string): SecretBox {
   const key = parseDataKey(keyText);
+  const digestKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'haidian-kjbx digest v1', 32));
   return {
+    digest(plain) {
+      return createHmac('sha256', digestKey).update(plain, 'utf8').digest('hex');
+    },
     seal(plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -55,6 +65,8 @@ export interface StoredBankAccount {
   accountNumberLast4: string;
   /** What everyone but finance sees: a star per hidden digit, then the last four. */
   accountNumberMasked: string;
+  /** The keyed digest of the normalised number (`SecretBox.digest`): equal accounts of enterprises are found by it. */
+  accountNumberDigest?: string;
 }
 
 export interface BankAccount {
@@ -70,8 +82,12 @@ export function sealBankAccount(box: SecretBox, a: BankAccount): StoredBankAccou
     accountNumberSealed: box.seal(a.accountNumber),
     accountNumberLast4: a.accountNumber.slice(-4),
     accountNumberMasked: maskNumber(a.accountNumber),
+    accountNumberDigest: accountDigest(box, a.accountNumber),
   };
 }
+
+export const accountDigest = (box: SecretBox, accountNumber: string): string =>
+  box.digest(normalizeAccountNumber(accountNumber));
 
 /** The account as stored; rows written before encryption (a plain `accountNumber`) are still read. */
 export function openBankAccount(box: SecretBox, stored: unknown): BankAccount | null {

@@ -9,6 +9,8 @@ import { queueForecastWarnings } from '../data/budgetForecast';
 import { SHANGHAI_OFFSET_MS } from '../domain/calendar';
 import { reconcileEvaluationRollups } from '../data/evaluationReconcile';
 import { periodic } from '../platform/periodic';
+import { refreshFlags } from '../data/riskFlags';
+import { secretBoxFor } from '../platform/secretBox';
 import { createInsurerClient } from '../services/insurer';
 import { createPaymentClient } from '../services/payment';
 import { createRegistryClient } from '../services/registry';
@@ -163,6 +165,23 @@ export async function startWorker(
         })
       : undefined;
 
+  // The anomaly flags of every live application, once a Beijing day in RISK_FLAGS_HOUR (idempotent: two
+  // workers running it the same night add nothing twice).
+  let flagsDay: string | null = null;
+  const flagsCheck =
+    config.riskFlags.checkSeconds > 0
+      ? periodic(config.riskFlags.checkSeconds * 1000, async () => {
+          const beijing = new Date(Date.now() + SHANGHAI_OFFSET_MS);
+          const day = beijing.toISOString().slice(0, 10);
+          if (beijing.getUTCHours() !== config.riskFlags.hour || flagsDay === day) return;
+          flagsDay = day;
+          await refreshFlags(db, secretBoxFor(config.dataKey)).then(
+            (r) => logger.info(r, 'anomaly flags refreshed'),
+            (err: unknown) => logger.warn({ err }, 'anomaly flags refresh failed'),
+          );
+        })
+      : undefined;
+
   if (config.notices.schedule)
     await ensureNoticeSchedule(temporal, config.temporal.taskQueue, config.timeAcceleration);
   outbox.start();
@@ -172,6 +191,7 @@ export async function startWorker(
     await purge.stop();
     await reconcile?.stop();
     await forecastCheck?.stop();
+    await flagsCheck?.stop();
     await outbox.stop();
     mailer.close();
     await connection.close();

@@ -31,6 +31,8 @@ import { defineRoute } from '../route';
 import { ApplicationList, ApplicationView, StatusChange } from '../responses';
 import { CreditCode, Fen, IdParam, IsoDate, IsoDateTime, Page, Text } from '../schemas';
 import type { Actor } from '../../domain/roles';
+import { readsRiskFlags } from '../../domain/riskFlags';
+import { flagsOf } from '../../data/riskFlagViews';
 import { APPLICATION_SCOPE_RULE, applicationScope } from '../scope';
 
 const Policy = z
@@ -118,6 +120,10 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
   const task = app.tasks[0];
   const policy = declaredPolicyFacts(app);
   const checks = factChecks(declaredEnterpriseFacts(app.enterprise), policy, app.verifiedFacts);
+  // Anomaly flags are for staff: their evidence names other enterprises.
+  const riskFlags = readsRiskFlags(actor.role)
+    ? ((await flagsOf(deps.db, [app.id])).get(app.id) ?? [])
+    : null;
   let status: string = 'SUBMITTED';
   return {
     id: app.id,
@@ -180,6 +186,7 @@ export async function loadApplicationView(deps: ApiDeps, id: string, actor: Acto
         : null,
     needsAttention: app.needsAttention,
     attentionReason: app.attentionReason,
+    riskFlags,
     decisions: app.auditEvents
       .filter((e) => e.action === 'DECISION' && e.data && (e.data as { queue?: string }).queue)
       .map((e) => ({ at: e.at.toISOString(), actor: e.actor, comment: e.note, ...(e.data as object) })),

@@ -42,6 +42,7 @@ const MetaResponse = z.object({
   campaignStatuses: z.array(Labelled),
   stuckKinds: z.array(Labelled),
   paymentFailures: z.array(Labelled),
+  riskFlagKinds: z.array(Labelled),
   limits: z.object({ documentMaxBytes: z.number().int() }),
 });
 

@@ -5,6 +5,7 @@ import { assignUpdate, claimUpdate, decideUpdate, unclaimUpdate } from '../../wo
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { defineRoute } from '../route';
+import { flagsOf } from '../../data/riskFlagViews';
 import { TaskChange, TaskList, TaskSummary, TaskView } from '../responses';
 import { IdParam, Page, Text } from '../schemas';
 import { taskScope, taskVisibility } from '../scope';
@@ -129,6 +130,10 @@ export const taskRoutes = [
             now,
           )
         : { rows: [], total: 0, capped: false };
+      const flags = await flagsOf(
+        deps.db,
+        rows.map((t) => t.applicationId),
+      );
       const items = rows.map((t) => ({
         id: t.id,
         queue: t.queue,
@@ -142,6 +147,9 @@ export const taskRoutes = [
         dueAt: t.dueAt.toISOString(),
         overdue: t.dueAt.getTime() < now.getTime(),
         escalatedAt: t.escalatedAt?.toISOString() ?? null,
+        riskFlags: (flags.get(t.applicationId) ?? [])
+          .filter((f) => f.state === 'open')
+          .map(({ id, kind, reasonZh, reasonEn }) => ({ id, kind, reasonZh, reasonEn })),
       }));
       return { body: { items, total, totalCapped: capped, page: query.page, pageSize: query.pageSize } };
     },
@@ -165,6 +173,7 @@ export const taskRoutes = [
               orderBy: { createdAt: 'asc' },
             })
           : [];
+      const flags = await flagsOf(deps.db, [t.applicationId]);
       return {
         body: {
           id: t.id,
@@ -179,6 +188,7 @@ export const taskRoutes = [
           escalatedAt: t.escalatedAt?.toISOString() ?? null,
           completedAt: t.completedAt?.toISOString() ?? null,
           outcome: t.outcome,
+          riskFlags: flags.get(t.applicationId) ?? [],
           ...(t.queue === 'objection-review'
             ? {
                 objections: objections.map((o) => ({

@@ -314,3 +314,59 @@ describe('the application search (#/admin/search)', () => {
     await page.context().close();
   });
 });
+
+describe('the risk list (#/admin/risk)', () => {
+  it('counts the flags by kind, shows the reasons and dismisses a flag only with a reason', async () => {
+    const email = `risk-${Date.now()}@example.com`;
+    const ids: string[] = [];
+    for (const contactEmail of [email, email.toUpperCase()]) {
+      const a = await newApplicant(stack, 'INCLUSIVE', {}, { contactEmail });
+      ids.push((await submit(stack, a, 'INCLUSIVE')).body.id);
+    }
+    await eventually(
+      () => stack.db.riskFlag.count({ where: { applicationId: { in: ids }, kind: 'SHARED_CONTACT_EMAIL' } }),
+      (n) => n === 2,
+    );
+
+    const page = await adminPage();
+    await fromMenu(page, '运维与监督', '风险提示');
+    await page.getByRole('heading', { name: '风险提示', level: 1 }).waitFor();
+    const count = page.locator('.counts li[data-kind="SHARED_CONTACT_EMAIL"]');
+    expect(await count.textContent()).toContain('联系邮箱与其他企业相同');
+    await count.getByRole('button').click();
+    // Filtered to the kind: no row of another kind stays.
+    await page
+      .locator('.risk-row li:not([data-kind="SHARED_CONTACT_EMAIL"])')
+      .first()
+      .waitFor({ state: 'detached' });
+    const row = page
+      .locator('.risk-row')
+      .filter({ has: page.locator('[data-flag]').filter({ hasText: ids[0]! }) });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('该企业的联系邮箱与其他 1 家企业相同');
+    await checkPage(page, 'admin-risk');
+
+    await row.getByRole('button', { name: '排除' }).click();
+    const dialog = page.getByRole('dialog', { name: `排除风险提示（${ids[0]}）` });
+    await dialog.getByRole('button', { name: '确认排除' }).click();
+    await fieldError(dialog, '排除理由').filter({ hasText: '必填' }).waitFor();
+    await dialog.getByLabel('排除理由').fill('同一集团共用财务邮箱，已电话核实');
+    await dialog.getByRole('button', { name: '确认排除' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `已排除申请 ${ids[0]} 的风险提示。` })
+      .waitFor();
+    await row.waitFor({ state: 'detached' });
+    const flag = await stack.db.riskFlag.findFirstOrThrow({
+      where: { applicationId: ids[0], kind: 'SHARED_CONTACT_EMAIL' },
+    });
+    expect(flag).toMatchObject({
+      dismissedBy: 'admin-zhao',
+      dismissReason: '同一集团共用财务邮箱，已电话核实',
+    });
+
+    await page.locator('.el-radio-button').filter({ hasText: '已排除' }).click();
+    await page.getByText('admin-zhao').first().waitFor();
+    await page.context().close();
+  });
+});

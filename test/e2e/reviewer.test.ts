@@ -3,7 +3,7 @@ import type { Browser, Download, Page } from 'playwright-core';
 import type { Track } from '../../domain/status';
 import { checkPage, choose, fieldError, PHONE, signedInPage, browserAndStack } from '../helpers/browser';
 import { as, eventually, type TestStack } from '../helpers/stack';
-import { inInitialReview, liveTask, type submit } from '../helpers/world';
+import { inInitialReview, liveTask } from '../helpers/world';
 
 let stack: TestStack;
 let browser: Browser;
@@ -13,7 +13,7 @@ browserAndStack((s, b) => ([stack, browser] = [s, b]));
 /** Inclusive small firms of the test world are registered at 中关村街道: that office does their first review. */
 const STREET = 'street:中关村街道';
 
-const inReview = (track: Track = 'INCLUSIVE', opts: Parameters<typeof submit>[3] = {}) =>
+const inReview = (track: Track = 'INCLUSIVE', opts: Parameters<typeof inInitialReview>[2] = {}) =>
   inInitialReview(stack, track, opts);
 const taskOf = (id: string, queue: string) => liveTask(stack, id, queue);
 
@@ -276,6 +276,31 @@ describe('the reviewer pages', () => {
     await page.getByRole('button', { name: '筛选' }).click();
     await page.getByText('没有符合条件的任务。').waitFor();
     expect(page.url()).toContain('assignee=me');
+    await page.context().close();
+  });
+});
+
+describe('anomaly flags on the reviewer’s task', () => {
+  it('tags the task in the list and shows each flag’s reason on the task', async () => {
+    const contactEmail = `same-${Date.now()}@example.com`;
+    const first = await inReview('INCLUSIVE', { profile: { contactEmail } });
+    const second = await inReview('INCLUSIVE', { profile: { contactEmail } });
+    const task = await taskOf(second.id, 'initial-review');
+    const page = await signedInPage(browser, stack, { role: 'reviewer', subject: 'zhou-min', org: STREET });
+    await page.goto(`${stack.baseUrl}/#/tasks?queue=initial-review`);
+    const row = page.getByRole('row', { name: new RegExp(second.id) });
+    await row.locator('.risk-tag[data-kind="SHARED_CONTACT_EMAIL"]').waitFor();
+    expect(await row.locator('.risk-tag[data-kind="SHARED_CONTACT_EMAIL"]').textContent()).toBe(
+      '联系邮箱与其他企业相同',
+    );
+
+    await openTask(page, task.id, second.id);
+    const flag = page.locator('.risk li[data-kind="SHARED_CONTACT_EMAIL"]');
+    await flag.waitFor();
+    expect(await flag.textContent()).toContain('该企业的联系邮箱与其他 1 家企业相同');
+    expect(await page.locator('.risk').textContent()).toContain('不影响审批');
+    await checkPage(page, 'review-task-flags');
+    expect(first.id).not.toBe(second.id);
     await page.context().close();
   });
 });

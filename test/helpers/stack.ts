@@ -116,6 +116,8 @@ export async function startStack(
       EVALUATION_RECONCILE_SECONDS: '0',
       // Likewise the budget forecast's warnings (test/integration/budget.test.ts runs the check).
       BUDGET_FORECAST_CHECK_SECONDS: '0',
+      // And the nightly anomaly flags (test/integration/riskFlags.test.ts calls refreshFlags).
+      RISK_FLAGS_CHECK_SECONDS: '0',
       PAYMENT_POLL_SECONDS: '5',
       LOOKUP_ATTEMPTS: '2',
       SERVICE_TIMEOUT_MS: '1000',

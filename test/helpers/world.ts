@@ -66,12 +66,14 @@ export async function newApplicant(
   stack: TestStack,
   track: Track = 'INCLUSIVE',
   facts: Partial<EnterpriseFacts> = {},
+  /** Fields of the profile the applicant registers (its contact e-mail, bank account...). */
+  profile: Record<string, unknown> = {},
 ): Promise<Applicant> {
   const code = creditCode();
   const registry = registryFacts(code, track, facts);
   await control(stack, 'PUT', `/sim/registry/enterprises/${code}`, registry);
   const client = await as(stack, { role: 'applicant', creditCode: code });
-  const email = `owner-${code.toLowerCase()}@example.com`;
+  const email = (profile.contactEmail as string | undefined) ?? `owner-${code.toLowerCase()}@example.com`;
   const res = await client.put(
     `/api/v1/enterprises/${code}`,
     enterpriseBody({
@@ -86,6 +88,7 @@ export async function newApplicant(
           }
         : {}),
       ...(registry.srdi ? { srdiLevel: registry.srdi.level, srdiValidUntil: registry.srdi.validUntil } : {}),
+      ...profile,
     }),
   );
   if (res.status !== 201)
@@ -210,10 +213,13 @@ export async function approvedApplication(stack: TestStack): Promise<{ id: strin
 export async function inInitialReview(
   stack: TestStack,
   track: Track = 'INCLUSIVE',
-  opts: Parameters<typeof submit>[3] & { facts?: Partial<EnterpriseFacts> } = {},
+  opts: Parameters<typeof submit>[3] & {
+    facts?: Partial<EnterpriseFacts>;
+    profile?: Record<string, unknown>;
+  } = {},
 ) {
-  const { facts, ...submitOpts } = opts;
-  const a = await newApplicant(stack, track, facts);
+  const { facts, profile, ...submitOpts } = opts;
+  const a = await newApplicant(stack, track, facts, profile);
   const res = await submit(stack, a, track, submitOpts);
   expect(res.status).toBe(201);
   const id = res.body.id as string;

@@ -62,6 +62,7 @@ describe('the audit trail’s actions have names', () => {
       'budget',
       'calendar',
       'application',
+      'riskFlag',
     ]);
   });
 });

@@ -44,6 +44,16 @@ describe('encryption at rest of bank account numbers', () => {
     expect(openBankAccount(box, null)).toBeNull();
   });
 
+  it('digests equal account numbers alike (spaces and dashes aside), with a key of its own', () => {
+    const a = sealBankAccount(box, account);
+    const b = sealBankAccount(box, { ...account, accountNumber: '6222 0202-0001 2345 678' });
+    expect(a.accountNumberDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.accountNumberDigest).toBe(a.accountNumberDigest);
+    expect(a.accountNumberDigest).not.toContain(account.accountNumber);
+    const other = createSecretBox(randomBytes(32).toString('hex'));
+    expect(sealBankAccount(other, account).accountNumberDigest).not.toBe(a.accountNumberDigest);
+  });
+
   it('takes a 32-byte key as base64, base64url or hex, and nothing else', () => {
     const raw = randomBytes(32);
     expect(parseDataKey(raw.toString('base64'))).toEqual(raw);

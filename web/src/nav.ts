@@ -40,6 +40,7 @@ const GROUPS: NavGroup[] = [
       { to: '/admin', key: 'nav.operations', roles: ['admin'] },
       { to: '/admin/evaluation', key: 'nav.evaluation', roles: ['admin', 'finance', 'approver'] },
       { to: '/audit', key: 'nav.audit', roles: ['auditor', 'admin'] },
+      { to: '/admin/risk', key: 'nav.risk', roles: ['admin', 'auditor'] },
     ],
   },
   {

@@ -2952,6 +2952,23 @@ export interface paths {
                             };
                             programYear: number;
                             reviewOrg: string | null;
+                            riskFlags: {
+                                applicationId: string;
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                                dismissedAt: string | null;
+                                dismissedBy: string | null;
+                                dismissReason: string | null;
+                                /** @description what the flag rests on: other enterprises and applications, the product’s median and range */
+                                evidence: unknown;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "SHARED_BANK_ACCOUNT" | "SHARED_CONTACT_EMAIL" | "PREMIUM_OUTLIER" | "POLICY_REAPPLIED";
+                                reasonEn: string;
+                                reasonZh: string;
+                                /** @enum {string} */
+                                state: "open" | "dismissed";
+                            }[] | null;
                             status: string;
                             subsidy: {
                                 baseFen: number | null;
@@ -3799,7 +3816,7 @@ export interface paths {
                     actor?: string;
                     applicationId?: string;
                     before?: string;
-                    entity?: "enterprise" | "staff" | "bank" | "program" | "catalog" | "budget" | "calendar" | "application";
+                    entity?: "enterprise" | "staff" | "bank" | "program" | "catalog" | "budget" | "calendar" | "application" | "riskFlag";
                     entityId?: string;
                     from?: string;
                     limit?: number;
@@ -6653,6 +6670,11 @@ export interface paths {
                                 role: string;
                                 zh: string;
                             }[];
+                            riskFlagKinds: {
+                                code: string;
+                                en: string;
+                                zh: string;
+                            }[];
                             roles: {
                                 code: string;
                                 en: string;
@@ -7930,6 +7952,279 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/risk/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The anomaly flags of applications (open or dismissed), newest first, with counts by kind
+         * @description `counts` are of every flag in the `state` asked (whatever `kind` and `limit`); `items` at most `limit` (200).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "SHARED_BANK_ACCOUNT" | "SHARED_CONTACT_EMAIL" | "PREMIUM_OUTLIER" | "POLICY_REAPPLIED";
+                    limit?: number;
+                    state?: "open" | "dismissed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                count: number;
+                                /** @enum {string} */
+                                kind: "SHARED_BANK_ACCOUNT" | "SHARED_CONTACT_EMAIL" | "PREMIUM_OUTLIER" | "POLICY_REAPPLIED";
+                            }[];
+                            items: {
+                                applicationId: string;
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                                creditCode: string;
+                                dismissedAt: string | null;
+                                dismissedBy: string | null;
+                                dismissReason: string | null;
+                                enterpriseName: string;
+                                /** @description what the flag rests on: other enterprises and applications, the product’s median and range */
+                                evidence: unknown;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "SHARED_BANK_ACCOUNT" | "SHARED_CONTACT_EMAIL" | "PREMIUM_OUTLIER" | "POLICY_REAPPLIED";
+                                reasonEn: string;
+                                reasonZh: string;
+                                /** @enum {string} */
+                                state: "open" | "dismissed";
+                                status: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/risk/flags/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss an anomaly flag with a reason (audited); it stays dismissed when the flags are computed again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicationId: string;
+                            /** @description ISO-8601 instant */
+                            createdAt: string;
+                            dismissedAt: string | null;
+                            dismissedBy: string | null;
+                            dismissReason: string | null;
+                            /** @description what the flag rests on: other enterprises and applications, the product’s median and range */
+                            evidence: unknown;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "SHARED_BANK_ACCOUNT" | "SHARED_CONTACT_EMAIL" | "PREMIUM_OUTLIER" | "POLICY_REAPPLIED";
+                            reasonEn: string;
+                            reasonZh: string;
+                            /** @enum {string} */
+                            state: "open" | "dismissed";
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/surveys/{token}": {
         parameters: {
             query?: never;
@@ -8111,6 +8406,14 @@ export interface paths {
                                 org: string | null;
                                 overdue: boolean;
                                 queue: string;
+                                /** @description the application’s open anomaly flags */
+                                riskFlags: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "SHARED_BANK_ACCOUNT" | "SHARED_CONTACT_EMAIL" | "PREMIUM_OUTLIER" | "POLICY_REAPPLIED";
+                                    reasonEn: string;
+                                    reasonZh: string;
+                                }[];
                                 state: string;
                                 track: string;
                             }[];
@@ -8235,6 +8538,23 @@ export interface paths {
                             outcome: string | null;
                             overdue: boolean;
                             queue: string;
+                            riskFlags: {
+                                applicationId: string;
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                                dismissedAt: string | null;
+                                dismissedBy: string | null;
+                                dismissReason: string | null;
+                                /** @description what the flag rests on: other enterprises and applications, the product’s median and range */
+                                evidence: unknown;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "SHARED_BANK_ACCOUNT" | "SHARED_CONTACT_EMAIL" | "PREMIUM_OUTLIER" | "POLICY_REAPPLIED";
+                                reasonEn: string;
+                                reasonZh: string;
+                                /** @enum {string} */
+                                state: "open" | "dismissed";
+                            }[];
                             state: string;
                         };
                     };

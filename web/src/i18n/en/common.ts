@@ -50,6 +50,7 @@ export default {
     tasks: 'Task list',
     referrals: 'Referrals',
     operations: 'Operations',
+    risk: 'Risk flags',
     search: 'Search',
     budgets: 'Budget',
     payments: 'Payment exceptions',

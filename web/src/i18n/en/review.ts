@@ -28,6 +28,8 @@ export default {
     overdueTag: 'Overdue',
   },
   task: {
+    riskFlags: 'Risk flags (a second look, not a decision)',
+    riskDismissed: 'Dismissed',
     title: '{queue}: {id}',
     state: 'Task',
     claimedBy: 'Claimed by {who}',

@@ -51,6 +51,7 @@ export default {
     tasks: '任务列表',
     referrals: '授信推荐',
     operations: '运维',
+    risk: '风险提示',
     search: '申请查询',
     budgets: '预算',
     payments: '拨付异常',

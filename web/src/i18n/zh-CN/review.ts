@@ -28,6 +28,8 @@ export default {
     overdueTag: '已超期',
   },
   task: {
+    riskFlags: '风险提示（仅供复核参考，不影响审批）',
+    riskDismissed: '已排除',
     title: '{queue}：{id}',
     state: '任务状态',
     claimedBy: '已由 {who} 领取',
