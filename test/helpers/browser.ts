@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { chooseChromium, launchChromium, type ChromiumChoice } from '../../reports/chromium';
 import { startStack, type TestStack } from './stack';
 
@@ -25,6 +25,40 @@ export async function launchBrowser(): Promise<Browser> {
   return launchChromium(await testChromium());
 }
 
+/** The requests of each test context still under way (blob: and data: URLs aside: a document the console
+ * shows in a frame from a blob is no request to the server, and, handed over as a download, may never finish). */
+const inFlight = new WeakMap<BrowserContext, Set<Request>>();
+
+function trackRequests(context: BrowserContext): void {
+  const pending = new Set<Request>();
+  context.on('request', (r) => {
+    if (!/^(blob|data):/.test(r.url())) pending.add(r);
+  });
+  context.on('requestfinished', (r) => pending.delete(r));
+  context.on('requestfailed', (r) => pending.delete(r));
+  inFlight.set(context, pending);
+}
+
+/**
+ * Waits until no request of the page's context has been under way for half a second (playwright's
+ * `networkidle`, but naming what is still loading when it gives up).
+ */
+export async function networkSettled(page: Page, timeoutMs = 60_000): Promise<void> {
+  const pending = inFlight.get(page.context());
+  if (!pending) return page.waitForLoadState('networkidle', { timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  let quietSince = Date.now();
+  for (;;) {
+    if (pending.size > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 500) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the page still loads after ${timeoutMs} ms: ${[...pending].map((r) => `${r.method()} ${r.url()}`).join(', ')}`,
+      );
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const SHOTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 
 /** Keeps a full-page screenshot as a test artefact (never committed), once its fonts are loaded. */
@@ -42,9 +76,7 @@ export const DESKTOP = { width: 1280, height: 900 };
  * no serious or critical violation, and nothing wider than a phone's screen.
  */
 export async function checkPage(page: Page, name: string): Promise<void> {
-  // The first page of a file also loads the console's fonts (many subsets): on a loaded machine that alone can
-  // pass playwright's 30 s default.
-  await page.waitForLoadState('networkidle', { timeout: 90_000 });
+  await networkSettled(page);
   const size = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(DESKTOP);
   await screenshot(page, `${name}-1280`);
@@ -179,6 +211,7 @@ export async function signedInPage(
   viewport = DESKTOP,
 ): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  trackRequests(context);
   const page = await context.newPage();
   await page.goto(`${stack.baseUrl}/#/signin`);
   await signIn(page, who);
@@ -217,6 +250,7 @@ export async function publicPage(
   viewport = DESKTOP,
 ): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  trackRequests(context);
   const page = await context.newPage();
   await page.goto(`${stack.baseUrl}/${hash}`);
   return page;
