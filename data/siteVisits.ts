@@ -141,7 +141,11 @@ export async function verifySample(db: Db, quarter: string) {
     matches: populationMatches && sampleMatches,
     populationMatches,
     sampleMatches,
-    stored: { populationCount: sample.populationCount, populationHash: sample.populationHash, applicationIds: stored },
+    stored: {
+      populationCount: sample.populationCount,
+      populationHash: sample.populationHash,
+      applicationIds: stored,
+    },
     recomputed: { populationCount: population.length, populationHash: hash, applicationIds: recomputed },
   };
 }
@@ -242,3 +246,42 @@ export async function recordVisitResult(
   });
   return (await getVisit(db, input.id))!;
 }
+
+/** The visits of a year's four quarters by track (a track with none sampled is left out). */
+export async function visitResultsOfYear(db: Db, year: number) {
+  const rows = await db.siteVisit.groupBy({
+    by: ['track', 'state', 'result'],
+    where: { quarter: { in: [1, 2, 3, 4].map((q) => `${year}Q${q}`) } },
+    _count: { _all: true },
+  });
+  const byTrack = new Map<
+    string,
+    {
+      track: (typeof rows)[number]['track'];
+      sampled: number;
+      visited: number;
+      passed: number;
+      failed: number;
+      notReachable: number;
+    }
+  >();
+  for (const r of rows) {
+    const t = byTrack.get(r.track) ?? {
+      track: r.track,
+      sampled: 0,
+      visited: 0,
+      passed: 0,
+      failed: 0,
+      notReachable: 0,
+    };
+    const n = r._count._all;
+    t.sampled += n;
+    if (r.state === 'DONE') t.visited += n;
+    if (r.result === 'PASSED') t.passed += n;
+    if (r.result === 'FAILED') t.failed += n;
+    if (r.result === 'NOT_REACHABLE') t.notReachable += n;
+    byTrack.set(r.track, t);
+  }
+  return [...byTrack.values()];
+}
+export type VisitResultsOfYear = Awaited<ReturnType<typeof visitResultsOfYear>>;

@@ -33,7 +33,8 @@ export function quarterBounds(quarter: string): { from: Date; to: Date } {
   const q = Number(m[2]);
   const month = (n: number) => String(n).padStart(2, '0');
   const from = startOfShanghaiDay(`${year}-${month(q * 3 - 2)}-01`);
-  const to = q === 4 ? startOfShanghaiDay(`${year + 1}-01-01`) : startOfShanghaiDay(`${year}-${month(q * 3 + 1)}-01`);
+  const to =
+    q === 4 ? startOfShanghaiDay(`${year + 1}-01-01`) : startOfShanghaiDay(`${year}-${month(q * 3 + 1)}-01`);
   return { from, to };
 }
 

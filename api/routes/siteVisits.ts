@@ -17,7 +17,13 @@ import {
   VisitResultRefused,
 } from '../../data/siteVisits';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
-import { SiteVisit, SiteVisitList, SiteVisitSample, SiteVisitSampleList, SiteVisitVerification } from '../responses';
+import {
+  SiteVisit,
+  SiteVisitList,
+  SiteVisitSample,
+  SiteVisitSampleList,
+  SiteVisitVerification,
+} from '../responses';
 import { defineRoute } from '../route';
 import { IdParam, Text } from '../schemas';
 
@@ -33,10 +39,12 @@ const Answer = z.object({ ok: z.boolean(), note: Text(500).optional() });
 const ResultBody = z.object({
   result: z.enum(VISIT_RESULTS),
   checklist: z
-    .object(Object.fromEntries(CHECKLIST_ITEMS.map((item) => [item, Answer.optional()])) as Record<
-      ChecklistItem,
-      z.ZodOptional<typeof Answer>
-    >)
+    .object(
+      Object.fromEntries(CHECKLIST_ITEMS.map((item) => [item, Answer.optional()])) as Record<
+        ChecklistItem,
+        z.ZodOptional<typeof Answer>
+      >,
+    )
     .default({}),
   note: Text(2000).optional(),
   recoveryRequested: z.boolean().default(false),
@@ -83,7 +91,8 @@ export const siteVisitRoutes = [
   defineRoute({
     method: 'get',
     path: '/api/v1/site-visits/samples/{quarter}/verify',
-    summary: 'Recompute a quarter’s sample from its recorded seed and the quarter’s population now, and compare',
+    summary:
+      'Recompute a quarter’s sample from its recorded seed and the quarter’s population now, and compare',
     tag: 'site-visits',
     access: ['admin', 'auditor'],
     params: QuarterParam,

@@ -77,9 +77,13 @@ describe('sampled site visits', () => {
     const ofA = (await reviewerA.get('/api/v1/site-visits')).body.items;
     const ofB = (await reviewerB.get('/api/v1/site-visits')).body.items;
     expect(ofA).toHaveLength(3);
-    expect(ofA.every((v: { office: string; state: string }) => v.office === A && v.state === 'OPEN')).toBe(true);
+    expect(ofA.every((v: { office: string; state: string }) => v.office === A && v.state === 'OPEN')).toBe(
+      true,
+    );
     expect(ofA.filter((v: { track: string }) => v.track === 'INCLUSIVE')).toHaveLength(1);
-    expect(ofB).toEqual([expect.objectContaining({ office: B, track: 'SRDI', enterpriseName: expect.any(String) })]);
+    expect(ofB).toEqual([
+      expect.objectContaining({ office: B, track: 'SRDI', enterpriseName: expect.any(String) }),
+    ]);
     expect((await admin.get('/api/v1/site-visits')).body.items).toHaveLength(4);
     // The committee's reviewers read the district's visits (dev tokens of staff default to the committee).
     const committee = await as(stack, { role: 'reviewer', org: 'committee' });
@@ -93,7 +97,9 @@ describe('sampled site visits', () => {
 
   it('lets administrators and auditors see the seed and recompute the sample; nobody else', async () => {
     const list = await auditor.get('/api/v1/site-visits/samples');
-    expect(list.body.items).toEqual([expect.objectContaining({ quarter: QUARTER, seed, populationCount: 29 })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ quarter: QUARTER, seed, populationCount: 29 }),
+    ]);
     const verify = await auditor.get(`/api/v1/site-visits/samples/${QUARTER}/verify`);
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ matches: true, populationMatches: true, sampleMatches: true, seed });
@@ -134,7 +140,10 @@ describe('sampled site visits', () => {
       code: 'VISIT_RESULT_INVALID',
       details: [{ path: 'body.note', message: '走访未通过或无法走访时须填写说明' }],
     });
-    const unknown = await reviewerA.post(url, { result: 'PASSED', checklist: { ...yes, EXTRA: { ok: true } } });
+    const unknown = await reviewerA.post(url, {
+      result: 'PASSED',
+      checklist: { ...yes, EXTRA: { ok: true } },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details).toEqual([expect.objectContaining({ path: 'body.checklist.EXTRA' })]);
     expect((await stack.db.siteVisit.findUniqueOrThrow({ where: { id: first.id } })).state).toBe('OPEN');
@@ -173,5 +182,19 @@ describe('sampled site visits', () => {
     expect(verify.body).toMatchObject({ matches: false, populationMatches: false });
     expect(verify.body.recomputed.populationCount).toBe(30);
     expect(verify.body.stored.populationCount).toBe(29);
+  });
+
+  it('carries the year’s visit results by track in the evaluation report', async () => {
+    const res = await admin.request('GET', '/api/v1/metrics/report?year=2025&format=html');
+    expect(res.status).toBe(200);
+    const html = String(res.body);
+    const section = html.slice(html.indexOf('<section id="site-visits">'));
+    expect(section).toContain('实地走访');
+    const row = (first: string) =>
+      [...section.matchAll(/<tr>(.*?)<\/tr>/g)]
+        .map((m) => [...m[1]!.matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/g)].map((c) => c[1]))
+        .find((cells) => cells[0]!.startsWith(first));
+    expect(row('合计')).toEqual(['合计 Total', '4', '2', '1', '1', '0']);
+    expect(row('专精特新')?.slice(1)).toEqual(['3', '2', '1', '1', '0']);
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { localize } from '../../api/i18n';
+import { siteVisitsSection } from '../../reports/siteVisitsSection';
 import {
   CHECKLIST_ITEMS,
   drawSample,
@@ -119,12 +120,24 @@ describe('a visit’s result', () => {
     Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, { ok }])) as ChecklistAnswers;
 
   it('passes with every item yes, fails with a note, and only a failure asks for recovery', () => {
-    expect(visitResultIssues({ result: 'PASSED', checklist: all(true), recoveryRequested: false })).toEqual([]);
+    expect(visitResultIssues({ result: 'PASSED', checklist: all(true), recoveryRequested: false })).toEqual(
+      [],
+    );
     expect(
-      visitResultIssues({ result: 'FAILED', checklist: all(false), note: '地址无人', recoveryRequested: true }),
+      visitResultIssues({
+        result: 'FAILED',
+        checklist: all(false),
+        note: '地址无人',
+        recoveryRequested: true,
+      }),
     ).toEqual([]);
     expect(
-      visitResultIssues({ result: 'NOT_REACHABLE', checklist: {}, note: '三次未联系上', recoveryRequested: false }),
+      visitResultIssues({
+        result: 'NOT_REACHABLE',
+        checklist: {},
+        note: '三次未联系上',
+        recoveryRequested: false,
+      }),
     ).toEqual([]);
     expect(visitResultIssues({ result: 'FAILED', checklist: all(false), recoveryRequested: false })).toEqual([
       ['note', 'a failed or unreachable visit needs a note'],
@@ -140,8 +153,35 @@ describe('a visit’s result', () => {
 
   it('names its rules in Chinese', () => {
     const reasons = [
-      ...visitResultIssues({ result: 'PASSED', checklist: { RD_ACTIVITY: { ok: false } }, recoveryRequested: true }),
+      ...visitResultIssues({
+        result: 'PASSED',
+        checklist: { RD_ACTIVITY: { ok: false } },
+        recoveryRequested: true,
+      }),
     ].map(([, reason]) => reason);
     for (const reason of new Set(reasons)) expect(localize(reason, 'zh')).not.toBe(reason);
+  });
+});
+
+describe('the evaluation report’s site-visit section', () => {
+  const table = (caption: string, _cols: unknown[], rows: string[][], foot?: string[]) =>
+    JSON.stringify({ caption, rows, foot });
+
+  it('lists the tracks in their order with a total, and says so when the year has no sample', () => {
+    const html = siteVisitsSection(
+      2026,
+      [
+        { track: 'SRDI', sampled: 3, visited: 2, passed: 1, failed: 1, notReachable: 0 },
+        { track: 'INCLUSIVE', sampled: 1, visited: 1, passed: 0, failed: 0, notReachable: 1 },
+      ],
+      table,
+    );
+    const { rows, foot } = JSON.parse(html.slice(html.indexOf('{'), html.lastIndexOf('}') + 1));
+    expect(rows.map((r: string[]) => r[0])).toEqual([
+      '普惠型综合科技保险 Inclusive group insurance',
+      '专精特新（产品目录） SRDI (catalog products)',
+    ]);
+    expect(foot).toEqual(['合计 Total', '4', '3', '1', '1', '1']);
+    expect(siteVisitsSection(2026, [], table)).toContain('2026 年尚无抽样走访');
   });
 });
