@@ -223,7 +223,7 @@ export async function recordVisitResult(
       where: { id: input.id, state: 'OPEN' },
       data: {
         state: 'DONE',
-        checklist: input.checklist as Prisma.InputJsonValue,
+        checklist: input.checklist,
         result: input.result,
         note: input.note ?? null,
         recoveryRequested: input.recoveryRequested,

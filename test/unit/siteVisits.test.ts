@@ -116,8 +116,7 @@ describe('quarters', () => {
 });
 
 describe('a visit’s result', () => {
-  const all = (ok: boolean): ChecklistAnswers =>
-    Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, { ok }])) as ChecklistAnswers;
+  const all = (ok: boolean): ChecklistAnswers => Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, { ok }]));
 
   it('passes with every item yes, fails with a note, and only a failure asks for recovery', () => {
     expect(visitResultIssues({ result: 'PASSED', checklist: all(true), recoveryRequested: false })).toEqual(
