@@ -35,6 +35,7 @@ import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
 import { payeeRoutes } from './routes/payees';
 import { riskRoutes } from './routes/risk';
+import { siteVisitRoutes } from './routes/siteVisits';
 import { reportRoutes } from './routes/report';
 import { staffRoutes } from './routes/staff';
 import { surveyRoutes } from './routes/surveys';
@@ -52,6 +53,7 @@ export const ROUTES: AnyRoute[] = [
   ...budgetRoutes,
   ...payeeRoutes,
   ...riskRoutes,
+  ...siteVisitRoutes,
   ...auditRoutes,
   ...noticeRoutes,
   ...evaluationRoutes,

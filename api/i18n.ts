@@ -64,6 +64,8 @@ const NOUNS: Record<string, string> = {
   payment: '拨付记录',
   campaign: '主动匹配活动',
   record: '记录',
+  'site visit': '实地走访任务',
+  'site-visit sample': '实地走访样本',
 };
 
 /** English message (whole) → its Chinese. Each test anchors the whole message. */
@@ -299,6 +301,14 @@ const TEMPLATES: [RegExp, (...m: string[]) => string][] = [
   [/^no failed payment to retry \(now (\w+)\)$/, (s) => `没有可重试的失败拨付（当前状态：${status(s)}）`],
   [/^no such referral for this bank$/, () => '该银行没有此授信推荐'],
   [/^this referral has already been answered$/, () => '此授信推荐已经答复'],
+  [/^must be a quarter such as 2026Q3$/, () => '应为季度，如 2026Q3'],
+  [/^the site-visit result breaks its rules$/, () => '走访结果不符合填写要求，请按提示修改标出的各项'],
+  [/^every checklist item must be answered$/, () => '每个核查项都须填写'],
+  [/^a passed visit has every checklist item yes$/, () => '走访通过时每个核查项都应为“是”'],
+  [/^a failed or unreachable visit needs a note$/, () => '走访未通过或无法走访时须填写说明'],
+  [/^only a failed visit may ask for recovery$/, () => '只有未通过的走访才能建议追回'],
+  [/^this site visit belongs to another office$/, () => '该实地走访任务属于其他街道（镇）'],
+  [/^this site visit’s result is already recorded$/, () => '该实地走访结果已经记录'],
   [/^too many reports are being made; try again shortly$/, () => '正在生成的报告过多，请稍后重试'],
   [/^no Chromium to print the report with .*$/, () => '没有可用于打印 PDF 的 Chromium，HTML 版报告仍可查看'],
   [/^Chromium could not be started.*$/, () => 'PDF 生成服务暂不可用，HTML 版报告仍可查看'],

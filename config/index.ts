@@ -120,6 +120,12 @@ export const EnvSchema = z.object({
   RISK_FLAGS_CHECK_SECONDS: intIn(0, 86_400).default(600),
   /** The Beijing hour in which the worker recomputes every live application's anomaly flags, once a day. */
   RISK_FLAGS_HOUR: intIn(0, 23).default(2),
+  /** The share of each quarter's paid applications (per track and street office, rounded up) visited on site. */
+  SITE_VISIT_RATE: z.coerce.number().gt(0).max(1).default(0.05),
+  /** Seconds between the worker's checks whether the quarter just ended still needs its site-visit sample; 0 = off. */
+  SITE_VISIT_CHECK_SECONDS: intIn(0, 86_400).default(3600),
+  /** The Beijing hour of a quarter's first day from which the worker samples the quarter just ended. */
+  SITE_VISIT_HOUR: intIn(0, 23).default(9),
   // Worker tuning, chosen from the benchmarks (docs/performance.md).
   WORKER_MAX_CACHED_WORKFLOWS: intIn(0, 100_000).default(200),
   WORKER_MAX_CONCURRENT_ACTIVITIES: intIn(1, 1000).default(20),
@@ -163,6 +169,8 @@ export interface Config {
   budgetForecast: { weeks: number; checkSeconds: number; fromHour: number };
   /** The nightly anomaly flags (worker): checked every `checkSeconds` (0 = off), run once a day in `hour` (Beijing). */
   riskFlags: { checkSeconds: number; hour: number };
+  /** Sampled site visits: the rate (API and worker), the worker's quarterly run (every `checkSeconds`, 0 = off). */
+  siteVisits: { rate: number; checkSeconds: number; hour: number };
   /** Worker tuning (docs/performance.md) and an optional prebuilt workflow bundle. */
   worker: {
     maxCachedWorkflows: number;
@@ -326,6 +334,11 @@ export function loadConfig(
       fromHour: env.BUDGET_FORECAST_HOUR,
     },
     riskFlags: { checkSeconds: env.RISK_FLAGS_CHECK_SECONDS, hour: env.RISK_FLAGS_HOUR },
+    siteVisits: {
+      rate: env.SITE_VISIT_RATE,
+      checkSeconds: env.SITE_VISIT_CHECK_SECONDS,
+      hour: env.SITE_VISIT_HOUR,
+    },
     worker: {
       maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -9,5 +9,6 @@ export const AUDITED_ENTITIES = [
   'calendar',
   'application',
   'riskFlag',
+  'siteVisit',
 ] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];

@@ -170,6 +170,8 @@ export const CHANGE_LABELS: Record<string, Label> = {
   BUDGET_UPDATED: { zh: '调整年度预算', en: 'Budget changed' },
   CALENDAR_LOADED: { zh: '载入节假日安排', en: 'Holiday calendar loaded' },
   RISK_FLAG_DISMISSED: { zh: '排除风险提示', en: 'Risk flag dismissed' },
+  SITE_VISIT_SAMPLE_CREATED: { zh: '抽取实地走访样本', en: 'Site-visit sample drawn' },
+  SITE_VISIT_RECORDED: { zh: '记录实地走访结果', en: 'Site-visit result recorded' },
 };
 
 export const AUDIT_ENTITY_LABELS: Record<AuditedEntity, Label> = {
@@ -182,6 +184,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditedEntity, Label> = {
   calendar: { zh: '节假日安排', en: 'Holiday calendar' },
   application: { zh: '申请', en: 'Application' },
   riskFlag: { zh: '风险提示', en: 'Risk flag' },
+  siteVisit: { zh: '实地走访', en: 'Site visit' },
 };
 
 export const PAYEE_CHANGE_STATE_LABELS: Record<'PENDING' | 'APPROVED' | 'REJECTED', Label> = {

@@ -5,6 +5,7 @@ import type { EvaluationReport } from '../domain/evaluation';
 import { FIELD_NAMES, type Field } from '../domain/fields';
 import { formatFen } from '../domain/money';
 import { formatNumber, pct, type ReportSummary } from '../domain/reportText';
+import { siteVisitsSection, type SiteVisitRow } from './siteVisitsSection';
 import { inlineFontFaces } from './fonts';
 import { REPORT_FONT, type ChartDef } from './charts';
 
@@ -286,6 +287,8 @@ export interface ReportPage {
   /** The SVG of each chart, in the order of `charts`. */
   svgs: string[];
   generatedAt: Date;
+  /** The year's site visits by track (none: the section is left out). */
+  siteVisits?: readonly SiteVisitRow[];
 }
 
 /**
@@ -293,7 +296,7 @@ export interface ReportPage {
  * page carries Noto Sans SC for the characters it shows, inline (reports/fonts.ts): the file is read and
  * printed the same wherever it is opened, with or without fonts or a network.
  */
-export function reportHtml({ report: r, summary, charts, svgs, generatedAt }: ReportPage): {
+export function reportHtml({ report: r, summary, charts, svgs, generatedAt, siteVisits }: ReportPage): {
   html: string;
   csp: string;
 } {
@@ -327,6 +330,7 @@ export function reportHtml({ report: r, summary, charts, svgs, generatedAt }: Re
     keyFigures(r),
     '</section>',
     ...chartSections,
+    siteVisits ? siteVisitsSection(r.year, siteVisits, table) : '',
     '<section class="notes" id="notes">',
     '<h2>说明 <span class="en" lang="en">Notes</span></h2>',
     `<ul>${NOTES.map(([zh, en]) => `<li>${esc(zh)}<br><span class="en" lang="en">${esc(en)}</span></li>`).join('')}</ul>`,

@@ -2,6 +2,7 @@ import type { EvaluationReport } from '../domain/evaluation';
 import { reportSummary } from '../domain/reportText';
 import type { Db } from '../data/db';
 import { evaluationReport } from '../data/evaluation';
+import { visitResultsOfYear } from '../data/siteVisits';
 import { renderCharts, reportCharts } from './charts';
 import { reportHtml } from './html';
 
@@ -21,6 +22,14 @@ export async function evaluationReportPage(
   const report = await evaluationReport(db, year);
   const charts = reportCharts(report);
   const svgs = await renderCharts(charts);
-  const page = reportHtml({ report, summary: reportSummary(report, now), charts, svgs, generatedAt: now });
+  const siteVisits = await visitResultsOfYear(db, year);
+  const page = reportHtml({
+    report,
+    summary: reportSummary(report, now),
+    charts,
+    svgs,
+    generatedAt: now,
+    siteVisits,
+  });
   return { ...page, report };
 }

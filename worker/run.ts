@@ -7,9 +7,12 @@ import { createDb } from '../data/db';
 import { purgeDrafts } from '../data/documentStore';
 import { queueForecastWarnings } from '../data/budgetForecast';
 import { SHANGHAI_OFFSET_MS } from '../domain/calendar';
+import { SYSTEM_ACTOR } from '../domain/roles';
+import { quarterDue } from '../domain/siteVisits';
 import { reconcileEvaluationRollups } from '../data/evaluationReconcile';
 import { periodic } from '../platform/periodic';
 import { refreshFlags } from '../data/riskFlags';
+import { createSample } from '../data/siteVisits';
 import { secretBoxFor } from '../platform/secretBox';
 import { createInsurerClient } from '../services/insurer';
 import { createPaymentClient } from '../services/payment';
@@ -182,6 +185,22 @@ export async function startWorker(
         })
       : undefined;
 
+  // The quarter just ended gets its site-visit sample from SITE_VISIT_HOUR of the new quarter's first day
+  // (one per quarter: a later check, or another worker, creates nothing).
+  const visitsCheck =
+    config.siteVisits.checkSeconds > 0
+      ? periodic(config.siteVisits.checkSeconds * 1000, async () => {
+          const quarter = quarterDue(new Date(), config.siteVisits.hour);
+          if (!quarter) return;
+          await createSample(db, { quarter, rate: config.siteVisits.rate, actor: SYSTEM_ACTOR }).then(
+            (r) => {
+              if (r.created) logger.info(r.sample, 'site visits: quarter sampled');
+            },
+            (err: unknown) => logger.warn({ err }, 'site visits: sampling failed'),
+          );
+        })
+      : undefined;
+
   if (config.notices.schedule)
     await ensureNoticeSchedule(temporal, config.temporal.taskQueue, config.timeAcceleration);
   outbox.start();
@@ -192,6 +211,7 @@ export async function startWorker(
     await reconcile?.stop();
     await forecastCheck?.stop();
     await flagsCheck?.stop();
+    await visitsCheck?.stop();
     await outbox.stop();
     mailer.close();
     await connection.close();

@@ -3,6 +3,8 @@ import type { Browser, Download, Page } from 'playwright-core';
 import type { Track } from '../../domain/status';
 import { checkPage, choose, fieldError, PHONE, signedInPage, browserAndStack } from '../helpers/browser';
 import { as, eventually, type TestStack } from '../helpers/stack';
+import { applicationRow, enterpriseRow } from '../helpers/evaluationRows';
+import { creditCode } from '../helpers/fixtures';
 import { inInitialReview, liveTask } from '../helpers/world';
 
 let stack: TestStack;
@@ -301,6 +303,58 @@ describe('anomaly flags on the reviewer’s task', () => {
     expect(await page.locator('.risk').textContent()).toContain('不影响审批');
     await checkPage(page, 'review-task-flags');
     expect(first.id).not.toBe(second.id);
+    await page.context().close();
+  });
+});
+
+describe('sampled site visits in the console', () => {
+  it('records a site visit’s checklist in the 实地走访 page: a failure needs a note, and may ask for recovery', async () => {
+    const code = creditCode();
+    const id = 'HD-2024-V00001';
+    await enterpriseRow(stack.db, code, '走访测试科技有限公司', 'ARTIFICIAL_INTELLIGENCE');
+    await applicationRow(stack.db, {
+      id,
+      creditCode: code,
+      track: 'SRDI',
+      status: 'PAID',
+      programYear: 2024,
+      createdAt: '2024-03-01T02:00:00Z',
+      premiumFen: 10_000_000,
+      sumInsuredFen: 500_000_000,
+      grantedFen: 3_000_000,
+    });
+    await stack.db.application.update({
+      where: { id },
+      data: { reviewOrg: STREET, disbursedAt: new Date('2024-11-01T02:00:00Z') },
+    });
+    const admin = await as(stack, { role: 'admin' });
+    expect((await admin.post('/api/v1/site-visits/samples', { quarter: '2024Q4' })).status).toBe(201);
+
+    const page = await signedInPage(browser, stack, { role: 'reviewer', subject: 'zhao-lei', org: STREET });
+    await page.goto(`${stack.baseUrl}/#/site-visits`);
+    await page.getByRole('heading', { level: 1, name: '实地走访' }).waitFor();
+    const row = page.getByRole('row', { name: new RegExp(id) });
+    expect(await row.textContent()).toContain('待走访');
+    await row.getByRole('button', { name: '记录结果' }).click();
+    const dialog = page.getByRole('dialog', { name: new RegExp(id) });
+    await dialog.getByRole('radiogroup', { name: '研发活动真实' }).getByText('否').click();
+    await dialog.getByText('未通过', { exact: true }).click();
+    await dialog.getByRole('button', { name: '提交结果' }).click();
+    await dialog.getByText('走访未通过或无法走访时须填写说明').waitFor();
+    await dialog.getByLabel('走访说明').fill('未见研发人员及设备');
+    await dialog.getByText('建议追回').click();
+    await dialog.getByRole('button', { name: '提交结果' }).click();
+    await page.getByText(`已记录 ${id} 的走访结果：未通过。`).waitFor();
+    await row.getByText('已建议追回').waitFor();
+    await checkPage(page, 'site-visits');
+    const visit = await stack.db.siteVisit.findFirstOrThrow({ where: { applicationId: id } });
+    expect(visit).toMatchObject({
+      state: 'DONE',
+      result: 'FAILED',
+      recoveryRequested: true,
+      visitor: 'zhao-lei',
+    });
+    expect(visit.checklist).toMatchObject({ RD_ACTIVITY: { ok: false }, REGISTERED_ADDRESS: { ok: true } });
     await page.context().close();
   });
 });

@@ -118,6 +118,8 @@ export async function startStack(
       BUDGET_FORECAST_CHECK_SECONDS: '0',
       // And the nightly anomaly flags (test/integration/riskFlags.test.ts calls refreshFlags).
       RISK_FLAGS_CHECK_SECONDS: '0',
+      // And the quarterly site-visit sample (test/integration/siteVisits.test.ts asks the API for it).
+      SITE_VISIT_CHECK_SECONDS: '0',
       PAYMENT_POLL_SECONDS: '5',
       LOOKUP_ATTEMPTS: '2',
       SERVICE_TIMEOUT_MS: '1000',

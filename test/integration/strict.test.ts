@@ -73,6 +73,7 @@ function pathValue(name: string, schema: JsonSchema): string {
     token: 'x'.repeat(40),
     bankCode: 'BANK-TEST',
     subject: 'staff-test',
+    quarter: '2026Q3',
   };
   return byName[name] ?? 'HD-2026-000001';
 }

@@ -63,6 +63,7 @@ describe('the audit trail’s actions have names', () => {
       'calendar',
       'application',
       'riskFlag',
+      'siteVisit',
     ]);
   });
 });

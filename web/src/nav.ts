@@ -41,6 +41,7 @@ const GROUPS: NavGroup[] = [
       { to: '/admin/evaluation', key: 'nav.evaluation', roles: ['admin', 'finance', 'approver'] },
       { to: '/audit', key: 'nav.audit', roles: ['auditor', 'admin'] },
       { to: '/admin/risk', key: 'nav.risk', roles: ['admin', 'auditor'] },
+      { to: '/site-visits', key: 'nav.siteVisits', roles: ['reviewer', 'admin', 'auditor'] },
     ],
   },
   {

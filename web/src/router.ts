@@ -25,6 +25,7 @@ export const routes: RouteRecordRaw[] = [
   page('/bank', () => import('@/bank/ReferralsPage.vue'), ['bank']),
   page('/audit', () => import('@/audit/AuditPage.vue'), ['auditor', 'admin']),
   page('/admin', () => import('@/admin/OperationsPage.vue'), ['admin']),
+  page('/site-visits', () => import('@/review/SiteVisitsPage.vue'), ['reviewer', 'admin', 'auditor']),
   page('/admin/risk', () => import('@/admin/RiskFlagsPage.vue'), ['admin', 'auditor']),
   page('/admin/search', () => import('@/admin/SearchPage.vue'), ['admin', 'approver', 'finance']),
   page('/admin/evaluation', () => import('@/admin/EvaluationPage.vue'), ['admin', 'finance', 'approver']),

@@ -3816,7 +3816,7 @@ export interface paths {
                     actor?: string;
                     applicationId?: string;
                     before?: string;
-                    entity?: "enterprise" | "staff" | "bank" | "program" | "catalog" | "budget" | "calendar" | "application" | "riskFlag";
+                    entity?: "enterprise" | "staff" | "bank" | "program" | "catalog" | "budget" | "calendar" | "application" | "riskFlag" | "siteVisit";
                     entityId?: string;
                     from?: string;
                     limit?: number;
@@ -8219,6 +8219,798 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site-visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site visits, open first
+         * @description A street office’s reviewer sees its office’s visits; the committee’s reviewers, administrators and auditors all; a reviewer whose token names no organisation none.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    quarter?: string;
+                    state?: "OPEN" | "DONE";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                applicationId: string;
+                                checklist: {
+                                    [key: string]: {
+                                        note?: string;
+                                        ok: boolean;
+                                    };
+                                } | null;
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                                creditCode: string;
+                                enterpriseName: string;
+                                id: string;
+                                note: string | null;
+                                office: string | null;
+                                quarter: string;
+                                recoveryRequested: boolean;
+                                result: ("PASSED" | "FAILED" | "NOT_REACHABLE") | null;
+                                /** @enum {string} */
+                                state: "OPEN" | "DONE";
+                                track: string;
+                                visitedAt: string | null;
+                                visitor: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site-visits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One site visit */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicationId: string;
+                            checklist: {
+                                [key: string]: {
+                                    note?: string;
+                                    ok: boolean;
+                                };
+                            } | null;
+                            /** @description ISO-8601 instant */
+                            createdAt: string;
+                            creditCode: string;
+                            enterpriseName: string;
+                            id: string;
+                            note: string | null;
+                            office: string | null;
+                            quarter: string;
+                            recoveryRequested: boolean;
+                            result: ("PASSED" | "FAILED" | "NOT_REACHABLE") | null;
+                            /** @enum {string} */
+                            state: "OPEN" | "DONE";
+                            track: string;
+                            visitedAt: string | null;
+                            visitor: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site-visits/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a site visit’s checklist and result (once; audited)
+         * @description PASSED and FAILED answer every checklist item, PASSED with every item yes; FAILED and NOT_REACHABLE need a note; `recoveryRequested` (建议追回) only with FAILED. Only a reviewer of the visit’s office records.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default {} */
+                        checklist?: {
+                            CONTACT_PRESENT?: {
+                                note?: string;
+                                ok: boolean;
+                            };
+                            INSURED_SUBJECT?: {
+                                note?: string;
+                                ok: boolean;
+                            };
+                            POLICY_ORIGINAL?: {
+                                note?: string;
+                                ok: boolean;
+                            };
+                            RD_ACTIVITY?: {
+                                note?: string;
+                                ok: boolean;
+                            };
+                            REGISTERED_ADDRESS?: {
+                                note?: string;
+                                ok: boolean;
+                            };
+                        };
+                        note?: string;
+                        /** @default false */
+                        recoveryRequested?: boolean;
+                        /** @enum {string} */
+                        result: "PASSED" | "FAILED" | "NOT_REACHABLE";
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applicationId: string;
+                            checklist: {
+                                [key: string]: {
+                                    note?: string;
+                                    ok: boolean;
+                                };
+                            } | null;
+                            /** @description ISO-8601 instant */
+                            createdAt: string;
+                            creditCode: string;
+                            enterpriseName: string;
+                            id: string;
+                            note: string | null;
+                            office: string | null;
+                            quarter: string;
+                            recoveryRequested: boolean;
+                            result: ("PASSED" | "FAILED" | "NOT_REACHABLE") | null;
+                            /** @enum {string} */
+                            state: "OPEN" | "DONE";
+                            track: string;
+                            visitedAt: string | null;
+                            visitor: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site-visits/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The site-visit samples, newest quarter first, with their seeds and counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description ISO-8601 instant */
+                                createdAt: string;
+                                createdBy: string;
+                                failed: number;
+                                passed: number;
+                                populationCount: number;
+                                /** @description SHA-256 (hex) of the population’s ids in code-unit order, one a line */
+                                populationHash: string;
+                                quarter: string;
+                                rate: number;
+                                /** @description 8 hex digits: the 32-bit seed of the mulberry32 stream */
+                                seed: string;
+                                visited: number;
+                                visits: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Draw the quarter’s site-visit sample (once per quarter: a second call creates nothing)
+         * @description Answers 201 with the sample drawn, or 200 with the one drawn before. The rate is SITE_VISIT_RATE; the seed is random and recorded.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        quarter: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO-8601 instant */
+                            createdAt: string;
+                            createdBy: string;
+                            failed: number;
+                            passed: number;
+                            populationCount: number;
+                            /** @description SHA-256 (hex) of the population’s ids in code-unit order, one a line */
+                            populationHash: string;
+                            quarter: string;
+                            rate: number;
+                            /** @description 8 hex digits: the 32-bit seed of the mulberry32 stream */
+                            seed: string;
+                            visited: number;
+                            visits: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site-visits/samples/{quarter}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recompute a quarter’s sample from its recorded seed and the quarter’s population now, and compare */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    quarter: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            matches: boolean;
+                            populationMatches: boolean;
+                            quarter: string;
+                            rate: number;
+                            recomputed: {
+                                applicationIds: string[];
+                                populationCount: number;
+                                populationHash: string;
+                            };
+                            sampleMatches: boolean;
+                            seed: string;
+                            stored: {
+                                applicationIds: string[];
+                                populationCount: number;
+                                populationHash: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -51,6 +51,7 @@ export default {
     referrals: 'Referrals',
     operations: 'Operations',
     risk: 'Risk flags',
+    siteVisits: 'Site visits',
     search: 'Search',
     budgets: 'Budget',
     payments: 'Payment exceptions',

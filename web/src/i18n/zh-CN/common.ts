@@ -52,6 +52,7 @@ export default {
     referrals: '授信推荐',
     operations: '运维',
     risk: '风险提示',
+    siteVisits: '实地走访',
     search: '申请查询',
     budgets: '预算',
     payments: '拨付异常',
