@@ -34,6 +34,7 @@ import { campaignRoutes } from './routes/campaigns';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
 import { payeeRoutes } from './routes/payees';
+import { recoveryRoutes } from './routes/recoveries';
 import { riskRoutes } from './routes/risk';
 import { reportRoutes } from './routes/report';
 import { staffRoutes } from './routes/staff';
@@ -51,6 +52,7 @@ export const ROUTES: AnyRoute[] = [
   ...staffRoutes,
   ...budgetRoutes,
   ...payeeRoutes,
+  ...recoveryRoutes,
   ...riskRoutes,
   ...auditRoutes,
   ...noticeRoutes,
