@@ -230,7 +230,12 @@ export interface Config {
    * cancellation recovers the whole grant, the repayment deadline in working days after the notice, and the
    * working days after the deadline's reminder until the case is escalated to an approver.
    */
-  recovery: { schedule: boolean; fullMonths: number; deadlineWorkingDays: number; escalationWorkingDays: number };
+  recovery: {
+    schedule: boolean;
+    fullMonths: number;
+    deadlineWorkingDays: number;
+    escalationWorkingDays: number;
+  };
   services: {
     registryUrl: string;
     insurerUrl: string;

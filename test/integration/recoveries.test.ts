@@ -5,7 +5,7 @@ import {
 } from '../../workflows/recovery/contract';
 import { recoveryWorkflowId } from '../../data/recovery';
 import { sentMail } from '../helpers/evidence';
-import { ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
+import { type ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approvedApplication, type Applicant } from '../helpers/world';
 
 /**
@@ -16,7 +16,7 @@ let stack: TestStack;
 let admin: ApiClient;
 let finance: ApiClient;
 let approver: ApiClient;
-let paid: { id: string; a: Applicant; grantFen: number; insurerCode: string; policyNumber: string }[] = [];
+const paid: { id: string; a: Applicant; grantFen: number; insurerCode: string; policyNumber: string }[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ TIME_ACCELERATION: '75000' });

@@ -219,7 +219,7 @@ describe('the insurer’s policy changes', () => {
   it('answers the changes the control API records, oldest first, with the paid premium after each', async () => {
     const n = number();
     await http('PUT', `/sim/insurer/policies/PICC/${encodeURIComponent(n)}`, policyBody(creditCode()));
-    const paid = policyBody(creditCode()).paidPremiumFen as number;
+    const paid = policyBody(creditCode()).paidPremiumFen;
     expect(await insurer().getPolicyChanges('PICC', n)).toEqual([]);
 
     const refund = await http('POST', changesPath(n), {
