@@ -4,6 +4,7 @@ import {
   type ReconciliationResult,
 } from '../../workflows/recovery/contract';
 import { recoveryWorkflowId } from '../../data/recovery';
+import { formatFen } from '../../domain/money';
 import { sentMail } from '../helpers/evidence';
 import { type ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
 import { approvedApplication, type Applicant } from '../helpers/world';
@@ -153,6 +154,15 @@ describe('recovery of paid grants', () => {
       .map((e) => e.action)
       .filter((a) => a.startsWith('RECOVERY_'));
     expect(actions).toEqual(['RECOVERY_OPENED', 'RECOVERY_NOTICED', 'RECOVERY_REPAID', 'RECOVERY_REPAID']);
+    // The applicant's timeline shows them.
+    const timeline = (await p.a.client.get(`/api/v1/applications/${p.id}`)).body.timeline as {
+      action: string;
+      summary: { en: string } | null;
+    }[];
+    const repaid = timeline.filter((t) => t.action === 'RECOVERY_REPAID').map((t) => t.summary?.en);
+    expect(repaid.at(-1)).toBe(
+      `${formatFen(p.grantFen - part)} repaid (reference BR-0006), ¥0.00 outstanding`,
+    );
   });
 
   it('recovers the subsidy share of a partial refund, reminds, escalates, and an approver waives the rest', async () => {
