@@ -3,7 +3,8 @@ import {
   type ReconciliationInput,
   type ReconciliationResult,
 } from '../../workflows/recovery/contract';
-import { recoveryWorkflowId } from '../../data/recovery';
+import { RecoveryExceedsGrant, recoveryWorkflowId } from '../../data/recovery';
+import { openRecovery } from '../../temporal/recoveryWorkflows';
 import { formatFen } from '../../domain/money';
 import { sentMail } from '../helpers/evidence';
 import { type ApiClient, as, eventually, startStack, type TestStack } from '../helpers/stack';
@@ -214,5 +215,64 @@ describe('recovery of paid grants', () => {
       where: { applicationId: p.id, action: 'RECOVERY_WAIVED' },
     });
     expect(audit?.note).toBe('企业已注销，无可追回');
+  });
+
+  it('opens a case for another source once, and records each repayment once across a worker stop', async () => {
+    const p = paid[1]!;
+    const visit = {
+      applicationId: p.id,
+      source: 'SITE_VISIT' as const,
+      sourceRef: `visit-${p.id}`,
+      amountFen: 100,
+      ruleZh: '现场核查未通过：追回 ¥1.00',
+      ruleEn: 'Site visit failed: ¥1.00 recovered',
+    };
+    const queue = stack.config.temporal.taskQueue;
+    const opened = await openRecovery(stack.db, stack.temporal, queue, visit, terms);
+    expect(opened.created).toBe(true);
+    expect(await openRecovery(stack.db, stack.temporal, queue, visit, terms)).toEqual({
+      ...opened,
+      created: false,
+    });
+    await expect(
+      openRecovery(
+        stack.db,
+        stack.temporal,
+        queue,
+        { ...visit, sourceRef: 'other', amountFen: p.grantFen },
+        terms,
+      ),
+    ).rejects.toBeInstanceOf(RecoveryExceedsGrant);
+    await sentMail(
+      stack.db,
+      { applicationId: p.id, template: 'recovery_notice', key: { contains: opened.id } },
+      1,
+    );
+
+    const c = await stack.db.recoveryCase.findUniqueOrThrow({ where: { id: opened.id } });
+    const before = await spent(c.budgetYear);
+    const url = `/api/v1/recoveries/${opened.id}/repayments`;
+    await stack.stopWorker();
+    try {
+      const first = { amountFen: 60, bankReference: 'BR-K1', paidOn: '2026-12-01' };
+      expect((await finance.post(url, first)).status).toBe(201);
+      expect((await finance.post(url, first)).status).toBe(200);
+    } finally {
+      await stack.startWorker();
+    }
+    expect(
+      (await finance.post(url, { amountFen: 40, bankReference: 'BR-K2', paidOn: '2026-12-02' })).body.state,
+    ).toBe('REPAID');
+    expect(await stack.temporal.workflow.getHandle(recoveryWorkflowId(opened.id)).result()).toBe('closed');
+    expect(await stack.db.recoveryRepayment.count({ where: { caseId: opened.id } })).toBe(2);
+    expect(await spent(c.budgetYear)).toBe(before - 100);
+    const repaidSteps = await stack.db.auditEvent.count({
+      where: {
+        applicationId: p.id,
+        action: 'RECOVERY_REPAID',
+        data: { path: ['caseId'], equals: opened.id },
+      },
+    });
+    expect(repaidSteps).toBe(2);
   });
 });
