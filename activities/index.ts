@@ -8,6 +8,7 @@ import { createNoticeActivities } from './notices';
 import { createOutreachActivities } from './outreach';
 import { createPrecheckActivities, type PrecheckDeps } from './precheck';
 import { createRecordActivities, type RecordDeps } from './records';
+import { createRecoveryActivities } from './recovery';
 
 export type ActivityDeps = RecordDeps &
   PrecheckDeps &
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...money,
     ...createBankActivities(deps),
     ...createOutreachActivities(deps),
+    ...createRecoveryActivities(deps),
   };
 }
 

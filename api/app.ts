@@ -34,6 +34,7 @@ import { campaignRoutes } from './routes/campaigns';
 import { noticeRoutes } from './routes/notices';
 import { paymentRoutes } from './routes/payments';
 import { payeeRoutes } from './routes/payees';
+import { recoveryRoutes } from './routes/recoveries';
 import { riskRoutes } from './routes/risk';
 import { siteVisitRoutes } from './routes/siteVisits';
 import { reportRoutes } from './routes/report';
@@ -52,6 +53,7 @@ export const ROUTES: AnyRoute[] = [
   ...staffRoutes,
   ...budgetRoutes,
   ...payeeRoutes,
+  ...recoveryRoutes,
   ...riskRoutes,
   ...siteVisitRoutes,
   ...auditRoutes,

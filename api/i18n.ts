@@ -58,6 +58,7 @@ const NOUNS: Record<string, string> = {
   enterprise: '企业',
   document: '材料',
   notice: '公示批次',
+  'recovery case': '追回案件',
   'application in this notice': '本批公示中的该申请',
   'payee change': '收款人变更',
   referral: '授信推荐',
@@ -91,6 +92,15 @@ const TEMPLATES: [RegExp, (...m: string[]) => string][] = [
   [/^token lacks required claims$/, () => '登录凭证缺少必要信息'],
   [/^Authorization header must be "Bearer <token>"$/, () => 'Authorization 请求头应为 "Bearer <token>"'],
   [/^your role may not do this$/, () => '您的角色无权进行此操作'],
+  [/^must be a positive whole number of fen$/, () => '还款金额须为正的整数分'],
+  [/^exceeds the outstanding (.+)$/, (a) => `还款金额超过未还金额 ${a}`],
+  [/^must not be in the future$/, () => '还款日期不能晚于今天'],
+  [/^this bank reference is recorded with another amount$/, () => '该银行流水号已记录为另一金额'],
+  [/^the recovery case is closed$/, () => '追回案件已结案'],
+  [
+    /^four-eyes: whoever recorded a repayment of the case may not waive it$/,
+    () => '四眼原则：记录过本案还款的人员不能核销',
+  ],
   [/^this Idempotency-Key was used with a different request body$/, () => '此幂等键已用于另一内容的请求'],
   [
     /^a request with this Idempotency-Key is still being processed$/,

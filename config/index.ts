@@ -87,6 +87,11 @@ export const EnvSchema = z.object({
   ),
   PAYLOAD_KEYS: optionalString.pipe(parsedBy(parsePayloadKeys).optional()),
   NOTICE_SCHEDULE: z.enum(['on', 'off']).default('on'),
+  /** Recovery (追回): the daily reconciliation with the insurers and the case's rule and timings. */
+  RECOVERY_SCHEDULE: z.enum(['on', 'off']).default('on'),
+  RECOVERY_FULL_MONTHS: intIn(0, 120).default(6),
+  RECOVERY_DEADLINE_WORKING_DAYS: intIn(1, 250).default(15),
+  RECOVERY_ESCALATION_WORKING_DAYS: intIn(1, 250).default(5),
   PAYMENT_POLL_SECONDS: intIn(1, 86_400).default(300),
   LOOKUP_ATTEMPTS: intIn(1, 100).default(10),
   SERVICE_TIMEOUT_MS: intIn(100, 120_000).default(5000),
@@ -228,6 +233,17 @@ export interface Config {
   /** PAYLOAD_KEYS: encrypt Temporal payloads (platform/payloadCodec.ts); the first seals, all open. */
   payloadKeys: PayloadKey[];
   notices: { schedule: boolean };
+  /**
+   * Recovery: the daily reconciliation schedule (08:00 Beijing, working days), the months within which a
+   * cancellation recovers the whole grant, the repayment deadline in working days after the notice, and the
+   * working days after the deadline's reminder until the case is escalated to an approver.
+   */
+  recovery: {
+    schedule: boolean;
+    fullMonths: number;
+    deadlineWorkingDays: number;
+    escalationWorkingDays: number;
+  };
   services: {
     registryUrl: string;
     insurerUrl: string;
@@ -390,6 +406,12 @@ export function loadConfig(
     dataKey: dataKey!,
     payloadKeys: parsePayloadKeys(payloadKeys!),
     notices: { schedule: env.NOTICE_SCHEDULE === 'on' },
+    recovery: {
+      schedule: env.RECOVERY_SCHEDULE === 'on',
+      fullMonths: env.RECOVERY_FULL_MONTHS,
+      deadlineWorkingDays: env.RECOVERY_DEADLINE_WORKING_DAYS,
+      escalationWorkingDays: env.RECOVERY_ESCALATION_WORKING_DAYS,
+    },
     services: {
       registryUrl: env.REGISTRY_URL ?? `${simulatorUrl}/registry`,
       insurerUrl: env.INSURER_URL ?? `${simulatorUrl}/insurer`,

@@ -303,6 +303,33 @@ const TEMPLATES = {
       ],
     };
   },
+  // Recovery (追回): extra carries amountZh (¥…), deadline (a Beijing day), rule texts and the case id.
+  recovery_notice: (c) => ({
+    subjectZh: `【补贴追回】申请 ${c.applicationId} 需退还补贴 ${c.extra?.amount ?? ''}`,
+    subjectEn: `Recovery: ${c.extra?.amount ?? ''} of the grant of application ${c.applicationId} to repay`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `保险公司报告贵企业补贴申请 ${c.applicationId} 的保单发生变更，依规需退还补贴 ${c.extra?.amount ?? ''}（追回案件 ${c.extra?.caseId ?? ''}）。`,
+      `追回规则：${c.extra?.ruleZh ?? ''}`,
+      `请于 ${c.extra?.deadline ?? ''}（含）前将款项汇入区财政指定账户，并在附言中注明案件编号。`,
+    ],
+    en: [
+      `The insurer reported a change of the policy of application ${c.applicationId}: ${c.extra?.amount ?? ''} of the grant is to be repaid (case ${c.extra?.caseId ?? ''}) by ${c.extra?.deadline ?? ''}.`,
+      `Rule: ${c.extra?.ruleEn ?? ''}`,
+    ],
+  }),
+  recovery_reminder: (c) => ({
+    subjectZh: `【补贴追回提醒】申请 ${c.applicationId} 尚有 ${c.extra?.amount ?? ''} 未退还`,
+    subjectEn: `Reminder: ${c.extra?.amount ?? ''} of application ${c.applicationId} not yet repaid`,
+    zh: [
+      `${c.enterpriseName}：`,
+      `追回案件 ${c.extra?.caseId ?? ''} 的还款期限 ${c.extra?.deadline ?? ''} 已到，尚有 ${c.extra?.amount ?? ''} 未退还。`,
+      '请尽快退还；逾期未还的案件将提交审批人员处理。',
+    ],
+    en: [
+      `The deadline ${c.extra?.deadline ?? ''} of recovery case ${c.extra?.caseId ?? ''} has passed with ${c.extra?.amount ?? ''} outstanding; unpaid cases go to an approver.`,
+    ],
+  }),
   // Proactive outreach (主动匹配): `link` opens the pre-filled application; no application exists yet.
   outreach_invitation: (c) => ({
     subjectZh: `【政策匹配】贵企业可能符合${c.extra?.year ?? ''}年度${TRACK_NAMES[c.track].zh}补贴条件`,

@@ -152,6 +152,12 @@ export const STEP_LABELS: Record<string, Label> = {
   BANK_REFERRALS_EXPIRED: { zh: '银行答复期满', en: 'Bank deadline passed' },
   PAYEE_CHANGE_REQUESTED: { zh: '申请更换收款账户', en: 'Change of payee requested' },
   PAYEE_CHANGED: { zh: '收款账户变更生效', en: 'Payee changed' },
+  RECOVERY_OPENED: { zh: '立案追回补贴', en: 'Recovery case opened' },
+  RECOVERY_NOTICED: { zh: '已通知企业退还补贴', en: 'Enterprise told to repay' },
+  RECOVERY_REMINDED: { zh: '追回到期提醒', en: 'Recovery reminder sent' },
+  RECOVERY_ESCALATED: { zh: '追回逾期，提交审批人员', en: 'Recovery escalated to an approver' },
+  RECOVERY_REPAID: { zh: '记录追回还款', en: 'Recovery repayment recorded' },
+  RECOVERY_WAIVED: { zh: '核销追回余额', en: 'Recovery waived' },
   PAYEE_CHANGE_REJECTED: { zh: '驳回收款账户变更', en: 'Change of payee rejected' },
 };
 

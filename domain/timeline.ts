@@ -125,7 +125,46 @@ export function describeStep(e: TimelineEvent): Label | null {
     }
     case 'OBJECTION_FILED':
       return both('公示期内收到实名异议', 'an objection was filed during the notice');
+    case 'RECOVERY_OPENED':
+    case 'RECOVERY_NOTICED':
+    case 'RECOVERY_REMINDED':
+    case 'RECOVERY_ESCALATED':
+    case 'RECOVERY_REPAID':
+    case 'RECOVERY_WAIVED':
+      return recoveryStep(e.action, note, data);
     default:
       return HUMAN_NOTES.has(e.action) && note ? both(note, note) : null;
+  }
+}
+
+const fen = (v: unknown): string => (typeof v === 'number' ? formatFen(v) : '');
+
+/** The steps of a recovery case (追回, data/recovery.ts): amounts from the entry's data. */
+function recoveryStep(action: string, note: string, data: Record<string, unknown>): Label {
+  switch (action) {
+    case 'RECOVERY_OPENED':
+      return both(`追回补贴 ${fen(data.amountFen)}`, `${fen(data.amountFen)} of the grant to be recovered`);
+    case 'RECOVERY_NOTICED':
+      return both(
+        `已通知退还 ${fen(data.amountFen)}，期限 ${note}`,
+        `told to repay ${fen(data.amountFen)} by ${note}`,
+      );
+    case 'RECOVERY_REMINDED':
+      return both(
+        `还款期限已到，尚欠 ${fen(data.outstandingFen)}`,
+        `deadline passed, ${fen(data.outstandingFen)} outstanding`,
+      );
+    case 'RECOVERY_ESCALATED':
+      return both(
+        `逾期未还 ${fen(data.outstandingFen)}，已提交审批人员`,
+        `${fen(data.outstandingFen)} unpaid, escalated to an approver`,
+      );
+    case 'RECOVERY_REPAID':
+      return both(
+        `已还 ${fen(data.amountFen)}（流水号 ${note}），尚欠 ${fen(data.outstandingFen)}`,
+        `${fen(data.amountFen)} repaid (reference ${note}), ${fen(data.outstandingFen)} outstanding`,
+      );
+    default:
+      return both(`核销 ${fen(data.outstandingFen)}：${note}`, `${fen(data.outstandingFen)} waived: ${note}`);
   }
 }

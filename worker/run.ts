@@ -21,6 +21,7 @@ import type { Logger } from '../platform/logger';
 import { createMailer } from '../services/mailer';
 import { observeWorker } from '../platform/metrics';
 import { ensureNoticeSchedule } from '../temporal/noticeSchedule';
+import { ensureRecoverySchedule } from '../temporal/recoverySchedule';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../services/outbox';
 import { payloadDataConverter } from '../platform/payloadCodec';
 import { connectClient, connectWorker } from '../temporal/client';
@@ -203,6 +204,13 @@ export async function startWorker(
 
   if (config.notices.schedule)
     await ensureNoticeSchedule(temporal, config.temporal.taskQueue, config.timeAcceleration);
+  if (config.recovery.schedule)
+    await ensureRecoverySchedule(temporal, config.temporal.taskQueue, {
+      fullRecoveryMonths: config.recovery.fullMonths,
+      deadlineWorkingDays: config.recovery.deadlineWorkingDays,
+      escalationWorkingDays: config.recovery.escalationWorkingDays,
+      timeAcceleration: config.timeAcceleration,
+    });
   outbox.start();
   const done = worker.run().finally(async () => {
     unobserve();

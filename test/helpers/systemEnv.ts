@@ -41,6 +41,7 @@ export function systemEnv(
     AUTH_MODE: 'dev',
     ...parts.secrets,
     NOTICE_SCHEDULE: 'off',
+    RECOVERY_SCHEDULE: 'off',
     ...extra,
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));

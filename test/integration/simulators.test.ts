@@ -212,6 +212,85 @@ describe('the insurer', () => {
   });
 });
 
+describe('the insurer’s policy changes', () => {
+  const number = () => `HD/2026/C${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  const changesPath = (n: string) => `/sim/insurer/policies/PICC/${encodeURIComponent(n)}/changes`;
+
+  it('answers the changes the control API records, oldest first, with the paid premium after each', async () => {
+    const n = number();
+    await http('PUT', `/sim/insurer/policies/PICC/${encodeURIComponent(n)}`, policyBody(creditCode()));
+    const paid = policyBody(creditCode()).paidPremiumFen;
+    expect(await insurer().getPolicyChanges('PICC', n)).toEqual([]);
+
+    const refund = await http('POST', changesPath(n), {
+      id: 'R-1',
+      kind: 'REFUND',
+      effectiveDate: '2026-05-10',
+      premiumDeltaFen: -10_000,
+      recordedAt: '2026-05-10T09:00:00+08:00',
+    });
+    expect(refund.status).toBe(201);
+    expect(refund.body.paidPremiumAfterFen).toBe(paid - 10_000);
+    // The same change again is the one recorded; another change under its id is a conflict.
+    expect(
+      (await http('POST', changesPath(n), { ...refund.body, paidPremiumAfterFen: undefined })).status,
+    ).toBe(200);
+    const other = { id: 'R-1', kind: 'REFUND', effectiveDate: '2026-05-10', premiumDeltaFen: -1 };
+    expect((await http('POST', changesPath(n), other)).status).toBe(409);
+
+    const cancel = await http('POST', changesPath(n), {
+      kind: 'CANCELLATION',
+      effectiveDate: '2026-06-01',
+      premiumDeltaFen: -(paid - 10_000),
+    });
+    expect(cancel.status).toBe(201);
+    const changes = await insurer().getPolicyChanges('PICC', n);
+    expect(changes?.map((c) => [c.id, c.kind, c.paidPremiumAfterFen])).toEqual([
+      ['R-1', 'REFUND', paid - 10_000],
+      [cancel.body.id, 'CANCELLATION', 0],
+    ]);
+    // The policy itself is answered as before.
+    expect((await insurer().getPolicy('PICC', n))?.paidPremiumFen).toBe(paid);
+  });
+
+  it('answers null for an unknown policy and refuses a bad change with 400 per field', async () => {
+    expect(await insurer().getPolicyChanges('PICC', 'NOPE-0001')).toBeNull();
+    expect(
+      (
+        await http('POST', changesPath('NOPE-0001'), {
+          kind: 'REFUND',
+          effectiveDate: '2026-05-10',
+          premiumDeltaFen: -1,
+        })
+      ).status,
+    ).toBe(404);
+    const n = number();
+    await http('PUT', `/sim/insurer/policies/PICC/${encodeURIComponent(n)}`, policyBody(creditCode()));
+    const bad = await http('POST', changesPath(n), {
+      kind: 'LAPSE',
+      effectiveDate: '2026-02-30',
+      premiumDeltaFen: 1.5,
+      extra: true,
+    });
+    expect(bad.status).toBe(400);
+    expect(detailPaths(bad.body).sort()).toEqual(
+      ['body', 'body.effectiveDate', 'body.kind', 'body.premiumDeltaFen'].sort(),
+    );
+    const raising = await http('POST', changesPath(n), {
+      kind: 'REFUND',
+      effectiveDate: '2026-05-10',
+      premiumDeltaFen: 100,
+    });
+    expect(detailPaths(raising.body)).toEqual(['body.premiumDeltaFen']);
+    const tooMuch = await http('POST', changesPath(n), {
+      kind: 'CANCELLATION',
+      effectiveDate: '2026-05-10',
+      premiumDeltaFen: -1_000_000_000_000,
+    });
+    expect(detailPaths(tooMuch.body)).toEqual(['body.premiumDeltaFen']);
+  });
+});
+
 describe('switchable failures', () => {
   const setBehaviour = (service: string, body: unknown) => http('PUT', `/sim/${service}/behaviour`, body);
   const behaviourOf = async (service: string) => (await http('GET', `/sim/${service}/behaviour`)).body;

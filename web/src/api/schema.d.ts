@@ -3508,6 +3508,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{id}/recoveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recovery cases of an application (its applicant sees its own) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                amountFen: number;
+                                applicationId: string;
+                                budgetYear: number;
+                                closedAt: string | null;
+                                createdAt: string;
+                                deadline: string | null;
+                                escalatedAt: string | null;
+                                id: string;
+                                noticedAt: string | null;
+                                outstandingFen: number;
+                                remindedAt: string | null;
+                                repaidFen: number;
+                                repayments: {
+                                    amountFen: number;
+                                    bankReference: string;
+                                    id: string;
+                                    paidOn: string;
+                                    recordedAt: string;
+                                    recordedBy: string;
+                                }[];
+                                ruleEn: string;
+                                ruleZh: string;
+                                /** @enum {string} */
+                                source: "INSURER_CHANGE" | "SITE_VISIT";
+                                sourceRef: string;
+                                /** @enum {string} */
+                                state: "OPEN" | "REMINDED" | "ESCALATED" | "PARTIALLY_REPAID" | "REPAID" | "WAIVED";
+                                waivedBy: string | null;
+                                waiveReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}/supplements": {
         parameters: {
             query?: never;
@@ -7946,6 +8088,601 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recoveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recovery cases, newest first, by state and budget year */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "OPEN" | "REMINDED" | "ESCALATED" | "PARTIALLY_REPAID" | "REPAID" | "WAIVED";
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                amountFen: number;
+                                applicationId: string;
+                                budgetYear: number;
+                                closedAt: string | null;
+                                createdAt: string;
+                                deadline: string | null;
+                                escalatedAt: string | null;
+                                id: string;
+                                noticedAt: string | null;
+                                outstandingFen: number;
+                                remindedAt: string | null;
+                                repaidFen: number;
+                                repayments: {
+                                    amountFen: number;
+                                    bankReference: string;
+                                    id: string;
+                                    paidOn: string;
+                                    recordedAt: string;
+                                    recordedBy: string;
+                                }[];
+                                ruleEn: string;
+                                ruleZh: string;
+                                /** @enum {string} */
+                                source: "INSURER_CHANGE" | "SITE_VISIT";
+                                sourceRef: string;
+                                /** @enum {string} */
+                                state: "OPEN" | "REMINDED" | "ESCALATED" | "PARTIALLY_REPAID" | "REPAID" | "WAIVED";
+                                waivedBy: string | null;
+                                waiveReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recoveries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One recovery case with its rule and repayments */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            amountFen: number;
+                            applicationId: string;
+                            budgetYear: number;
+                            closedAt: string | null;
+                            createdAt: string;
+                            deadline: string | null;
+                            escalatedAt: string | null;
+                            id: string;
+                            noticedAt: string | null;
+                            outstandingFen: number;
+                            remindedAt: string | null;
+                            repaidFen: number;
+                            repayments: {
+                                amountFen: number;
+                                bankReference: string;
+                                id: string;
+                                paidOn: string;
+                                recordedAt: string;
+                                recordedBy: string;
+                            }[];
+                            ruleEn: string;
+                            ruleZh: string;
+                            /** @enum {string} */
+                            source: "INSURER_CHANGE" | "SITE_VISIT";
+                            sourceRef: string;
+                            /** @enum {string} */
+                            state: "OPEN" | "REMINDED" | "ESCALATED" | "PARTIALLY_REPAID" | "REPAID" | "WAIVED";
+                            waivedBy: string | null;
+                            waiveReason: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recoveries/{id}/repayments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finance records a repayment (once per bank reference: the same again changes nothing); the money returns to the year’s budget */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amountFen: number;
+                        bankReference: string;
+                        paidOn: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            amountFen: number;
+                            applicationId: string;
+                            budgetYear: number;
+                            closedAt: string | null;
+                            createdAt: string;
+                            deadline: string | null;
+                            escalatedAt: string | null;
+                            id: string;
+                            noticedAt: string | null;
+                            outstandingFen: number;
+                            remindedAt: string | null;
+                            repaidFen: number;
+                            repayments: {
+                                amountFen: number;
+                                bankReference: string;
+                                id: string;
+                                paidOn: string;
+                                recordedAt: string;
+                                recordedBy: string;
+                            }[];
+                            ruleEn: string;
+                            ruleZh: string;
+                            /** @enum {string} */
+                            source: "INSURER_CHANGE" | "SITE_VISIT";
+                            sourceRef: string;
+                            /** @enum {string} */
+                            state: "OPEN" | "REMINDED" | "ESCALATED" | "PARTIALLY_REPAID" | "REPAID" | "WAIVED";
+                            waivedBy: string | null;
+                            waiveReason: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recoveries/{id}/waive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An approver waives what is outstanding, with a reason (four-eyes: not someone who recorded a repayment of the case) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            amountFen: number;
+                            applicationId: string;
+                            budgetYear: number;
+                            closedAt: string | null;
+                            createdAt: string;
+                            deadline: string | null;
+                            escalatedAt: string | null;
+                            id: string;
+                            noticedAt: string | null;
+                            outstandingFen: number;
+                            remindedAt: string | null;
+                            repaidFen: number;
+                            repayments: {
+                                amountFen: number;
+                                bankReference: string;
+                                id: string;
+                                paidOn: string;
+                                recordedAt: string;
+                                recordedBy: string;
+                            }[];
+                            ruleEn: string;
+                            ruleZh: string;
+                            /** @enum {string} */
+                            source: "INSURER_CHANGE" | "SITE_VISIT";
+                            sourceRef: string;
+                            /** @enum {string} */
+                            state: "OPEN" | "REMINDED" | "ESCALATED" | "PARTIALLY_REPAID" | "REPAID" | "WAIVED";
+                            waivedBy: string | null;
+                            waiveReason: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error?: {
+                                code?: string;
+                                details?: {
+                                    message?: string;
+                                    path?: string;
+                                }[];
+                                message?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
