@@ -1,3 +1,4 @@
+import { mulberry32 } from './random';
 import { SHANGHAI_OFFSET_MS, startOfShanghaiDay } from './calendar';
 import type { Track } from './status';
 
@@ -53,18 +54,6 @@ export function previousQuarter(quarter: string): string {
 }
 
 export const SEED_PATTERN = /^[0-9a-f]{8}$/;
-
-/** mulberry32: a small, well-known 32-bit generator; each call gives a number in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

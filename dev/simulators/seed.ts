@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../domain/random';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../../domain/creditCode';
 import { FIELDS } from '../../domain/fields';
 import type { EnterpriseFacts, EnterpriseSize, PolicyFacts } from '../../domain/rules/facts';
@@ -294,18 +295,6 @@ export const SEED_POLICIES: PolicyFacts[] = [
 ];
 
 // ---- synthetic registries ------------------------------------------------------------------------------------
-
-/** A small deterministic pseudo-random generator (mulberry32): the same seed gives the same numbers. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` in the credit-code alphabet, `width` characters. */
 function base31(n: number, width: number): string {

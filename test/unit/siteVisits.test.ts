@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { localize } from '../../api/i18n';
+import { mulberry32 } from '../../domain/random';
 import { siteVisitsSection } from '../../reports/siteVisitsSection';
 import {
   CHECKLIST_ITEMS,
   drawSample,
-  mulberry32,
   previousQuarter,
   quarterBounds,
   quarterDue,
