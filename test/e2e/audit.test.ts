@@ -73,10 +73,11 @@ describe('the audit trail (#/audit)', () => {
     const page = await signedInPage(browser, stack, { role: 'auditor', subject: 'auditor-zhao' });
     await page.waitForURL(/#\/audit$/);
     await page.getByRole('heading', { name: '审计日志', level: 1 }).waitFor();
-    // The auditor's console is this page, the risk list (read-only) and the public ones.
+    // The auditor's console is this page, the risk list and the site visits' samples (read-only), and the public ones.
     expect(await nav(page).getByRole('link').allTextContents()).toEqual([
       '审计日志',
       '风险提示',
+      '实地走访',
       '补贴公示',
       '资金公开',
       '补贴测算',
