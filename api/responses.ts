@@ -4,12 +4,11 @@
  */
 import { z } from 'zod';
 import { RISK_FLAG_KINDS } from '../domain/riskFlags';
-import { CHECKLIST_ITEMS, VISIT_RESULTS } from '../domain/siteVisits';
 
 /** An amount in fen as answered (requests take `Fen` of schemas.ts, which also bounds it). */
 export const Fen = z.number().int();
 const FenOrNull = Fen.nullable();
-const Instant = z.string().describe('ISO-8601 instant');
+export const Instant = z.string().describe('ISO-8601 instant');
 const Day = z.string().describe('YYYY-MM-DD');
 const Bilingual = z.object({ zh: z.string(), en: z.string() });
 const Paged = <T extends z.ZodType>(item: T) =>
@@ -109,59 +108,6 @@ export const RiskFlagList = z.object({
   items: z.array(RiskFlag.extend({ enterpriseName: z.string(), creditCode: z.string(), status: z.string() })),
   counts: z.array(z.object({ kind: z.enum(RISK_FLAG_KINDS), count: z.number().int() })),
 });
-
-const SiteVisitCounts = {
-  visits: z.number().int(),
-  visited: z.number().int(),
-  passed: z.number().int(),
-  failed: z.number().int(),
-};
-export const SiteVisitSample = z.object({
-  quarter: z.string(),
-  seed: z.string().describe('8 hex digits: the 32-bit seed of the mulberry32 stream'),
-  rate: z.number(),
-  populationCount: z.number().int(),
-  populationHash: z.string().describe('SHA-256 (hex) of the population’s ids in code-unit order, one a line'),
-  createdAt: Instant,
-  createdBy: z.string(),
-  ...SiteVisitCounts,
-});
-export const SiteVisitSampleList = z.object({ items: z.array(SiteVisitSample) });
-const SampleFacts = z.object({
-  populationCount: z.number().int(),
-  populationHash: z.string(),
-  applicationIds: z.array(z.string()),
-});
-export const SiteVisitVerification = z.object({
-  quarter: z.string(),
-  seed: z.string(),
-  rate: z.number(),
-  matches: z.boolean(),
-  populationMatches: z.boolean(),
-  sampleMatches: z.boolean(),
-  stored: SampleFacts,
-  recomputed: SampleFacts,
-});
-export const SiteVisit = z.object({
-  id: z.string(),
-  quarter: z.string(),
-  applicationId: z.string(),
-  creditCode: z.string(),
-  enterpriseName: z.string(),
-  track: z.string(),
-  office: z.string().nullable(),
-  state: z.enum(['OPEN', 'DONE']),
-  checklist: z
-    .partialRecord(z.enum(CHECKLIST_ITEMS), z.object({ ok: z.boolean(), note: z.string().optional() }))
-    .nullable(),
-  result: z.enum(VISIT_RESULTS).nullable(),
-  note: z.string().nullable(),
-  recoveryRequested: z.boolean(),
-  visitedAt: Instant.nullable(),
-  visitor: z.string().nullable(),
-  createdAt: Instant,
-});
-export const SiteVisitList = z.object({ items: z.array(SiteVisit) });
 
 export const ApplicationView = z.object({
   id: z.string(),

@@ -23,7 +23,7 @@ import {
   SiteVisitSample,
   SiteVisitSampleList,
   SiteVisitVerification,
-} from '../responses';
+} from '../siteVisitResponses';
 import { defineRoute } from '../route';
 import { IdParam, Text } from '../schemas';
 
